@@ -1,0 +1,13 @@
+/** Annotation keys of SPEC §6: the reserved OCI ones and ours under `dev.modelos.`. */
+export const Annotations = {
+  created: 'org.opencontainers.image.created',
+  revision: 'org.opencontainers.image.revision',
+  source: 'org.opencontainers.image.source',
+  version: 'org.opencontainers.image.version',
+  title: 'org.opencontainers.image.title',
+  kind: 'dev.modelos.kind',
+  clientHash: 'dev.modelos.client-hash',
+  dirtyHash: 'dev.modelos.dirty-hash',
+  closureCommit: 'dev.modelos.closure-commit',
+  project: 'dev.modelos.project',
+} as const;

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ClosureFile } from './closure-files';
+import type { BuiltBlob } from './layer';
+
+/**
+ * Remembers the digest of a layer by the stat data of its files (like git's index), so that
+ * re-storing unchanged content costs a stat per file and a HEAD, not a re-compression of a
+ * 200 MiB model. ctime changes on every write, so an edit that keeps size and mtime still misses.
+ */
+export class LayerCache {
+  constructor(private readonly dir: string) {}
+
+  key(files: ClosureFile[]): string {
+    const hash = createHash('sha256').update('layer-v1\0');
+    for (const file of files) {
+      hash.update(`${file.path}\0${file.size}\0${file.executable}\0${file.mtimeMs}\0${file.ctimeMs}\0`);
+    }
+    return hash.digest('hex');
+  }
+
+  get(key: string): BuiltBlob | undefined {
+    try {
+      const entry = JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as BuiltBlob;
+      return /^sha256:[0-9a-f]{64}$/.test(entry.digest) && Number.isInteger(entry.size) ? entry : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, blob: BuiltBlob): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const tmp = `${this.file(key)}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(blob));
+    fs.renameSync(tmp, this.file(key));
+  }
+
+  private file(key: string): string {
+    return path.join(this.dir, `${key}.json`);
+  }
+}

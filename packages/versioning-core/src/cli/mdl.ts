@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors';
+import { openRepository } from '../oci';
+import { formatVersionsTable, listRepositoryVersions } from '../versions';
+import { parseRepositoryArgument } from './repository-argument';
+
+const USAGE = `usage: mdl <command> [options]
+
+commands:
+  versions <repo> [--json]   list every tag of a resource repository (tag, kind, digest, created, client hash)
+
+<repo> is oci://host[:port]/<namespace>/<resource>, host[:port]/<namespace>/<resource>
+or the path of an OCI image layout such as .modelos/registry/<resource>.`;
+
+async function versions(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  if (positionals.length !== 1) throw new UserError(`mdl versions takes one repository argument\n${USAGE}`);
+  const { registry, name } = parseRepositoryArgument(positionals[0], process.cwd());
+  const rows = await listRepositoryVersions(openRepository(registry, name));
+  process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatVersionsTable(rows)}\n`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions };
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) throw new UserError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  await handler(rest);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  // User errors are one line; anything else is a bug and keeps its stack.
+  const oneLine = err instanceof UserError || String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
+  console.error(oneLine ? `mdl: ${(err as Error).message}` : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readResourceConfig } from './resource-config';
+
+function projectWith(content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resource-config-'));
+  fs.writeFileSync(path.join(dir, 'resource.json'), content);
+  return dir;
+}
+
+const valid = { formatVersion: '1', entry: 'src/ham.ts', class: 'Ham' };
+
+describe('readResourceConfig', () => {
+  it('reads a valid file and defaults requires to {}', () => {
+    const dir = projectWith(JSON.stringify({ ...valid, metricsFile: 'metrics.json' }));
+    expect(readResourceConfig(dir)).toEqual({ ...valid, metricsFile: 'metrics.json', requires: {} });
+  });
+
+  it.each([
+    [{ entry: 'src/ham.ts', class: 'Ham' }, /resource\.json: field "formatVersion" is missing/],
+    [{ ...valid, formatVersion: '7' }, /field "formatVersion" is "7", .*supported: "1"/],
+    [{ ...valid, entry: '../other/ham.ts' }, /field "entry" is "..\/other\/ham.ts", which must be a relative path to a .ts file/],
+    [{ ...valid, class: 'not a class' }, /field "class" is "not a class", which must be a TypeScript class name/],
+    [{ ...valid, requires: { eggs: 1 } }, /field "requires.eggs" must be string/],
+    [{ ...valid, colour: 'red' }, /field "colour" is not allowed/],
+  ])('names the file and the field for %j', (content, message) => {
+    const dir = projectWith(JSON.stringify(content));
+    expect(() => readResourceConfig(dir)).toThrow(message);
+    expect(() => readResourceConfig(dir)).toThrow(path.join(dir, 'resource.json'));
+  });
+
+  it('rejects a file that is not JSON', () => {
+    expect(() => readResourceConfig(projectWith('{ nope'))).toThrow(/resource\.json: not valid JSON/);
+  });
+
+  it('rejects a missing file', () => {
+    expect(() => readResourceConfig(fs.mkdtempSync(path.join(os.tmpdir(), 'empty-')))).toThrow(/cannot be read/);
+  });
+});

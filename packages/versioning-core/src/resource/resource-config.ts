@@ -1,0 +1,69 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+import schema from './resource.schema.json';
+
+export const RESOURCE_FILE = 'resource.json';
+export const SUPPORTED_FORMAT_VERSIONS = ['1'] as const;
+
+export interface ResourceConfig {
+  formatVersion: '1';
+  /** Entry file, relative to the project root. */
+  entry: string;
+  class: string;
+  requires: Record<string, string>;
+  metricsFile?: string;
+}
+
+const validate = new Ajv({ verbose: true }).compile(schema);
+
+/** Reads and validates `<projectRoot>/resource.json`; every failure names the file and the field. */
+export function readResourceConfig(projectRoot: string): ResourceConfig {
+  const file = path.join(projectRoot, RESOURCE_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`${file}: cannot be read; a resource's root must hold ${RESOURCE_FILE}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  return parseResourceConfig(data, file);
+}
+
+export function parseResourceConfig(data: unknown, file: string): ResourceConfig {
+  const formatVersion = (data as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof formatVersion === 'string' && !(SUPPORTED_FORMAT_VERSIONS as readonly string[]).includes(formatVersion)) {
+    throw new UserError(
+      `${file}: field "formatVersion" is "${formatVersion}", which this version of @modelos/nx does not know; supported: ${SUPPORTED_FORMAT_VERSIONS.map((v) => `"${v}"`).join(', ')}`,
+    );
+  }
+  if (!validate(data)) throw new UserError(`${file}: ${describe(validate.errors![0])}`);
+  const config = data as Omit<ResourceConfig, 'requires'> & { requires?: Record<string, string> };
+  return { ...config, requires: config.requires ?? {} };
+}
+
+function describe(error: ErrorObject): string {
+  const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  switch (error.keyword) {
+    case 'required':
+      return `field "${error.params.missingProperty}" is missing (required: formatVersion, entry, class)`;
+    case 'additionalProperties':
+      return `field "${error.params.additionalProperty}" is not allowed (allowed: formatVersion, entry, class, requires, metricsFile)`;
+    case 'pattern':
+      return `field "${field}" is ${JSON.stringify(error.data)}, ${PATTERN_RULES[field.split('.')[0]] ?? `which must match ${error.params.pattern}`}`;
+    default:
+      return `field "${field || '(root)'}" ${error.message}`;
+  }
+}
+
+const PATTERN_RULES: Record<string, string> = {
+  entry: 'which must be a relative path to a .ts file inside the project',
+  class: 'which must be a TypeScript class name',
+  metricsFile: 'which must be a relative path to a .json file inside the project',
+};
