@@ -1,0 +1,161 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Annotations } from './artifact/annotations';
+import { MediaTypes, parseRegistryReference, type RegistryReference } from './oci';
+import { storeResource, type StoreInput } from './store';
+import { GitWorkspace } from './test-support/git-workspace';
+import { listVersions } from './versions';
+
+const host = process.env.MODELOS_TEST_REGISTRY!;
+const ADHOC = /^([0-9a-f]{7})-([0-9a-f]{7})-([0-9a-f]{7})$/;
+
+function skopeoRaw(image: string): Record<string, any> {
+  return JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', image], { encoding: 'utf8' }));
+}
+
+let ws: GitWorkspace;
+let registry: RegistryReference;
+let namespace: string;
+
+function input(extra: Partial<StoreInput> = {}): StoreInput {
+  return {
+    workspaceRoot: ws.root,
+    resource: { name: 'ham', root: 'ham' },
+    closure: [
+      { name: 'ham', root: 'ham' },
+      { name: 'eggs', root: 'libs/eggs' },
+    ],
+    registry,
+    ...extra,
+  };
+}
+
+beforeEach(() => {
+  ws = new GitWorkspace();
+  ws.addResource('ham', 'Ham').write('libs/eggs/src/index.ts', 'export const eggs = 2;\n');
+  ws.addResource('bacon', 'Bacon').commit('initial');
+  namespace = `store-${path.basename(ws.root).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+  registry = parseRegistryReference(`oci://${host}/${namespace}`, ws.root);
+});
+
+afterEach(() => ws.remove());
+
+describe('storeResource against the real registry', () => {
+  it('pushes the artifact under <git7>-<dirty7>-<client7> with the media types and annotations of SPEC §6', async () => {
+    const result = await storeResource(input());
+    const head = ws.git('rev-parse', 'HEAD');
+    expect(result.tags).toHaveLength(1);
+    const [, git7, dirty7, client7] = ADHOC.exec(result.tags[0])!;
+    expect(git7).toBe(head.slice(0, 7));
+    expect(dirty7).toBe('0000000');
+    expect(client7).toBe(result.clientHash.slice(0, 7));
+
+    const manifest = skopeoRaw(`docker://${host}/${namespace}/ham:${result.tags[0]}`);
+    expect(manifest.mediaType).toBe(MediaTypes.imageManifest);
+    expect(manifest.artifactType).toBe(MediaTypes.resourceArtifact);
+    expect(manifest.config.mediaType).toBe(MediaTypes.resourceConfig);
+    expect(manifest.layers.map((l: any) => l.annotations[Annotations.project])).toEqual(['ham', 'eggs']);
+    expect(manifest.annotations).toMatchObject({
+      [Annotations.revision]: head,
+      [Annotations.title]: 'ham',
+      [Annotations.kind]: 'resource',
+      [Annotations.clientHash]: result.clientHash,
+      [Annotations.closureCommit]: head,
+    });
+    expect(new Date(manifest.annotations[Annotations.created]).toISOString()).toBe(manifest.annotations[Annotations.created]);
+  });
+
+  it('re-stores unchanged content with zero uploads and the same digest', async () => {
+    const first = await storeResource(input());
+    const second = await storeResource(input());
+    expect(first.blobsUploaded).toBe(3);
+    expect(second).toMatchObject({ digest: first.digest, tags: first.tags, blobsUploaded: 0, unchanged: true });
+  });
+
+  it('tracks the closure: dirty edits set dirty7, a commit to an unrelated project changes nothing', async () => {
+    const clean = await storeResource(input());
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 3;\n');
+    const dirty = await storeResource(input());
+    expect(dirty.tags[0]).toMatch(new RegExp(`^${clean.tags[0].slice(0, 7)}-(?!0000000)[0-9a-f]{7}-${clean.tags[0].slice(-7)}$`));
+
+    const eggsCommit = ws.commit('eggs: three');
+    ws.write('bacon/src/bacon.ts', ws.read('bacon/src/bacon.ts') + '\n// unrelated\n').commit('bacon only');
+    const committed = await storeResource(input());
+    expect(committed.tags[0]).toBe(`${eggsCommit.slice(0, 7)}-0000000-${clean.tags[0].slice(-7)}`);
+    // Only the eggs layer changed; ham's layer and the config's unchanged parts are reused.
+    expect(committed.blobsUploaded).toBe(2);
+  });
+
+  it('pushes the branch tag with --branch and only it with --branchOnly', async () => {
+    ws.git('checkout', '-q', '-b', 'Feature/Smoked_Ham');
+    const both = await storeResource(input({ branch: true }));
+    expect(both.tags).toEqual([expect.stringMatching(ADHOC), `feature-smoked-ham-0000000-${both.clientHash.slice(0, 7)}`]);
+    const only = await storeResource(input({ branchOnly: true }));
+    expect(only.tags).toEqual([both.tags[1]]);
+    const listed = execFileSync('skopeo', ['list-tags', '--tls-verify=false', `docker://${host}/${namespace}/ham`], { encoding: 'utf8' });
+    expect(JSON.parse(listed).Tags.sort()).toEqual([...both.tags].sort());
+  });
+
+  it('pushes nothing on a dry run', async () => {
+    const result = await storeResource(input({ dryRun: true }));
+    expect(result).toMatchObject({ dryRun: true, blobsUploaded: 0 });
+    const rows = await listVersions({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, registry });
+    expect(rows).toEqual([]);
+  });
+
+  it('lists versions with kind, digest, created, client hash and compatibility', async () => {
+    const stored = await storeResource(input({ branch: true }));
+    ws.write('ham/src/ham.ts', ws.read('ham/src/ham.ts').replace('static getTemp', 'slice(n: number): number[] {\n    return [n];\n  }\n  static getTemp'));
+    const dirtyNewInterface = await storeResource(input());
+    const rows = await listVersions({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, registry });
+    expect(rows.map((r) => [r.tag, r.kind, r.compatible])).toEqual(
+      expect.arrayContaining([
+        [stored.tags[0], 'adhoc', false],
+        [stored.tags[1], 'branch', false],
+        [dirtyNewInterface.tags[0], 'adhoc', true],
+      ]),
+    );
+    expect(rows[0].tag).toBe(dirtyNewInterface.tags[0]);
+    expect(rows.every((r) => r.digest.startsWith('sha256:') && r.created && r.clientHash)).toBe(true);
+    const compatible = await listVersions({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, registry, compatibleOnly: true });
+    expect(compatible.map((r) => r.tag)).toEqual([dirtyNewInterface.tags[0]]);
+  });
+});
+
+describe('storeResource into the embedded OCI image layout', () => {
+  it('writes a layout that skopeo reads', async () => {
+    const dir = path.join(ws.root, '.modelos', 'registry');
+    registry = parseRegistryReference(dir, ws.root);
+    const result = await storeResource(input());
+    const manifest = skopeoRaw(`oci:${dir}/ham:${result.tags[0]}`);
+    expect(manifest.artifactType).toBe(MediaTypes.resourceArtifact);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'ham', 'oci-layout'), 'utf8'))).toEqual({ imageLayoutVersion: '1.0.0' });
+    expect((await storeResource(input())).digest).toBe(result.digest);
+  });
+});
+
+describe('storeResource errors', () => {
+  it('names an unreachable registry and writes nothing to the repo', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    registry = parseRegistryReference(`oci://127.0.0.1:${port}/ns`, ws.root);
+    await expect(storeResource(input())).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}.*not reachable`));
+    expect(ws.git('status', '--porcelain')).toBe('');
+  });
+
+  it('refuses a workspace that is not a git repository', async () => {
+    fs.rmSync(path.join(ws.root, '.git'), { recursive: true });
+    await expect(storeResource(input())).rejects.toThrow(/not a git repository/);
+  });
+
+  it('names the file and field of an invalid resource.json', async () => {
+    ws.write('ham/resource.json', JSON.stringify({ formatVersion: '1', entry: 'src/ham.ts' }));
+    await expect(storeResource(input())).rejects.toThrow(/ham\/resource\.json: field "class" is missing/);
+  });
+});
