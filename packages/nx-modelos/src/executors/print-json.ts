@@ -1,0 +1,12 @@
+/**
+ * `--json`: one document on stdout, starting and ending on lines of its own so that it can be
+ * cut out from between Nx's banners (its top-level braces are the only unindented ones).
+ */
+export function printJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+/** Core progress lines in `--json` mode: kept off stdout, which holds only the document. */
+export function logToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}

@@ -1,0 +1,22 @@
+import { logger, type PromiseExecutor } from '@nx/devkit';
+import { storeResource } from '@modelos/versioning-core';
+import { logToStderr, printJson } from '../print-json';
+import { reportUserErrors } from '../report-user-errors';
+import { resolveResourceTarget } from '../resource-target';
+import { formatStoreResult } from './format-store-result';
+import type { StoreExecutorOptions } from './schema';
+
+const storeExecutor: PromiseExecutor<StoreExecutorOptions> = (options, context) =>
+  reportUserErrors(async () => {
+    const result = await storeResource({
+      ...resolveResourceTarget(options.registry, context),
+      branch: options.branch,
+      branchOnly: options.branchOnly,
+      dryRun: options.dryRun,
+      log: options.json ? logToStderr : (line) => logger.info(line),
+    });
+    if (options.json) printJson(result);
+    else logger.info(formatStoreResult(result));
+  });
+
+export default storeExecutor;

@@ -1,0 +1,7 @@
+export interface VersionsExecutorOptions {
+  /** Only versions whose interface is compatible with the workspace's. */
+  compatible?: boolean;
+  json?: boolean;
+  /** Registry reference; beats MODELOS_REGISTRY and the plugin option. */
+  registry?: string;
+}

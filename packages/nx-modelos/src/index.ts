@@ -1,0 +1,2 @@
+export { createNodes, createNodesV2 } from './plugins/plugin';
+export type { ModelosPluginOptions } from './plugin-options';

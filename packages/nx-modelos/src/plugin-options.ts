@@ -1,0 +1,42 @@
+import type { NxJsonConfiguration } from '@nx/devkit';
+
+export const PLUGIN_NAME = '@modelos/nx';
+
+/** The `options` of the `@modelos/nx` entry in nx.json `plugins` (SPEC §3). */
+export interface ModelosPluginOptions {
+  /** Registry reference used when neither `--registry` nor `MODELOS_REGISTRY` is given. */
+  registry?: string;
+  mainBranch?: string;
+  storeTargetName?: string;
+  versionsTargetName?: string;
+}
+
+export interface NormalizedPluginOptions {
+  registry?: string;
+  mainBranch: string;
+  storeTargetName: string;
+  versionsTargetName: string;
+}
+
+export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
+  return {
+    ...(options?.registry ? { registry: options.registry } : {}),
+    mainBranch: options?.mainBranch ?? 'main',
+    storeTargetName: options?.storeTargetName ?? 'store',
+    versionsTargetName: options?.versionsTargetName ?? 'versions',
+  };
+}
+
+export function isModelosPluginEntry(entry: NonNullable<NxJsonConfiguration['plugins']>[number]): boolean {
+  return (typeof entry === 'string' ? entry : entry.plugin) === PLUGIN_NAME;
+}
+
+/**
+ * Options of the first `@modelos/nx` entry in nx.json; executors need them because Nx does
+ * not hand plugin options to executors, and the plugin's `registry` must rank below
+ * `MODELOS_REGISTRY` (so it cannot be baked into the inferred target options).
+ */
+export function readPluginOptions(nxJson: NxJsonConfiguration | undefined): ModelosPluginOptions {
+  const entry = nxJson?.plugins?.find(isModelosPluginEntry);
+  return entry && typeof entry !== 'string' ? ((entry.options ?? {}) as ModelosPluginOptions) : {};
+}

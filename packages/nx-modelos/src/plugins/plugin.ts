@@ -1,0 +1,127 @@
+import {
+  createNodesFromFiles,
+  hashArray,
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type ProjectConfiguration,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import { readResourceConfig } from '@modelos/versioning-core';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { normalizePluginOptions, type ModelosPluginOptions, type NormalizedPluginOptions } from '../plugin-options';
+
+type ResourceNode = Pick<ProjectConfiguration, 'name' | 'targets' | 'metadata'>;
+
+const RESOURCE_GLOB = '**/resource.json';
+
+/** Every project whose root holds `resource.json` is a resource and gets `store` and `versions`. */
+export const createNodes: CreateNodes<ModelosPluginOptions> = [
+  RESOURCE_GLOB,
+  async (configFiles, options, context) => {
+    const normalized = normalizePluginOptions(options);
+    const cache = new PluginCache<ResourceNode>(
+      join(workspaceDataDirectory, `modelos-${hashObject(normalized)}.hash`),
+    );
+    try {
+      return await createNodesFromFiles(
+        (configFile, _options, ctx) => createResourceNode(configFile, normalized, ctx, cache),
+        configFiles,
+        options,
+        context,
+      );
+    } finally {
+      cache.writeToDisk();
+    }
+  },
+];
+
+/** Nx 22 name of the same tuple. */
+export const createNodesV2 = createNodes;
+
+function createResourceNode(
+  configFile: string,
+  options: NormalizedPluginOptions,
+  context: CreateNodesContext,
+  cache: PluginCache<ResourceNode>,
+): CreateNodesResult {
+  const projectRoot = dirname(configFile);
+  const rootAbs = join(context.workspaceRoot, projectRoot);
+  const declaredName = readDeclaredName(rootAbs);
+  // The inferred node depends only on resource.json, the declared name and the options.
+  const key = hashArray([
+    configFile,
+    readFileSync(join(context.workspaceRoot, configFile), 'utf8'),
+    declaredName ?? '',
+    hashObject(options),
+  ]);
+  let node = cache.get(key);
+  if (!node) {
+    // Throws a UserError naming the file and the field; only valid files reach the cache.
+    readResourceConfig(rootAbs);
+    node = inferResourceNode(declaredName ? undefined : basename(rootAbs), options);
+    cache.set(key, node);
+  }
+  return { projects: { [projectRoot]: { root: projectRoot, ...node } } };
+}
+
+function inferResourceNode(fallbackName: string | undefined, options: NormalizedPluginOptions): ResourceNode {
+  return {
+    ...(fallbackName ? { name: fallbackName } : {}),
+    metadata: {
+      technologies: ['modelos'],
+      targetGroups: { ModelOS: [options.storeTargetName, options.versionsTargetName] },
+    },
+    targets: {
+      [options.storeTargetName]: registryTarget(
+        'store',
+        'Store an adhoc version of this resource in its OCI registry, tagged <git7>-<dirty7>-<client7>',
+      ),
+      [options.versionsTargetName]: registryTarget(
+        'versions',
+        'List the versions of this resource in its OCI registry: tag, kind, digest, created, client hash, compatible',
+      ),
+    },
+  };
+}
+
+/**
+ * Not cacheable: both targets act on or read registry state outside the workspace, which Nx
+ * cannot hash. A cache hit would replay "pushed <tag>" for a push that never happened (say
+ * after the registry was wiped or `MODELOS_REGISTRY` pointed elsewhere), or show a stale list.
+ */
+function registryTarget(executor: 'store' | 'versions', description: string): TargetConfiguration {
+  return {
+    executor: `@modelos/nx:${executor}`,
+    cache: false,
+    options: {},
+    metadata: { description, technologies: ['modelos'] },
+  };
+}
+
+/** The name project.json or package.json gives the project, which then wins over ours. */
+function readDeclaredName(rootAbs: string): string | undefined {
+  for (const file of ['project.json', 'package.json']) {
+    const name = readJsonName(join(rootAbs, file));
+    if (name) return name;
+  }
+  return undefined;
+}
+
+function readJsonName(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const name = (JSON.parse(text) as { name?: unknown }).name;
+    return typeof name === 'string' && name ? name : undefined;
+  } catch {
+    // A broken project.json/package.json is reported by Nx's own plugin for that file.
+    return undefined;
+  }
+}
