@@ -1,0 +1,67 @@
+import { UserError } from '../errors';
+import { sanitizeBranch } from './branch';
+import { assertHex7 } from './hash7';
+import { isValidTag, MAX_TAG_LENGTH } from './oci-tag';
+import { tryParseVersion, versionTag, type Version } from './version';
+
+export const LATEST_TAG = 'latest';
+export const SERVER_PACKAGE_PREFIX = 'pkg-';
+export const CLIENT_PACKAGE_PREFIX = 'client-';
+export const ENVIRONMENT_PREFIX = 'env-';
+
+/** `<git7>-<dirty7>-<client7>`, written by every `store`. */
+export function adhocTag(git7: string, dirty7: string, client7: string): string {
+  assertHex7(git7, 'git7');
+  return `${git7}-${hashSuffix(dirty7, client7)}`;
+}
+
+/** `<branch>-<dirty7>-<client7>`; the branch is sanitized here (null = detached HEAD). */
+export function branchTag(branch: string | null, dirty7: string, client7: string): string {
+  return `${sanitizeBranch(branch)}-${hashSuffix(dirty7, client7)}`;
+}
+
+function hashSuffix(dirty7: string, client7: string): string {
+  assertHex7(dirty7, 'dirty7');
+  assertHex7(client7, 'client7');
+  return `${dirty7}-${client7}`;
+}
+
+/** `pkg-v1.2.1`: the server package of a release. */
+export function serverPackageTag(version: Version): string {
+  return SERVER_PACKAGE_PREFIX + versionTag(version);
+}
+
+/** `client-v1.2.1`: the client package of a release. */
+export function clientPackageTag(version: Version): string {
+  return CLIENT_PACKAGE_PREFIX + versionTag(version);
+}
+
+/** `client-v1`: floats to the newest client of that major. */
+export function clientMajorTag(major: number): string {
+  return `${CLIENT_PACKAGE_PREFIX}v${major}`;
+}
+
+/** `env-<name>`: what `promote`, `rollback` and `traffic` move. */
+export function environmentTag(name: string): string {
+  const tag = ENVIRONMENT_PREFIX + name;
+  if (!name || !isValidTag(tag)) {
+    throw new UserError(
+      `invalid environment name "${name}": expected characters in [A-Za-z0-9._-], at most ${MAX_TAG_LENGTH - ENVIRONMENT_PREFIX.length}`,
+    );
+  }
+  return tag;
+}
+
+/** `mdl-<resource>-v1.2.1`: the git tag `release --gitTag` creates. */
+export function gitReleaseTag(resource: string, version: Version): string {
+  return `mdl-${resource}-${versionTag(version)}`;
+}
+
+/** The version of a git tag written by gitReleaseTag for this resource, else undefined. */
+export function parseGitReleaseTag(resource: string, tag: string): Version | undefined {
+  const prefix = `mdl-${resource}-v`;
+  if (!tag.startsWith(prefix)) return undefined;
+  const version = tryParseVersion(tag.slice(prefix.length));
+  // Round trip: `mdl-ham-vv1.0.0` would parse, but gitReleaseTag never writes it.
+  return version && gitReleaseTag(resource, version) === tag ? version : undefined;
+}
