@@ -1,0 +1,121 @@
+import { UserError } from '../../errors';
+import { discard, header, isReplayable, readBody, type HttpRequest, type HttpResponse, type Transport } from '../remote/transport';
+import { mergeScopes, parseWwwAuthenticate, type Challenge } from './challenge';
+import type { Credentials } from './credentials';
+
+/**
+ * Answers registry challenges: on a 401 it reads `WWW-Authenticate`, then retries once with
+ * Basic credentials or with a Bearer token fetched from the challenge's realm. It remembers the
+ * scheme and caches tokens per scope, so later requests authenticate up front (an upload never
+ * streams its body only to be refused). Credentials are looked up on the first challenge only.
+ */
+export class AuthClient {
+  private scheme: 'basic' | 'bearer' | undefined;
+  private readonly tokens = new Map<string, string>();
+  private credentialsLookup: Promise<Credentials | undefined> | undefined;
+
+  constructor(
+    private readonly host: string,
+    private readonly next: Transport,
+    private readonly lookupCredentials: () => Promise<Credentials | undefined>,
+  ) {}
+
+  credentials(): Promise<Credentials | undefined> {
+    this.credentialsLookup ??= this.lookupCredentials();
+    return this.credentialsLookup;
+  }
+
+  /** Sends `request`, authenticating for `scopes` (e.g. `repository:ns/ham:pull,push`) when challenged. */
+  async send(request: HttpRequest, scopes: string[]): Promise<HttpResponse> {
+    const scopeKey = mergeScopes(scopes).join(' ');
+    const upFront = await this.knownAuthorization(scopeKey);
+    const first = await this.next(withAuthorization(request, upFront));
+    if (first.status !== 401 || !isReplayable(request.body)) return first;
+
+    const challenge = pickChallenge(header(first, 'www-authenticate'));
+    if (!challenge) return first;
+    let authorization: string;
+    if (challenge.scheme === 'basic') {
+      const credentials = await this.credentials();
+      if (!credentials) return first;
+      this.scheme = 'basic';
+      authorization = basicAuthorization(credentials);
+    } else {
+      const challenged = challenge.params.scope ? challenge.params.scope.split(' ') : [];
+      const token = await this.fetchToken(challenge.params, mergeScopes([...scopes, ...challenged]));
+      this.scheme = 'bearer';
+      this.tokens.set(scopeKey, token);
+      authorization = `Bearer ${token}`;
+    }
+    if (authorization === upFront) return first; // exactly this was refused already
+    discard(first);
+    return this.next(withAuthorization(request, authorization));
+  }
+
+  /** The error for a request the registry still refuses: missing or rejected credentials. */
+  async refusal(detail: string): Promise<UserError> {
+    const credentials = await this.credentials();
+    if (!credentials) {
+      return new UserError(
+        `registry ${this.host} requires authentication${detail}: run \`docker login ${this.host}\` or set MODELOS_REGISTRY_USERNAME and MODELOS_REGISTRY_PASSWORD`,
+      );
+    }
+    return new UserError(`registry ${this.host} rejected the credentials of user "${credentials.username}" (from ${credentials.source})${detail}`);
+  }
+
+  private async knownAuthorization(scopeKey: string): Promise<string | undefined> {
+    if (this.scheme === 'basic') {
+      const credentials = await this.credentials();
+      return credentials && basicAuthorization(credentials);
+    }
+    const token = this.scheme === 'bearer' ? this.tokens.get(scopeKey) : undefined;
+    return token && `Bearer ${token}`;
+  }
+
+  private async fetchToken(params: Record<string, string>, scopes: string[]): Promise<string> {
+    let url: URL;
+    try {
+      url = new URL(params.realm ?? '');
+    } catch {
+      throw new UserError(`registry ${this.host} sent a Bearer challenge without a valid realm URL`);
+    }
+    if (params.service) url.searchParams.set('service', params.service);
+    for (const scope of scopes) url.searchParams.append('scope', scope);
+    const credentials = await this.credentials();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (credentials) headers.authorization = basicAuthorization(credentials);
+    const response = await this.next({ method: 'GET', url, headers });
+    const body = await readBody(response, 1024 * 1024);
+    if (response.status === 401 || response.status === 403) {
+      throw await this.refusal(` (token service ${url.host} answered ${response.status} for ${scopes.join(' ') || 'no scope'})`);
+    }
+    if (response.status !== 200) {
+      throw new UserError(`token service ${url.host} of registry ${this.host} answered ${response.status}`);
+    }
+    let token: unknown;
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as { token?: unknown; access_token?: unknown };
+      token = parsed.token ?? parsed.access_token;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || !token) {
+      throw new UserError(`token service ${url.host} of registry ${this.host} answered without a token`);
+    }
+    return token;
+  }
+}
+
+function pickChallenge(value: string | undefined): Challenge | undefined {
+  const challenges = parseWwwAuthenticate(value ?? '');
+  return challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
+}
+
+function basicAuthorization(credentials: Credentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+
+function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {
+  if (!authorization) return request;
+  return { ...request, headers: { ...request.headers, authorization } };
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { UserError } from '../../errors';
+import { declaredMediaType, digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import { assertTag } from '../reference';
+import type { Repository, RepositoryCounters } from '../repository';
+import { withFileLock } from './lock';
+
+/** Image-layout annotation that carries a manifest's tag in index.json. */
+export const REF_NAME = 'org.opencontainers.image.ref.name';
+
+interface ImageIndex {
+  schemaVersion: 2;
+  mediaType: string;
+  manifests: Descriptor[];
+  annotations?: Record<string, string>;
+}
+
+/**
+ * A repository stored as an OCI image-layout directory (`oci-layout`, `index.json`,
+ * `blobs/sha256/<hex>`), readable by `skopeo inspect oci:<dir>:<tag>`. Files appear whole
+ * (temp file + rename), and index.json changes are serialized across processes by a lock file.
+ */
+export class LayoutRepository implements Repository {
+  readonly reference: string;
+  readonly counters: RepositoryCounters = { blobsUploaded: 0, bytesUploaded: 0, requests: 0 };
+  private readonly blobsDir: string;
+  private readonly indexFile: string;
+
+  constructor(private readonly dir: string) {
+    this.reference = `oci:${dir}`;
+    this.blobsDir = path.join(dir, 'blobs', 'sha256');
+    this.indexFile = path.join(dir, 'index.json');
+  }
+
+  async blobExists(digest: string): Promise<boolean> {
+    this.counters.requests++;
+    return exists(this.blobPath(digest));
+  }
+
+  async pushBlob(desc: Descriptor, open: () => NodeJS.ReadableStream): Promise<{ uploaded: boolean }> {
+    if (await this.blobExists(desc.digest)) return { uploaded: false };
+    await this.ensureLayout();
+    await this.writeAtomically(this.blobPath(desc.digest), async (tmp) => {
+      await pipelineAsync(open(), verifyingStream(desc, `content of blob ${desc.digest}`), createWriteStream(tmp, { flags: 'wx' }));
+    });
+    this.counters.blobsUploaded++;
+    this.counters.bytesUploaded += desc.size;
+    return { uploaded: true };
+  }
+
+  async fetchBlob(digest: string): Promise<Buffer> {
+    this.counters.requests++;
+    const bytes = await this.readBlob(digest);
+    if (!bytes) throw new UserError(`blob ${digest} not found in ${this.reference}`);
+    if (digestOf(bytes) !== digest) throw new UserError(`blob ${digest} in ${this.reference} is corrupt (its content hashes to ${digestOf(bytes)})`);
+    return bytes;
+  }
+
+  async fetchBlobStream(digest: string): Promise<NodeJS.ReadableStream> {
+    if (!(await this.blobExists(digest))) throw new UserError(`blob ${digest} not found in ${this.reference}`);
+    return pipeline(createReadStream(this.blobPath(digest)), verifyingStream({ digest }, `blob ${digest} in ${this.reference}`), () => undefined);
+  }
+
+  async pushManifest(bytes: Buffer, mediaType: string, tag?: string): Promise<Descriptor> {
+    if (tag !== undefined) assertTag(tag);
+    this.counters.requests++;
+    const descriptor = manifestDescriptor(bytes, mediaType);
+    await this.ensureLayout();
+    const file = this.blobPath(descriptor.digest);
+    if (!(await exists(file))) await this.writeAtomically(file, (tmp) => fs.writeFile(tmp, bytes, { flag: 'wx' }));
+    await this.updateIndex((manifests) => {
+      if (tag === undefined) {
+        return manifests.some((m) => m.digest === descriptor.digest) ? manifests : [...manifests, descriptor];
+      }
+      // A re-pointed tag replaces its entry; a by-digest entry of the same manifest becomes redundant.
+      const others = manifests.filter((m) => m.annotations?.[REF_NAME] !== tag && !(m.digest === descriptor.digest && !m.annotations?.[REF_NAME]));
+      return [...others, { ...descriptor, annotations: { [REF_NAME]: tag } }];
+    });
+    return descriptor;
+  }
+
+  async fetchManifest(ref: string): Promise<{ descriptor: Descriptor; bytes: Buffer } | null> {
+    const entry = await this.resolve(ref);
+    if (!entry) return null;
+    const bytes = await this.readBlob(entry.digest);
+    if (!bytes) throw new UserError(`${this.reference} lists manifest ${entry.digest} (${ref}) but its blob is missing`);
+    if (digestOf(bytes) !== entry.digest) throw new UserError(`manifest ${entry.digest} in ${this.reference} is corrupt`);
+    return { descriptor: manifestDescriptor(bytes, entry.mediaType), bytes };
+  }
+
+  async resolve(ref: string): Promise<Descriptor | null> {
+    this.counters.requests++;
+    if (!isDigest(ref)) assertTag(ref);
+    const manifests = (await this.readIndex()).manifests;
+    const entry = isDigest(ref) ? manifests.find((m) => m.digest === ref) : manifests.find((m) => m.annotations?.[REF_NAME] === ref);
+    if (entry) return withoutRefName(entry);
+    if (!isDigest(ref)) return null;
+    // A manifest stored by digest but no longer listed: still readable, as from a registry.
+    const bytes = await this.readBlob(ref);
+    return bytes ? manifestDescriptor(bytes, declaredMediaType(bytes) ?? MediaTypes.imageManifest) : null;
+  }
+
+  async listTags(): Promise<string[]> {
+    this.counters.requests++;
+    const tags = (await this.readIndex()).manifests.map((m) => m.annotations?.[REF_NAME]).filter((t): t is string => !!t);
+    return [...new Set(tags)];
+  }
+
+  async deleteManifest(digest: string): Promise<void> {
+    digestHex(digest);
+    this.counters.requests++;
+    if (!(await exists(this.indexFile))) return;
+    // Blobs stay: other manifests may share them, and an image layout has no garbage collector here.
+    await this.updateIndex((manifests) => manifests.filter((m) => m.digest !== digest));
+  }
+
+  private blobPath(digest: string): string {
+    return path.join(this.blobsDir, digestHex(digest));
+  }
+
+  private async readBlob(digest: string): Promise<Buffer | undefined> {
+    try {
+      return await fs.readFile(this.blobPath(digest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  private async readIndex(): Promise<ImageIndex> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.indexFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyIndex();
+      throw err;
+    }
+    try {
+      const index = JSON.parse(text) as ImageIndex;
+      if (!Array.isArray(index.manifests)) throw new Error('no manifests array');
+      return index;
+    } catch {
+      throw new UserError(`${this.indexFile} is not a valid OCI image index`);
+    }
+  }
+
+  private async updateIndex(change: (manifests: Descriptor[]) => Descriptor[]): Promise<void> {
+    await withFileLock(`${this.indexFile}.lock`, async () => {
+      const index = await this.readIndex();
+      const next: ImageIndex = { ...index, manifests: change(index.manifests) };
+      await this.writeAtomically(this.indexFile, (tmp) => fs.writeFile(tmp, JSON.stringify(next), { flag: 'wx' }));
+    });
+  }
+
+  private async ensureLayout(): Promise<void> {
+    await fs.mkdir(this.blobsDir, { recursive: true });
+    const layoutFile = path.join(this.dir, 'oci-layout');
+    if (!(await exists(layoutFile))) {
+      await this.writeAtomically(layoutFile, (tmp) => fs.writeFile(tmp, JSON.stringify({ imageLayoutVersion: '1.0.0' }), { flag: 'wx' }));
+    }
+  }
+
+  /** Writes through a temp file beside `target` and renames it into place, so readers never see half a file. */
+  private async writeAtomically(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
+    const tmp = path.join(path.dirname(target), `.tmp-${randomUUID()}`);
+    try {
+      await write(tmp);
+      await fs.rename(tmp, target);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+}
+
+function emptyIndex(): ImageIndex {
+  return { schemaVersion: 2, mediaType: MediaTypes.imageIndex, manifests: [] };
+}
+
+function withoutRefName(entry: Descriptor): Descriptor {
+  const { annotations, ...rest } = entry;
+  const remaining = Object.entries(annotations ?? {}).filter(([key]) => key !== REF_NAME);
+  return remaining.length ? { ...rest, annotations: Object.fromEntries(remaining) } : rest;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,160 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors';
+
+export type RegistryReference =
+  | { kind: 'remote'; host: string /* host[:port] */; namespace: string; plainHttp: boolean }
+  | { kind: 'layout'; dir: string /* absolute */ };
+
+const FORMS = 'use oci://host[:port]/namespace[?insecure=true], a directory path or a file:///abs/dir URL';
+
+/** OCI distribution spec: lowercase components joined by `/`. */
+const NAME_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const MAX_NAME_LENGTH = 255;
+
+const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export interface ParseOptions {
+  /** Allow plain HTTP for a host that is not a loopback address. */
+  insecure?: boolean;
+}
+
+/** Parses `oci://host[:port]/namespace`, a filesystem path (relative to `cwd`) or a `file:` URL. */
+export function parseRegistryReference(input: string, cwd: string, options: ParseOptions = {}): RegistryReference {
+  const trimmed = input.trim();
+  if (!trimmed) throw new UserError(`empty registry reference: ${FORMS}`);
+  if (/^oci:\/\//i.test(trimmed)) return parseRemote(trimmed, options);
+  if (/^file:/i.test(trimmed)) return { kind: 'layout', dir: fileUrlDir(trimmed) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new UserError(`unsupported registry reference "${input}": ${FORMS}`);
+  }
+  if (/^[^/\\]+:\d+(?:[/\\]|$)/.test(trimmed)) {
+    throw new UserError(`registry reference "${input}" looks like a host without a scheme: write oci://${trimmed}`);
+  }
+  return { kind: 'layout', dir: path.resolve(cwd, trimmed) };
+}
+
+function parseRemote(input: string, options: ParseOptions): RegistryReference {
+  const match = /^oci:\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/i.exec(input);
+  if (!match) throw new UserError(`invalid registry reference "${input}": ${FORMS}`);
+  const [, authority, rawPath, query] = match;
+  const host = parseHost(authority, input);
+  const namespace = rawPath.replace(/^\/|\/$/g, '');
+  if (namespace) assertRepositoryName(namespace, `namespace of registry reference "${input}"`);
+  const insecure = parseInsecureQuery(query, input) ?? options.insecure ?? false;
+  return { kind: 'remote', host, namespace, plainHttp: insecure || isLoopback(host) };
+}
+
+function parseHost(authority: string, input: string): string {
+  if (authority.includes('@')) {
+    throw new UserError(
+      `registry reference "${input}" must not carry credentials: use docker login or MODELOS_REGISTRY_USERNAME/MODELOS_REGISTRY_PASSWORD`,
+    );
+  }
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(authority);
+  const name = match?.[1] ?? '';
+  const port = match?.[2];
+  const validName = DNS_NAME.test(name) || IPV6.test(name);
+  const validPort = port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+  if (!validName || !validPort) {
+    throw new UserError(`invalid registry host "${authority}" in "${input}": expected host[:port], e.g. oci://ghcr.io/acme or oci://127.0.0.1:5000/ml`);
+  }
+  const host = name.toLowerCase();
+  return port === undefined ? host : `${host}:${port}`;
+}
+
+function parseInsecureQuery(query: string | undefined, input: string): boolean | undefined {
+  if (query === undefined || query === '') return undefined;
+  const params = new URLSearchParams(query);
+  let insecure: boolean | undefined;
+  for (const [key, value] of params) {
+    if (key !== 'insecure' || !['true', 'false'].includes(value)) {
+      throw new UserError(`unsupported query "${key}=${value}" in registry reference "${input}": only insecure=true|false is allowed`);
+    }
+    insecure = value === 'true';
+  }
+  return insecure;
+}
+
+function fileUrlDir(input: string): string {
+  if (!/^file:\/\//i.test(input)) {
+    throw new UserError(`file: URL "${input}" must be absolute (file:///abs/dir); ${FORMS}`);
+  }
+  try {
+    return fileURLToPath(input);
+  } catch (err) {
+    throw new UserError(`invalid file: URL "${input}" (${(err as Error).message}); ${FORMS}`);
+  }
+}
+
+function hostname(host: string): string {
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+}
+
+/** Loopback hosts are reached over plain HTTP by default; everything else needs TLS or `insecure`. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(hostname(host));
+}
+
+/** Canonical text form; parsing it gives the same reference back. */
+export function formatRegistryReference(ref: RegistryReference): string {
+  if (ref.kind === 'layout') return ref.dir;
+  const base = `oci://${ref.host}${ref.namespace ? `/${ref.namespace}` : ''}`;
+  return ref.plainHttp && !isLoopback(ref.host) ? `${base}?insecure=true` : base;
+}
+
+export interface ResolveRegistryInput {
+  /** `--registry` target option (highest precedence). */
+  option?: string;
+  /** Environment holding MODELOS_REGISTRY (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** `registry` option of the Nx plugin in nx.json. */
+  pluginOption?: string;
+  /** Workspace root: relative paths resolve against it, and the embedded default lives in it. */
+  workspaceRoot: string;
+  insecure?: boolean;
+}
+
+/** Target option, then env MODELOS_REGISTRY, then the plugin option, then `<root>/.modelos/registry`. */
+export function resolveRegistry(input: ResolveRegistryInput): RegistryReference {
+  const env = input.env ?? process.env;
+  const chosen = [input.option, env.MODELOS_REGISTRY, input.pluginOption].find((value) => value && value.trim());
+  if (!chosen) return { kind: 'layout', dir: embeddedRegistryDir(input.workspaceRoot) };
+  return parseRegistryReference(chosen, input.workspaceRoot, { insecure: input.insecure });
+}
+
+export function embeddedRegistryDir(workspaceRoot: string): string {
+  return path.join(path.resolve(workspaceRoot), '.modelos', 'registry');
+}
+
+/** Throws a UserError unless `name` is a valid OCI repository name (or namespace). */
+export function assertRepositoryName(name: string, what = 'repository name'): void {
+  const valid = name.length <= MAX_NAME_LENGTH && name.split('/').every((component) => NAME_COMPONENT.test(component));
+  if (!valid) {
+    throw new UserError(
+      `invalid ${what} "${name}": use lowercase components [a-z0-9] separated by ".", "_", "__" or "-", joined by "/" (at most ${MAX_NAME_LENGTH} characters)`,
+    );
+  }
+}
+
+export function isTag(value: string): boolean {
+  return TAG.test(value);
+}
+
+export function assertTag(tag: string): void {
+  if (!isTag(tag)) {
+    throw new UserError(`invalid tag "${tag}": tags match [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`);
+  }
+}
+
+/** The repository a resource lives in: `<namespace>/<name>` (remote) or `<dir>/<name>` (layout). */
+export function repositoryPath(registry: RegistryReference, name: string): string {
+  assertRepositoryName(name, 'resource repository name');
+  if (registry.kind === 'layout') return path.join(registry.dir, ...name.split('/'));
+  const full = registry.namespace ? `${registry.namespace}/${name}` : name;
+  assertRepositoryName(full);
+  return full;
+}
