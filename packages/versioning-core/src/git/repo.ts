@@ -1,0 +1,43 @@
+import { UserError } from '../errors';
+import { gitFailure, runGit } from './run';
+
+export interface WorkspaceRepo {
+  /** Absolute path of the repository's work tree top. */
+  top: string;
+  /** Where the workspace sits inside the repository: '' at the top, else 'sub/dir/'. */
+  prefix: string;
+  /** Full sha of HEAD; null in a repository without commits. */
+  head: string | null;
+}
+
+/** Repository, position and HEAD of a workspace in one git call. */
+export async function locateWorkspace(workspaceRoot: string): Promise<WorkspaceRepo> {
+  const out = await runGit(workspaceRoot, ['rev-parse', '--show-toplevel', '--show-prefix', '--verify', '-q', 'HEAD^{commit}']);
+  // Exit 1 with top and prefix printed is `--verify -q` saying HEAD is unborn.
+  if (out.code !== 0 && out.code !== 1) throw gitFailure(workspaceRoot, out.stderr);
+  const [top, prefix, head] = out.stdout.split('\n');
+  return { top, prefix, head: out.code === 0 ? head : null };
+}
+
+/** Full sha of HEAD; a UserError when the repository has no commit yet. */
+export async function headCommit(workspaceRoot: string): Promise<string> {
+  return requireHead(await locateWorkspace(workspaceRoot));
+}
+
+export function requireHead(repo: WorkspaceRepo): string {
+  if (repo.head === null) throw new UserError(`the git repository at ${repo.top} has no commit yet: commit once before storing`);
+  return repo.head;
+}
+
+/** Short name of the checked-out branch; null when HEAD is detached. */
+export async function currentBranch(workspaceRoot: string): Promise<string | null> {
+  const out = await runGit(workspaceRoot, ['symbolic-ref', '-q', '--short', 'HEAD']);
+  if (out.code === 1) return null;
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  return out.stdout.trim();
+}
+
+/** Absolute path of the top of the git work tree holding the workspace. */
+export async function repoRoot(workspaceRoot: string): Promise<string> {
+  return (await locateWorkspace(workspaceRoot)).top;
+}
