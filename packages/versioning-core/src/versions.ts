@@ -1,9 +1,9 @@
-import { Annotations } from './artifact/annotations';
 import { formatTable } from './format/table';
-import { openRepository, parseManifest, type RegistryReference, type Repository } from './oci';
+import { openRepository, type RegistryReference, type Repository } from './oci';
+import { Ocidex, type IndexEntry } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
-import { classifyTag, type TagKind } from './tags';
+import type { TagKind } from './tags';
 
 export interface VersionRow {
   tag: string;
@@ -30,37 +30,22 @@ export async function listVersions(input: ListVersionsInput): Promise<VersionRow
   return input.compatibleOnly ? rows.filter((row) => row.compatible) : rows;
 }
 
-/** Concurrent manifest reads: enough to hide latency, few enough to be polite to a registry. */
-const CONCURRENCY = 8;
-
 export async function listRepositoryVersions(repo: Repository, currentClientHash?: string): Promise<VersionRow[]> {
-  const tags = await repo.listTags();
-  const rows: VersionRow[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tags.length) {
-      const tag = tags[next++];
-      const row = await readRow(repo, tag, currentClientHash);
-      if (row) rows.push(row);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, tags.length) }, worker));
-  return rows.sort(newestFirst);
+  const entries = await new Ocidex(repo).refresh();
+  return entries
+    .filter((entry) => entry.kind !== 'placeholder')
+    .map((entry) => toRow(entry, currentClientHash))
+    .sort(newestFirst);
 }
 
-async function readRow(repo: Repository, tag: string, currentClientHash?: string): Promise<VersionRow | null> {
-  const fetched = await repo.fetchManifest(tag);
-  // Gone between listing and reading (a concurrent clean): not a version any more.
-  if (!fetched) return null;
-  const annotations = parseManifest(fetched.bytes, `${repo.reference}:${tag}`).annotations ?? {};
-  const clientHash = annotations[Annotations.clientHash] ?? null;
+function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
   return {
-    tag,
-    kind: classifyTag(tag).kind,
-    digest: fetched.descriptor.digest,
-    created: annotations[Annotations.created] ?? null,
-    clientHash,
-    compatible: clientHash !== null && clientHash === currentClientHash,
+    tag: entry.tag,
+    kind: entry.kind,
+    digest: entry.digest,
+    created: entry.created,
+    clientHash: entry.clientHash,
+    compatible: entry.clientHash !== null && entry.clientHash === currentClientHash,
   };
 }
 

@@ -1,0 +1,65 @@
+import { Annotations } from '../artifact/annotations';
+import { MediaTypes, parseManifest, type Descriptor } from '../oci';
+import { classifyTag, formatVersion, type TagKind } from '../tags';
+
+/** What the index knows of one tag: enough for versions, releases, clean and the next version. */
+export interface IndexEntry {
+  tag: string;
+  digest: string;
+  kind: TagKind;
+  /** Release kinds and packages: the semver version without `v`. */
+  version: string | null;
+  created: string | null;
+  clientHash: string | null;
+  closureCommit: string | null;
+  dirtyHash: string | null;
+  /** `org.opencontainers.image.revision`: HEAD when the artifact was made. */
+  revision: string | null;
+  artifactType: string | null;
+  /** Manifest plus the blobs it references. */
+  size: number;
+}
+
+/** The part of an entry that depends only on the manifest, shared by every tag on that digest. */
+export type ManifestSummary = Omit<IndexEntry, 'tag' | 'kind' | 'version'>;
+
+export function summarizeManifest(bytes: Buffer, descriptor: Descriptor, what: string): ManifestSummary {
+  const manifest = parseManifest(bytes, what);
+  const annotations = manifest.annotations ?? {};
+  return {
+    digest: descriptor.digest,
+    created: annotations[Annotations.created] ?? null,
+    clientHash: annotations[Annotations.clientHash] ?? null,
+    closureCommit: annotations[Annotations.closureCommit] ?? null,
+    dirtyHash: annotations[Annotations.dirtyHash] ?? null,
+    revision: annotations[Annotations.revision] ?? null,
+    artifactType: manifest.artifactType ?? null,
+    size: descriptor.size + manifest.config.size + manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
+  };
+}
+
+export function entryFor(tag: string, summary: ManifestSummary): IndexEntry {
+  const info = classifyTag(tag);
+  // A tag caught between the two steps of `untag` points at a placeholder, whatever its name says.
+  const kind = summary.artifactType === MediaTypes.placeholderArtifact ? 'placeholder' : info.kind;
+  return { ...summary, tag, kind, version: info.version ? formatVersion(info.version) : null };
+}
+
+/**
+ * Tags whose digest never changes once pushed: versions are immutable by our rules and adhoc tags
+ * name their content. Everything else (latest, client-v<MAJOR>, env-*, branch tags) is re-resolved.
+ */
+export function isImmutableTag(entry: Pick<IndexEntry, 'tag' | 'kind'>): boolean {
+  switch (entry.kind) {
+    case 'release':
+    case 'branch-release':
+    case 'prerelease':
+    case 'server-package':
+    case 'adhoc':
+      return true;
+    case 'client-package':
+      return classifyTag(entry.tag).version !== undefined;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,2 @@
+export { Ocidex, defaultIndexDir } from './ocidex';
+export { isImmutableTag, type IndexEntry } from './entry';
