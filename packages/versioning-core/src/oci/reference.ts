@@ -26,10 +26,10 @@ export interface ParseOptions {
 export function parseRegistryReference(input: string, cwd: string, options: ParseOptions = {}): RegistryReference {
   const trimmed = input.trim();
   if (!trimmed) throw new UserError(`empty registry reference: ${FORMS}`);
-  if (/^oci:\/\//i.test(trimmed)) return parseRemote(trimmed, options);
+  if (/^oci:\/\//i.test(trimmed)) return parseRemote(trimmed, redacted(trimmed), options);
   if (/^file:/i.test(trimmed)) return { kind: 'layout', dir: fileUrlDir(trimmed) };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-    throw new UserError(`unsupported registry reference "${input}": ${FORMS}`);
+    throw new UserError(`unsupported registry reference "${redacted(trimmed)}": ${FORMS}`);
   }
   if (/^[^/\\]+:\d+(?:[/\\]|$)/.test(trimmed)) {
     throw new UserError(`registry reference "${input}" looks like a host without a scheme: write oci://${trimmed}`);
@@ -37,15 +37,20 @@ export function parseRegistryReference(input: string, cwd: string, options: Pars
   return { kind: 'layout', dir: path.resolve(cwd, trimmed) };
 }
 
-function parseRemote(input: string, options: ParseOptions): RegistryReference {
+/** `shown` is the input with any credentials masked: it is what error messages may repeat. */
+function parseRemote(input: string, shown: string, options: ParseOptions): RegistryReference {
   const match = /^oci:\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/i.exec(input);
-  if (!match) throw new UserError(`invalid registry reference "${input}": ${FORMS}`);
+  if (!match) throw new UserError(`invalid registry reference "${shown}": ${FORMS}`);
   const [, authority, rawPath, query] = match;
-  const host = parseHost(authority, input);
+  const host = parseHost(authority, shown);
   const namespace = rawPath.replace(/^\/|\/$/g, '');
-  if (namespace) assertRepositoryName(namespace, `namespace of registry reference "${input}"`);
-  const insecure = parseInsecureQuery(query, input) ?? options.insecure ?? false;
+  if (namespace) assertRepositoryName(namespace, 'namespace', `registry reference "${shown}"`);
+  const insecure = parseInsecureQuery(query, shown) ?? options.insecure ?? false;
   return { kind: 'remote', host, namespace, plainHttp: insecure || isLoopback(host) };
+}
+
+function redacted(input: string): string {
+  return input.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
 
 function parseHost(authority: string, input: string): string {
@@ -131,11 +136,11 @@ export function embeddedRegistryDir(workspaceRoot: string): string {
 }
 
 /** Throws a UserError unless `name` is a valid OCI repository name (or namespace). */
-export function assertRepositoryName(name: string, what = 'repository name'): void {
+export function assertRepositoryName(name: string, what = 'repository name', context?: string): void {
   const valid = name.length <= MAX_NAME_LENGTH && name.split('/').every((component) => NAME_COMPONENT.test(component));
   if (!valid) {
     throw new UserError(
-      `invalid ${what} "${name}": use lowercase components [a-z0-9] separated by ".", "_", "__" or "-", joined by "/" (at most ${MAX_NAME_LENGTH} characters)`,
+      `invalid ${what} "${name}"${context ? ` in ${context}` : ''}: use lowercase components [a-z0-9] separated by ".", "_", "__" or "-", joined by "/" (at most ${MAX_NAME_LENGTH} characters)`,
     );
   }
 }

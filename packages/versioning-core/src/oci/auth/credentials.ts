@@ -101,13 +101,16 @@ function fromAuthEntry(entry: { auth?: string; username?: string; password?: str
 function runCredentialHelper(helper: string, serverUrl: string, env: NodeJS.ProcessEnv, source: string): Promise<Credentials | undefined> {
   const program = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
+    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A helper waiting for a keychain prompt that never comes must not hang the command.
+    const timer = setTimeout(() => child.kill(), 30_000).unref();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.stdin.on('error', () => undefined); // a helper that exits early closes its stdin
     child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       reject(
         error.code === 'ENOENT'
           ? new UserError(`credential helper ${program} (from ${source}) is not installed or not on PATH`)
@@ -115,6 +118,7 @@ function runCredentialHelper(helper: string, serverUrl: string, env: NodeJS.Proc
       );
     });
     child.on('close', (code) => {
+      clearTimeout(timer);
       const stdout = Buffer.concat(out).toString('utf8').trim();
       if (code !== 0) {
         if (/credentials not found/i.test(stdout)) {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { UserError } from '../../errors';
-import { declaredMediaType, digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import { digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
 import { assertTag } from '../reference';
 import type { Repository, RepositoryCounters } from '../repository';
 import { withFileLock } from './lock';
@@ -98,11 +98,8 @@ export class LayoutRepository implements Repository {
     if (!isDigest(ref)) assertTag(ref);
     const manifests = (await this.readIndex()).manifests;
     const entry = isDigest(ref) ? manifests.find((m) => m.digest === ref) : manifests.find((m) => m.annotations?.[REF_NAME] === ref);
-    if (entry) return withoutRefName(entry);
-    if (!isDigest(ref)) return null;
-    // A manifest stored by digest but no longer listed: still readable, as from a registry.
-    const bytes = await this.readBlob(ref);
-    return bytes ? manifestDescriptor(bytes, declaredMediaType(bytes) ?? MediaTypes.imageManifest) : null;
+    // Only listed manifests exist, as in a registry: a deleted manifest's blob may linger.
+    return entry ? withoutRefName(entry) : null;
   }
 
   async listTags(): Promise<string[]> {
