@@ -3,7 +3,7 @@ import { storeResource } from '@modelos/versioning-core';
 import { logToStderr, printJson } from '../print-json';
 import { reportUserErrors } from '../report-user-errors';
 import { resolveResourceTarget } from '../resource-target';
-import { formatStoreResult } from './format-store-result';
+import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';
 
 const storeExecutor: PromiseExecutor<StoreExecutorOptions> = (options, context) =>
@@ -16,7 +16,7 @@ const storeExecutor: PromiseExecutor<StoreExecutorOptions> = (options, context) 
       log: options.json ? logToStderr : (line) => logger.info(line),
     });
     if (options.json) printJson(result);
-    else logger.info(formatStoreResult(result));
+    else logger.info(formatStoreSummary(result));
   });
 
 export default storeExecutor;

@@ -1,16 +1,15 @@
 import type { StoreResult } from '@modelos/versioning-core';
 
-/** Human output of `store`: a line per tag, then the digest and what the push cost. */
-export function formatStoreResult(result: StoreResult): string {
-  const verb = result.dryRun ? 'would push' : 'pushed';
-  const transfer = result.dryRun
+/**
+ * What follows the core's "pushed <repository>:<tag>" lines in human output: the digest and
+ * what the push cost, or why nothing moved.
+ */
+export function formatStoreSummary(result: StoreResult): string {
+  const refs = result.tags.map((tag) => `${result.repository}:${tag}`).join(', ');
+  const outcome = result.dryRun
     ? 'dry run: nothing was pushed'
     : result.unchanged
-      ? 'unchanged: no blob uploaded'
-      : `${result.blobsUploaded} blob(s) uploaded, ${result.bytesUploaded} bytes`;
-  return [
-    ...result.tags.map((tag) => `${verb} ${result.repository}:${tag}`),
-    `digest ${result.digest}`,
-    transfer,
-  ].join('\n');
+      ? `unchanged: ${refs} already at this digest, nothing uploaded`
+      : `uploaded ${result.blobsUploaded} blob(s), ${result.bytesUploaded} bytes`;
+  return `digest ${result.digest}\n${outcome}`;
 }

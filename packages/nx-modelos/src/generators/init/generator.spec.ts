@@ -10,7 +10,7 @@ describe('init generator', () => {
 
   it('registers the plugin with mainBranch taken from defaultBase', async () => {
     updateNxJson(tree, { ...readNxJson(tree), defaultBase: 'trunk' });
-    await initGenerator(tree, {});
+    await initGenerator(tree, { skipFormat: true });
     expect(readNxJson(tree)!.plugins).toContainEqual({ plugin: '@modelos/nx', options: { mainBranch: 'trunk' } });
   });
 
@@ -18,7 +18,7 @@ describe('init generator', () => {
     const nxJson = readNxJson(tree)!;
     delete nxJson.defaultBase;
     updateNxJson(tree, nxJson);
-    await initGenerator(tree, { registry: 'oci://registry.example.com/ml-project' });
+    await initGenerator(tree, { registry: 'oci://registry.example.com/ml-project', skipFormat: true });
     expect(readNxJson(tree)!.plugins).toContainEqual({
       plugin: '@modelos/nx',
       options: { registry: 'oci://registry.example.com/ml-project', mainBranch: 'main' },
@@ -27,15 +27,15 @@ describe('init generator', () => {
 
   it('is idempotent and leaves an existing entry and its options alone', async () => {
     updateNxJson(tree, { ...readNxJson(tree), plugins: ['@nx/js/typescript', { plugin: '@modelos/nx', options: { registry: 'x' } }] });
-    await initGenerator(tree, {});
-    await initGenerator(tree, {});
+    await initGenerator(tree, { skipFormat: true });
+    await initGenerator(tree, { skipFormat: true });
     expect(readNxJson(tree)!.plugins).toEqual(['@nx/js/typescript', { plugin: '@modelos/nx', options: { registry: 'x' } }]);
   });
 
   it('git-ignores the interface cache and the embedded registry once', async () => {
     tree.write('.gitignore', 'node_modules\n/.modelos/cache');
-    await initGenerator(tree, {});
-    await initGenerator(tree, {});
+    await initGenerator(tree, { skipFormat: true });
+    await initGenerator(tree, { skipFormat: true });
     const lines = tree.read('.gitignore', 'utf-8')!.split('\n');
     expect(lines.filter((l) => l.includes('.modelos/cache'))).toHaveLength(1);
     expect(lines).toContain('/.modelos/registry');
@@ -44,10 +44,10 @@ describe('init generator', () => {
 
   it('creates .gitignore when there is none and respects a whole-directory rule', async () => {
     tree.delete('.gitignore');
-    await initGenerator(tree, {});
+    await initGenerator(tree, { skipFormat: true });
     expect(tree.read('.gitignore', 'utf-8')).toBe('# ModelOS: interface cache and embedded OCI registry\n/.modelos/cache\n/.modelos/registry\n');
     tree.write('.gitignore', '.modelos/\n');
-    await initGenerator(tree, {});
+    await initGenerator(tree, { skipFormat: true });
     expect(tree.read('.gitignore', 'utf-8')).toBe('.modelos/\n');
   });
 });

@@ -1,0 +1,46 @@
+import { logger } from '@nx/devkit';
+import { captureStdout, ExecutorWorkspace } from '../../test-support/executor-workspace';
+import storeExecutor from '../store/executor';
+import versionsExecutor from './executor';
+
+let ws: ExecutorWorkspace;
+let tag: string;
+beforeEach(async () => {
+  ws = new ExecutorWorkspace();
+  jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  const stdout = await captureStdout(() => storeExecutor({ registry: '.modelos/registry', json: true }, ws.context()));
+  [tag] = JSON.parse(stdout).tags;
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  ws.remove();
+});
+
+async function versionsJson(options: Parameters<typeof versionsExecutor>[0]) {
+  let outcome: { success: boolean } | undefined;
+  const stdout = await captureStdout(async () => {
+    outcome = await versionsExecutor({ registry: '.modelos/registry', json: true, ...options }, ws.context());
+  });
+  expect(outcome).toEqual({ success: true });
+  return JSON.parse(stdout);
+}
+
+describe('versions executor', () => {
+  it('lists the stored versions as JSON', async () => {
+    expect(await versionsJson({})).toEqual([expect.objectContaining({ tag, kind: 'adhoc', compatible: true })]);
+  });
+
+  it('prints the versions table', async () => {
+    const info = jest.mocked(logger.info);
+    info.mockClear();
+    expect(await versionsExecutor({ registry: '.modelos/registry' }, ws.context())).toEqual({ success: true });
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(String(info.mock.calls[0][0])).toMatch(new RegExp(`^TAG.*\\n${tag}\\s+adhoc`));
+  });
+
+  it('with --compatible, leaves out versions whose interface the workspace broke', async () => {
+    ws.write('ham/src/ham.ts', 'export class Ham {\n  constructor(private readonly a: string) {}\n  bake(temp: string): string {\n    return this.a + temp;\n  }\n}\n');
+    expect(await versionsJson({})).toEqual([expect.objectContaining({ tag, compatible: false })]);
+    expect(await versionsJson({ compatible: true })).toEqual([]);
+  });
+});

@@ -1,0 +1,107 @@
+import { AggregateCreateNodesError, type CreateNodesContext } from '@nx/devkit';
+import { workspaceDataDirectory } from '@nx/devkit/internal';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createNodes, createNodesV2 } from './plugin';
+
+const HAM = { formatVersion: '1', entry: 'src/ham.ts', class: 'Ham', requires: {} };
+
+describe('createNodes', () => {
+  let root: string;
+  let context: CreateNodesContext;
+  const write = (file: string, content: unknown) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), typeof content === 'string' ? content : JSON.stringify(content));
+  };
+  const infer = (files: string[], options = {}) => createNodes[1](files, options, context);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'modelos-plugin-'));
+    context = { workspaceRoot: root, nxJsonConfiguration: {} };
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('matches resource.json files and is exported under both names', () => {
+    expect(createNodes[0]).toBe('**/resource.json');
+    expect(createNodesV2).toBe(createNodes);
+  });
+
+  it('infers non-cacheable store and versions targets with metadata', async () => {
+    write('libs/ham/resource.json', HAM);
+    write('libs/ham/project.json', { name: 'ham' });
+    const [[file, result]] = await infer(['libs/ham/resource.json']);
+    expect(file).toBe('libs/ham/resource.json');
+    const project = result.projects!['libs/ham'];
+    expect(project.name).toBeUndefined();
+    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['store', 'versions'] } });
+    expect(project.targets).toEqual({
+      store: {
+        executor: '@modelos/nx:store',
+        cache: false,
+        options: {},
+        metadata: { description: expect.stringContaining('adhoc version'), technologies: ['modelos'] },
+      },
+      versions: {
+        executor: '@modelos/nx:versions',
+        cache: false,
+        options: {},
+        metadata: { description: expect.stringContaining('versions'), technologies: ['modelos'] },
+      },
+    });
+  });
+
+  it('names the project after its directory unless project.json or package.json names it', async () => {
+    write('models/ham/resource.json', HAM);
+    write('models/bacon/resource.json', { ...HAM, class: 'Bacon' });
+    write('models/bacon/package.json', { name: '@acme/bacon' });
+    write('models/eggs/resource.json', { ...HAM, class: 'Eggs' });
+    write('models/eggs/package.json', { version: '1.0.0' });
+    const results = await infer(['models/ham/resource.json', 'models/bacon/resource.json', 'models/eggs/resource.json']);
+    const names = results.map(([, r]) => Object.values(r.projects!)[0].name);
+    expect(names).toEqual(['ham', undefined, 'eggs']);
+  });
+
+  it('uses the configured target names', async () => {
+    write('ham/resource.json', HAM);
+    const [[, result]] = await infer(['ham/resource.json'], { storeTargetName: 'mdl-store', versionsTargetName: 'mdl-versions' });
+    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-store', 'mdl-versions']);
+    expect(result.projects!.ham.targets!['mdl-store'].executor).toBe('@modelos/nx:store');
+  });
+
+  it('reports a bad resource.json naming the file and the field, and still infers the good ones', async () => {
+    write('ham/resource.json', HAM);
+    write('broken/resource.json', { ...HAM, entry: '../outside.ts' });
+    const error = await Promise.resolve(infer(['ham/resource.json', 'broken/resource.json'])).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AggregateCreateNodesError);
+    const { errors, partialResults } = error as AggregateCreateNodesError;
+    expect(errors).toHaveLength(1);
+    expect(errors[0][0]).toBe('broken/resource.json');
+    expect(errors[0][1].message).toContain(join(root, 'broken', 'resource.json'));
+    expect(errors[0][1].message).toContain('"entry"');
+    expect(partialResults.map(([file]) => file)).toEqual(['ham/resource.json']);
+  });
+
+  it('caches inferred nodes in the workspace data directory, keyed by resource.json and the options', async () => {
+    write('ham/resource.json', HAM);
+    mkdirSync(workspaceDataDirectory, { recursive: true });
+    const before = new Set(readdirSync(workspaceDataDirectory).filter(isModelosCache));
+    await infer(['ham/resource.json'], { mainBranch: `cache-test-${Date.now()}` });
+    const created = readdirSync(workspaceDataDirectory).filter((f) => isModelosCache(f) && !before.has(f));
+    expect(created).toHaveLength(1);
+    const cacheFile = join(workspaceDataDirectory, created[0]);
+    try {
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, unknown> };
+      expect(Object.values(cached.entries)).toEqual([expect.objectContaining({ name: 'ham' })]);
+    } finally {
+      rmSync(cacheFile);
+    }
+  });
+});
+
+function isModelosCache(file: string): boolean {
+  return file.startsWith('modelos-') && file.endsWith('.hash');
+}
