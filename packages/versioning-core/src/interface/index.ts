@@ -1,0 +1,11 @@
+// A resource's public interface (ts-morph, syntax only, cached by content hash) and its client hash.
+export { extractInterface, type ExtractInterfaceInput } from './extract';
+export { clientHash } from './client-hash';
+export {
+  INTERFACE_FORMAT,
+  type InterfaceDescriptor,
+  type ConstructorDescriptor,
+  type MethodDescriptor,
+  type ParameterDescriptor,
+  type TypeDescriptor,
+} from './descriptor';
