@@ -208,7 +208,7 @@ export class RemoteRepository implements Repository {
     if (!value) throw new UserError(`registry ${this.host} sent no ${what}`);
     const url = new URL(value, from);
     if (url.host !== this.base.host) {
-      throw new UserError(`registry ${this.host} sent a ${what} on another host (${url.host}); refusing to follow it`);
+      throw new UserError(`registry ${this.host} pointed its ${what} to another host (${url.host}); refusing to follow it`);
     }
     url.protocol = this.base.protocol;
     return url;

@@ -1,0 +1,74 @@
+import { hashSync } from 'bcryptjs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { UserError } from '../../errors';
+import { digestOf, EmptyJson, MediaTypes, serializeManifest } from '../content';
+import { openRepository } from '../repository';
+
+// tools/registry.js is plain JS shared with the Jest global setup.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startRegistry } = require('../../../../../tools/registry') as {
+  startRegistry(options: { htpasswd: string }): Promise<{ host: string; dataDir: string; stop(): Promise<void> }>;
+};
+
+jest.setTimeout(60_000);
+
+describe('a registry with htpasswd (Basic) auth', () => {
+  let dir: string;
+  let registry: { host: string; dataDir: string; stop(): Promise<void> };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oci-basic-'));
+    const htpasswd = path.join(dir, 'htpasswd');
+    fs.writeFileSync(htpasswd, `bob:${hashSync('builder-pw', 4)}\n`);
+    registry = await startRegistry({ htpasswd });
+  });
+  afterAll(async () => {
+    await registry.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(registry.dataDir, { recursive: true, force: true });
+  });
+
+  const open = (env: NodeJS.ProcessEnv) =>
+    openRepository({ kind: 'remote', host: registry.host, namespace: 'team', plainHttp: true }, 'ham', { env });
+
+  it('asks for credentials when there are none', async () => {
+    const repo = open({ DOCKER_CONFIG: path.join(dir, 'no-config') });
+    await expect(repo.listTags()).rejects.toThrow(UserError);
+    await expect(repo.listTags()).rejects.toThrow(
+      `registry ${registry.host} requires authentication to list tags in ${registry.host}/team/ham (401 UNAUTHORIZED: authentication required): ` +
+        `run \`docker login ${registry.host}\` or set MODELOS_REGISTRY_USERNAME and MODELOS_REGISTRY_PASSWORD`,
+    );
+  });
+
+  it('reports wrong credentials, naming the user and where they came from, never the password', async () => {
+    const failure = open({ MODELOS_REGISTRY_USERNAME: 'bob', MODELOS_REGISTRY_PASSWORD: 'wrong-pw' }).blobExists(EmptyJson.descriptor.digest);
+    await expect(failure).rejects.toThrow(`registry ${registry.host} rejected the credentials of user "bob" (from env MODELOS_REGISTRY_USERNAME)`);
+    await expect(failure).rejects.not.toThrow(/wrong-pw/);
+  });
+
+  it('pushes and reads with credentials from the env, then from docker config.json', async () => {
+    const repo = open({ MODELOS_REGISTRY_USERNAME: 'bob', MODELOS_REGISTRY_PASSWORD: 'builder-pw' });
+    await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
+    const manifest = serializeManifest({
+      schemaVersion: 2,
+      mediaType: MediaTypes.imageManifest,
+      artifactType: MediaTypes.resourceArtifact,
+      config: EmptyJson.descriptor,
+      layers: [EmptyJson.descriptor],
+    });
+    await repo.pushManifest(manifest, MediaTypes.imageManifest, 'v1.0.0');
+    // Basic is sent up front once the registry asked for it: one 401 in the whole push.
+    expect(repo.counters.requests).toBe(1 + 4); // HEAD refused, then HEAD, POST, PUT blob, PUT manifest
+
+    const configDir = path.join(dir, 'docker');
+    fs.mkdirSync(configDir);
+    const auth = Buffer.from('bob:builder-pw').toString('base64');
+    fs.writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth } } }));
+    const reader = open({ DOCKER_CONFIG: configDir });
+    expect(await reader.listTags()).toEqual(['v1.0.0']);
+    expect((await reader.fetchManifest('v1.0.0'))?.descriptor.digest).toBe(digestOf(manifest));
+  });
+});

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { UserError } from '../../errors';
+import { digestOf, EmptyJson, MediaTypes, serializeManifest } from '../content';
+import { defaultRetryPolicy } from '../retry/policy';
+import { RemoteRepository } from './repository';
+
+jest.setTimeout(60_000);
+
+const registryHost = process.env.MODELOS_TEST_REGISTRY!;
+const noSleep = { ...defaultRetryPolicy, sleep: async () => undefined };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('remote repository errors', () => {
+  it('says a registry is not reachable when the connection is refused', async () => {
+    const port = await freePort();
+    const repo = new RemoteRepository({ host: `127.0.0.1:${port}`, plainHttp: true, name: 'ns/ham', retryPolicy: noSleep });
+    await expect(repo.listTags()).rejects.toThrow(UserError);
+    await expect(repo.listTags()).rejects.toThrow(`registry 127.0.0.1:${port} is not reachable (connect ECONNREFUSED)`);
+  });
+
+  it('points at ?insecure=true when TLS is spoken to a plain HTTP registry', async () => {
+    const repo = new RemoteRepository({ host: registryHost, plainHttp: false, name: 'ns/ham', retryPolicy: noSleep });
+    await expect(repo.listTags()).rejects.toThrow(
+      `TLS connection to registry ${registryHost} failed (EPROTO); if it serves plain HTTP, use oci://${registryHost}/<namespace>?insecure=true`,
+    );
+  });
+
+  it('gives up on a registry that never answers, after retrying', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket)).listen(0, '127.0.0.1');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    const host = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    const repo = new RemoteRepository({ host, plainHttp: true, name: 'ns/ham', retryPolicy: noSleep, idleTimeoutMs: 100 });
+    await expect(repo.resolve('v1.0.0')).rejects.toThrow(`registry ${host} did not answer (no answer for 100 ms)`);
+    expect(repo.counters.requests).toBe(5);
+    sockets.forEach((socket) => socket.destroy());
+    silent.close();
+  });
+
+  it("includes the registry's error code and message", async () => {
+    const repo = new RemoteRepository({ host: registryHost, plainHttp: true, name: 'oci-spec/errors' });
+    const missing = { mediaType: MediaTypes.layerTarGzip, digest: digestOf(Buffer.from('never pushed')), size: 12 };
+    const manifest = serializeManifest({ schemaVersion: 2, mediaType: MediaTypes.imageManifest, config: EmptyJson.descriptor, layers: [missing] });
+    await expect(repo.pushManifest(manifest, MediaTypes.imageManifest, 'v1')).rejects.toThrow(
+      `cannot push manifest v1 in ${registryHost}/oci-spec/errors: registry ${registryHost} answered 400 MANIFEST_BLOB_UNKNOWN: blob unknown to registry`,
+    );
+  });
+});
+
+describe('a registry with deletion disabled', () => {
+  let child: ChildProcess;
+  let dir: string;
+  let host: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oci-nodelete-'));
+    const port = await freePort();
+    host = `127.0.0.1:${port}`;
+    const config = ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${dir}/data`, 'http:', `  addr: ${host}`];
+    fs.writeFileSync(path.join(dir, 'config.yml'), config.join('\n'));
+    child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
+    for (let ready = false; !ready; ) {
+      ready = await new Promise<boolean>((resolve) =>
+        http.get(`http://${host}/v2/`, (res) => resolve(res.resume().statusCode === 200)).on('error', () => setTimeout(() => resolve(false), 50)),
+      );
+    }
+  });
+  afterAll(() => {
+    child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses deleteManifest with a clear UserError (405 UNSUPPORTED)', async () => {
+    const repo = new RemoteRepository({ host, plainHttp: true, name: 'ns/ham' });
+    await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
+    const manifest = serializeManifest({ schemaVersion: 2, mediaType: MediaTypes.imageManifest, config: EmptyJson.descriptor, layers: [] });
+    const { digest } = await repo.pushManifest(manifest, MediaTypes.imageManifest, 'v1');
+    await expect(repo.deleteManifest(digest)).rejects.toThrow(UserError);
+    await expect(repo.deleteManifest(digest)).rejects.toThrow(
+      `registry ${host} does not allow deleting manifests (405 UNSUPPORTED: The operation is unsupported.); enable deletion on the registry (distribution: storage.delete.enabled: true)`,
+    );
+    expect((await repo.resolve('v1'))?.digest).toBe(digest);
+  });
+});
