@@ -5,3 +5,7 @@ export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resour
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
 export { storeResource, type StoreInput, type StoreResult } from './store';
 export { listVersions, listRepositoryVersions, formatVersionsTable, type VersionRow } from './versions';
+export { releaseResource, type ReleaseInput, type ReleaseResult } from './release/release';
+export { listReleases, formatReleasesTable, type ReleaseRow } from './release/releases';
+export { cleanRepository, formatCleanTable, type CleanResult, type CleanAction } from './clean';
+export { openRepository, type Repository } from './oci';

@@ -49,6 +49,18 @@ export interface StoreResult {
 /** Builds the resource artifact and pushes it under its adhoc (and/or branch) tag. */
 export async function storeResource(input: StoreInput): Promise<StoreResult> {
   const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure);
+  return (await pushResourceArtifact(input, facts)).result;
+}
+
+export interface PushedArtifact {
+  result: StoreResult;
+  repo: Repository;
+  /** The exact bytes now under the store tags. */
+  manifestBytes: Buffer;
+}
+
+/** The push half of `store`, for callers (release) that already collected the facts. */
+export async function pushResourceArtifact(input: StoreInput, facts: ResourceFacts): Promise<PushedArtifact> {
   const tags = await storeTags(input, facts);
   const repo = openRepository(input.registry, input.resource.name);
   const push = !input.dryRun;
@@ -73,7 +85,7 @@ export async function storeResource(input: StoreInput): Promise<StoreResult> {
     if (push) await repo.pushManifest(manifestBytes, MediaTypes.imageManifest, tag);
     input.log?.(`${input.dryRun ? 'would push' : 'pushed'} ${repo.reference}:${tag}`);
   }
-  return {
+  const result: StoreResult = {
     repository: repo.reference,
     tags,
     digest,
@@ -85,6 +97,7 @@ export async function storeResource(input: StoreInput): Promise<StoreResult> {
     unchanged: pushedTags === 0,
     dryRun: !push,
   };
+  return { result, repo, manifestBytes };
 }
 
 async function storeTags(input: StoreInput, facts: ResourceFacts): Promise<string[]> {

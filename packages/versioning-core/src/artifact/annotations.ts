@@ -11,3 +11,6 @@ export const Annotations = {
   closureCommit: 'dev.modelos.closure-commit',
   project: 'dev.modelos.project',
 } as const;
+
+/** `dev.modelos.dirty-hash` of an artifact made from a clean closure. */
+export const CLEAN_DIRTY_ANNOTATION = 'clean';

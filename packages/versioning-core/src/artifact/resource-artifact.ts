@@ -1,7 +1,7 @@
 import { canonicalJson } from '../canonical-json';
 import type { InterfaceDescriptor } from '../interface';
 import { MediaTypes, type Descriptor, type ImageManifest } from '../oci';
-import { Annotations } from './annotations';
+import { Annotations, CLEAN_DIRTY_ANNOTATION } from './annotations';
 
 /** Everything the resource config blob and the manifest annotations say about one store. */
 export interface ResourceFacts {
@@ -51,7 +51,7 @@ export function resourceManifest(
       [Annotations.title]: facts.name,
       [Annotations.kind]: 'resource',
       [Annotations.clientHash]: facts.clientHash,
-      [Annotations.dirtyHash]: facts.dirtyHash ?? 'clean',
+      [Annotations.dirtyHash]: facts.dirtyHash ?? CLEAN_DIRTY_ANNOTATION,
       [Annotations.closureCommit]: facts.closureCommit,
     },
   };

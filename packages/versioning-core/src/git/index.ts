@@ -1,2 +1,12 @@
 export { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
 export { currentBranch, headCommit, repoRoot } from './repo';
+export {
+  tagsMergedIntoHead,
+  nearestAncestor,
+  commitDate,
+  createRefIfAbsent,
+  deleteRef,
+  createAnnotatedTag,
+  pushTag,
+  type NearestCommit,
+} from './release-refs';

@@ -1,4 +1,4 @@
-import { Annotations } from '../artifact/annotations';
+import { Annotations, CLEAN_DIRTY_ANNOTATION } from '../artifact/annotations';
 import { MediaTypes, parseManifest, type Descriptor } from '../oci';
 import { classifyTag, formatVersion, type TagKind } from '../tags';
 
@@ -31,11 +31,16 @@ export function summarizeManifest(bytes: Buffer, descriptor: Descriptor, what: s
     created: annotations[Annotations.created] ?? null,
     clientHash: annotations[Annotations.clientHash] ?? null,
     closureCommit: annotations[Annotations.closureCommit] ?? null,
-    dirtyHash: annotations[Annotations.dirtyHash] ?? null,
+    dirtyHash: parseDirtyHash(annotations[Annotations.dirtyHash]),
     revision: annotations[Annotations.revision] ?? null,
     artifactType: manifest.artifactType ?? null,
     size: descriptor.size + manifest.config.size + manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
   };
+}
+
+/** Stores write `clean` for a clean closure; the index says null, like the git facts do. */
+function parseDirtyHash(value: string | undefined): string | null {
+  return value === undefined || value === CLEAN_DIRTY_ANNOTATION ? null : value;
 }
 
 export function entryFor(tag: string, summary: ManifestSummary): IndexEntry {

@@ -1,0 +1,70 @@
+import { formatTable } from './format/table';
+import { untag, type Repository } from './oci';
+import { Ocidex, type IndexEntry } from './ocidex';
+import { isCleanableKind } from './tags';
+
+export interface CleanAction {
+  tag: string;
+  digest: string;
+  /** `delete`: no other tag shares the manifest; `untag`: others do, so only the tag goes. */
+  action: 'delete' | 'untag';
+}
+
+export interface CleanResult {
+  repository: string;
+  actions: CleanAction[];
+  kept: number;
+  dryRun: boolean;
+}
+
+/**
+ * Deletes adhoc and branch tags, never a release, package, `latest` or `env-*` tag, nor a
+ * manifest one of those still points at. A manifest shared with a kept tag loses only the
+ * cleaned tag (`untag`: placeholder swap), since deleting by digest drops every tag on it.
+ */
+export async function cleanRepository(repo: Repository, options: { dryRun?: boolean; log?: (line: string) => void } = {}): Promise<CleanResult> {
+  const index = new Ocidex(repo);
+  const entries = await index.refresh();
+  const actions = planClean(entries);
+  if (!options.dryRun) {
+    for (const { tag, digest, action } of actions) {
+      if (action === 'delete') await deleteIfStill(repo, tag, digest);
+      else await untag(repo, tag);
+      index.forget(tag);
+      options.log?.(`${action === 'delete' ? 'deleted' : 'untagged'} ${repo.reference}:${tag}`);
+    }
+  }
+  return { repository: repo.reference, actions, kept: entries.length - actions.length, dryRun: !!options.dryRun };
+}
+
+export function planClean(entries: IndexEntry[]): CleanAction[] {
+  const keptDigests = new Set(entries.filter((entry) => !isCleanableKind(entry.kind)).map((entry) => entry.digest));
+  const cleanable = entries.filter((entry) => isCleanableKind(entry.kind));
+  const deleted = new Set<string>();
+  return cleanable
+    .sort((a, b) => a.tag.localeCompare(b.tag))
+    .map((entry): CleanAction => {
+      // Several cleanable tags on one digest: delete the manifest once, the rest go with it.
+      if (keptDigests.has(entry.digest) || deleted.has(entry.digest)) return { tag: entry.tag, digest: entry.digest, action: 'untag' };
+      deleted.add(entry.digest);
+      return { tag: entry.tag, digest: entry.digest, action: 'delete' };
+    });
+}
+
+/** The tag may have moved since the index was read: delete its manifest only if it is still there. */
+async function deleteIfStill(repo: Repository, tag: string, digest: string): Promise<void> {
+  const now = await repo.resolve(tag);
+  if (!now) return;
+  if (now.digest !== digest) {
+    await untag(repo, tag);
+    return;
+  }
+  await repo.deleteManifest(digest);
+}
+
+export function formatCleanTable(result: CleanResult): string {
+  return formatTable(
+    ['tag', 'action', 'digest'],
+    result.actions.map((a) => [a.tag, result.dryRun ? `would ${a.action}` : a.action, a.digest.replace(/^sha256:/, '').slice(0, 12)]),
+  );
+}

@@ -1,0 +1,94 @@
+import { UserError } from '../errors';
+import { gitExit, gitFailure, onNulRecords, runGit, spawnGit } from './run';
+
+/** Names of tags matching `pattern` that are merged into HEAD, in one call. */
+export async function tagsMergedIntoHead(workspaceRoot: string, pattern: string): Promise<string[]> {
+  const out = await runGit(workspaceRoot, ['tag', '--list', '--merged', 'HEAD', pattern]);
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  return out.stdout.split('\n').filter(Boolean);
+}
+
+export interface NearestCommit {
+  /** The first of `wanted` met walking back from HEAD (newest first), or null. */
+  commit: string | null;
+  /** Whether the history is cut (a shallow clone), so older commits cannot be seen. */
+  shallow: boolean;
+}
+
+/**
+ * Walks HEAD's history once, newest first, and stops at the first commit in `wanted`: one git
+ * process however many releases there are (no `rev-list` per tag).
+ */
+export async function nearestAncestor(workspaceRoot: string, wanted: ReadonlySet<string>): Promise<NearestCommit> {
+  const shallow = await isShallow(workspaceRoot);
+  if (wanted.size === 0) return { commit: null, shallow };
+  const child = spawnGit(workspaceRoot, ['rev-list', '-z', 'HEAD']);
+  let found: string | null = null;
+  onNulRecords(child.stdout, (commit) => {
+    if (!wanted.has(commit)) return false;
+    found = commit;
+    child.kill();
+    return true;
+  });
+  const exit = await gitExit(child);
+  if (found === null && exit.code !== 0) throw gitFailure(workspaceRoot, exit.stderr);
+  return { commit: found, shallow };
+}
+
+async function isShallow(workspaceRoot: string): Promise<boolean> {
+  const out = await runGit(workspaceRoot, ['rev-parse', '--is-shallow-repository']);
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  return out.stdout.trim() === 'true';
+}
+
+/** Committer date of a commit, RFC 3339 in UTC: a timestamp that is the same on every machine. */
+export async function commitDate(workspaceRoot: string, commit: string): Promise<string> {
+  const out = await runGit(workspaceRoot, ['show', '-s', '--format=%ct', commit]);
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  return new Date(Number(out.stdout.trim()) * 1000).toISOString();
+}
+
+/**
+ * Creates `ref` at `commit` only if it does not exist: git takes the ref's lock with O_EXCL, so
+ * of several processes sharing the repository (or its worktrees) exactly one wins. Returns the
+ * commit the ref already points at when another got there first, or null on success.
+ */
+export async function createRefIfAbsent(workspaceRoot: string, ref: string, commit: string): Promise<string | null> {
+  const out = await runGit(workspaceRoot, ['update-ref', '--no-deref', ref, commit, '']);
+  if (out.code === 0) return null;
+  const existing = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', `${ref}^{commit}`]);
+  if (existing.code === 0) return existing.stdout.trim();
+  // Lost the race for the lock itself: the other process is creating it right now.
+  if (/cannot lock ref/i.test(out.stderr)) return 'a concurrent process';
+  throw gitFailure(workspaceRoot, out.stderr);
+}
+
+export async function deleteRef(workspaceRoot: string, ref: string): Promise<void> {
+  const out = await runGit(workspaceRoot, ['update-ref', '-d', ref]);
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+}
+
+/** Annotated tag at `commit`; refuses to move an existing tag. Returns false when it already points there. */
+export async function createAnnotatedTag(workspaceRoot: string, tag: string, commit: string, message: string): Promise<boolean> {
+  const existing = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', `refs/tags/${tag}^{commit}`]);
+  if (existing.code === 0) {
+    if (existing.stdout.trim() === commit) return false;
+    throw new UserError(`git tag ${tag} already exists at ${existing.stdout.trim().slice(0, 12)}, not at ${commit.slice(0, 12)}: release tags are never moved`);
+  }
+  const out = await runGit(workspaceRoot, ['tag', '-a', '-m', message, tag, commit]);
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  return true;
+}
+
+/**
+ * Pushes one tag. The remote refuses to replace an existing tag without --force, which makes
+ * the push an atomic claim across machines.
+ */
+export async function pushTag(workspaceRoot: string, remote: string, tag: string): Promise<void> {
+  const out = await runGit(workspaceRoot, ['push', '--quiet', remote, `refs/tags/${tag}:refs/tags/${tag}`]);
+  if (out.code === 0) return;
+  if (/already exists|rejected/i.test(out.stderr)) {
+    throw new UserError(`git tag ${tag} already exists on ${remote} with other content: another release took this version; re-run release`);
+  }
+  throw gitFailure(workspaceRoot, out.stderr);
+}

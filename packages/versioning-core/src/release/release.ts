@@ -1,0 +1,125 @@
+import { UserError } from '../errors';
+import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag } from '../git';
+import { openRepository, type RegistryReference } from '../oci';
+import { Ocidex, type IndexEntry } from '../ocidex';
+import type { ProjectRef } from '../project-ref';
+import { collectResourceFacts } from '../resource-facts';
+import { pushResourceArtifact } from '../store';
+import { compareVersions, gitReleaseTag, LATEST_TAG, parsePreid, parseVersion, versionTag, type Version } from '../tags';
+import { nextInLine } from './release-line';
+import { nextVersion, type Bump } from './next-version';
+import { findPreviousRelease } from './previous-release';
+import { moveTag, publishImmutableTag } from './publish-tag';
+import { releaseManifest } from './release-manifest';
+
+export interface ReleaseInput {
+  workspaceRoot: string;
+  resource: ProjectRef;
+  closure: ProjectRef[];
+  registry: RegistryReference;
+  mainBranch: string;
+  gitTag?: boolean;
+  /** Push the git tag to this remote (`true` = origin). */
+  push?: boolean | string;
+  forceMain?: boolean;
+  forceMajor?: boolean;
+  patch?: boolean;
+  preid?: string;
+  /** Move `latest` (stable releases on the main branch); default true. */
+  latest?: boolean;
+  allowDirty?: boolean;
+  initialVersion?: string;
+  dryRun?: boolean;
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+}
+
+export interface ReleaseResult {
+  resource: string;
+  repository: string;
+  /** False when nothing was published: unchanged closure, or the same content already released. */
+  released: boolean;
+  version: string | null;
+  previous: string | null;
+  bump: Bump | null;
+  reason: string;
+  digest: string | null;
+  tags: string[];
+  gitTag: string | null;
+  warnings: string[];
+  dryRun: boolean;
+}
+
+/** SPEC §7: compute the next version from the closest previous release and publish it. */
+export async function releaseResource(input: ReleaseInput): Promise<ReleaseResult> {
+  const warnings: string[] = [];
+  const warn = (line: string) => {
+    warnings.push(line);
+    input.warn?.(line);
+  };
+  const name = input.resource.name;
+  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure);
+  if (facts.dirtyHash && !input.allowDirty) {
+    throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
+  }
+  const repo = openRepository(input.registry, name);
+  const index = new Ocidex(repo);
+  const entries = await index.refresh();
+  const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn });
+  const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, warnings, dryRun: !!input.dryRun };
+
+  const next = nextVersion(previous && { version: previous.version, state: previous.entry }, facts, input);
+  if (next.unchanged) {
+    return { ...base, released: false, version: versionTag(next.since), bump: null, reason: `${name} is unchanged since ${versionTag(next.since)}`, digest: previous!.entry.digest, tags: [], gitTag: null };
+  }
+  const branch = await currentBranch(input.workspaceRoot);
+  const onMain = !!input.forceMain || branch === input.mainBranch;
+  const line = input.preid ? { preid: parsePreid(input.preid) } : onMain ? null : { branch };
+  const chosen = line ? nextInLine(next.version, line, entries, facts) : { version: next.version, existing: false };
+  const tag = versionTag(chosen.version);
+  const result = { ...base, version: tag, bump: next.bump, reason: next.reason, gitTag: input.gitTag ? gitReleaseTag(name, chosen.version) : null };
+  if (chosen.existing) {
+    return { ...result, released: false, reason: `${name} is already released as ${tag} with this content`, digest: index.get(tag)!.digest, tags: [] };
+  }
+  if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
+
+  const claim = `refs/modelos/claims/${name}/${tag}`;
+  await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
+  try {
+    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, facts);
+    const bytes = releaseManifest(stored.manifestBytes, chosen.version, await commitDate(input.workspaceRoot, facts.headCommit));
+    const tags = [...stored.result.tags, tag];
+    await publishImmutableTag(stored.repo, index, tag, bytes);
+    if (input.latest !== false && !line && isHighestStable(chosen.version, index.list())) {
+      await moveTag(stored.repo, index, LATEST_TAG, bytes);
+      tags.push(LATEST_TAG);
+    }
+    if (result.gitTag) await tagInGit(input, result.gitTag, facts.headCommit, tag);
+    input.log?.(`released ${name} ${tag} (${next.reason})`);
+    return { ...result, released: true, digest: index.get(tag)!.digest, tags };
+  } finally {
+    await deleteRef(input.workspaceRoot, claim);
+  }
+}
+
+/** Of processes sharing this repository, one at a time may publish a given version. */
+async function claimVersion(workspaceRoot: string, ref: string, head: string, name: string, tag: string): Promise<void> {
+  const holder = await createRefIfAbsent(workspaceRoot, ref, head);
+  // The same commit releasing twice writes identical bytes: a resumed or duplicate run may go on.
+  if (holder === null || holder === head) return;
+  throw new UserError(
+    `${tag} of ${name} is being released by another process (claim ${ref} held by ${holder.slice(0, 12)}): re-run release when it is done, or \`git update-ref -d ${ref}\` if none is running`,
+  );
+}
+
+async function tagInGit(input: ReleaseInput, gitTag: string, head: string, tag: string): Promise<void> {
+  await createAnnotatedTag(input.workspaceRoot, gitTag, head, `${input.resource.name} ${tag}`);
+  if (input.push) await pushTag(input.workspaceRoot, input.push === true ? 'origin' : input.push, gitTag);
+}
+
+/** `latest` means the highest stable version, not the last pushed. */
+function isHighestStable(version: Version, entries: IndexEntry[]): boolean {
+  return entries
+    .filter((entry) => entry.kind === 'release')
+    .every((entry) => compareVersions(parseVersion(entry.tag), version) <= 0);
+}
