@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import { clientHash } from './client-hash';
 import type { InterfaceDescriptor } from './descriptor';
 import { extractInterface } from './extract';
-import { TestWorkspace } from './test-workspace';
+import { GitWorkspace } from '../test-support/git-workspace';
 
 const ENTRY = 'resources/ham/src/ham.ts';
 
@@ -64,19 +64,31 @@ export class Ham {
 `,
 };
 
-let ws: TestWorkspace;
+// Real files in a temp dir; git itself plays no part here.
+let ws: GitWorkspace;
 beforeEach(() => {
-  ws = new TestWorkspace(FILES);
+  ws = new GitWorkspace();
+  for (const [file, text] of Object.entries(FILES)) ws.write(file, text);
 });
 afterEach(() => ws.remove());
 
+const inWorkspace = (file: string) => path.join(ws.root, file);
+
+/** Rewrites a file; fails loudly when the edit does not apply, so that no test passes by accident. */
+function edit(file: string, change: (text: string) => string): void {
+  const before = ws.read(file);
+  const after = change(before);
+  if (after === before) throw new Error(`edit of ${file} changed nothing`);
+  ws.write(file, after);
+}
+
 function describeHam(className = 'Ham'): InterfaceDescriptor {
-  return extractInterface({ entryFile: ws.path(ENTRY), className });
+  return extractInterface({ entryFile: inWorkspace(ENTRY), className });
 }
 
 function hashAfter(file: string, change: (text: string) => string): { before: string; after: string } {
   const before = clientHash(describeHam());
-  ws.edit(file, change);
+  edit(file, change);
   return { before, after: clientHash(describeHam()) };
 }
 
@@ -164,17 +176,17 @@ describe('extractInterface', () => {
   });
 
   it('refuses a missing entry file, naming the file and the class', () => {
-    fs.rmSync(ws.path(ENTRY));
+    fs.rmSync(inWorkspace(ENTRY));
     expect(() => describeHam()).toThrow(UserError);
-    expect(() => describeHam()).toThrow(`cannot read ${ws.path(ENTRY)}, the entry file of class "Ham": no such file`);
+    expect(() => describeHam()).toThrow(`cannot read ${inWorkspace(ENTRY)}, the entry file of class "Ham": no such file`);
   });
 
   it('refuses a class that the entry file does not export', () => {
     expect(() => describeHam('Bacon')).toThrow(
-      `class "Bacon" is not exported by ${ws.path(ENTRY)}: the resource's class must be an exported class of its entry file`,
+      `class "Bacon" is not exported by ${inWorkspace(ENTRY)}: the resource's class must be an exported class of its entry file`,
     );
     expect(() => describeHam('BakeResult')).toThrow(UserError);
-    ws.edit(ENTRY, (t) => t.replace('export class Ham', 'class Ham'));
+    edit(ENTRY, (t) => t.replace('export class Ham', 'class Ham'));
     expect(() => describeHam()).toThrow(UserError);
   });
 });
@@ -182,7 +194,7 @@ describe('extractInterface', () => {
 describe('name resolution', () => {
   function describeEntry(files: Record<string, string>, className: string): InterfaceDescriptor {
     for (const [file, text] of Object.entries(files)) ws.write(file, text);
-    return extractInterface({ entryFile: ws.path('src/entry.ts'), className });
+    return extractInterface({ entryFile: inWorkspace('src/entry.ts'), className });
   }
 
   it('follows re-exports, aliases, default and namespace imports, and names npm types by package', () => {
@@ -206,7 +218,7 @@ export class Palette {
     expect(descriptor.methods[0].parameters.map((p) => p.type)).toEqual(['Color', 'Circle', 'Size']);
     expect(descriptor.methods[0].returnType).toBe('import("node:stream").Readable');
     expect(descriptor.types.map((t) => t.name)).toEqual(['Circle', 'Color', 'Size']);
-    expect(extractInterface({ entryFile: ws.path('src/entry.ts'), className: 'Paint' }).methods[0].name).toBe('dry');
+    expect(extractInterface({ entryFile: inWorkspace('src/entry.ts'), className: 'Paint' }).methods[0].name).toBe('dry');
   });
 
   it('tells apart two types of one name from different files', () => {
@@ -287,8 +299,8 @@ export class Base<T> {
 });
 
 describe('the summary cache', () => {
-  const cacheDir = () => ws.path('.modelos/cache/interface');
-  const describeCached = () => extractInterface({ entryFile: ws.path(ENTRY), className: 'Ham', cacheDir: cacheDir() });
+  const cacheDir = () => inWorkspace('.modelos/cache/interface');
+  const describeCached = () => extractInterface({ entryFile: inWorkspace(ENTRY), className: 'Ham', cacheDir: cacheDir() });
 
   /** A fresh module registry: what a new process sees, with an empty in-memory cache. */
   function inNewModuleRegistry<T>(run: (extract: typeof extractInterface) => T): T {
@@ -308,7 +320,7 @@ describe('the summary cache', () => {
     // Proof that the entry is read: doctor it, and a new registry reports the doctored name.
     const entryFile = entries.map((entry) => path.join(cacheDir(), entry)).find((file) => fs.readFileSync(file, 'utf8').includes('fromJson'))!;
     fs.writeFileSync(entryFile, fs.readFileSync(entryFile, 'utf8').replace('fromJson', 'fromCache'));
-    const cached = inNewModuleRegistry((extract) => extract({ entryFile: ws.path(ENTRY), className: 'Ham', cacheDir: cacheDir() }));
+    const cached = inNewModuleRegistry((extract) => extract({ entryFile: inWorkspace(ENTRY), className: 'Ham', cacheDir: cacheDir() }));
     expect(cached.staticMethods[0].name).toBe('fromCache');
     expect({ ...cached, staticMethods: descriptor.staticMethods }).toEqual(descriptor);
   });
@@ -316,11 +328,11 @@ describe('the summary cache', () => {
   it('parses again when an entry is unreadable, and when the file changes', () => {
     const descriptor = describeCached();
     for (const entry of fs.readdirSync(cacheDir())) fs.writeFileSync(path.join(cacheDir(), entry), '{ truncated');
-    expect(inNewModuleRegistry((extract) => extract({ entryFile: ws.path(ENTRY), className: 'Ham', cacheDir: cacheDir() }))).toEqual(
+    expect(inNewModuleRegistry((extract) => extract({ entryFile: inWorkspace(ENTRY), className: 'Ham', cacheDir: cacheDir() }))).toEqual(
       descriptor,
     );
 
-    ws.edit(ENTRY, (t) => t.replace('minutes: number', 'minutes: bigint'));
+    edit(ENTRY, (t) => t.replace('minutes: number', 'minutes: bigint'));
     expect(describeCached().methods[0].parameters[1].type).toBe('bigint');
     expect(fs.readdirSync(cacheDir())).toHaveLength(5);
   });
