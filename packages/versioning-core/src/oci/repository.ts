@@ -58,7 +58,8 @@ export function openRepository(registry: RegistryReference, name: string, option
  * deleted. Returns false when the tag did not exist.
  */
 export async function untag(repo: Repository, tag: string): Promise<boolean> {
-  if (!(await repo.resolve(tag))) return false;
+  const original = await repo.fetchManifest(tag);
+  if (!original) return false;
   await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
   const placeholder = serializeManifest({
     schemaVersion: 2,
@@ -70,7 +71,13 @@ export async function untag(repo: Repository, tag: string): Promise<boolean> {
     annotations: { 'dev.modelos.placeholder': `${tag} ${randomUUID()}` },
   });
   const pushed = await repo.pushManifest(placeholder, MediaTypes.imageManifest, tag);
-  await repo.deleteManifest(pushed.digest);
+  try {
+    await repo.deleteManifest(pushed.digest);
+  } catch (err) {
+    // Put the tag back rather than leave it on the placeholder (e.g. deletion disabled).
+    await repo.pushManifest(original.bytes, original.descriptor.mediaType, tag);
+    throw err;
+  }
   return true;
 }
 

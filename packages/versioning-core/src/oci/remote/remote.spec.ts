@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../../errors';
 import { digestOf, EmptyJson, MediaTypes, serializeManifest } from '../content';
+import { untag } from '../repository';
 import { defaultRetryPolicy } from '../retry/policy';
 import { RemoteRepository } from './repository';
 
@@ -84,15 +85,25 @@ describe('a registry with deletion disabled', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses deleteManifest with a clear UserError (405 UNSUPPORTED)', async () => {
-    const repo = new RemoteRepository({ host, plainHttp: true, name: 'ns/ham' });
+  async function pushTagged(name: string, tag: string) {
+    const repo = new RemoteRepository({ host, plainHttp: true, name });
     await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
     const manifest = serializeManifest({ schemaVersion: 2, mediaType: MediaTypes.imageManifest, config: EmptyJson.descriptor, layers: [] });
-    const { digest } = await repo.pushManifest(manifest, MediaTypes.imageManifest, 'v1');
+    return { repo, digest: (await repo.pushManifest(manifest, MediaTypes.imageManifest, tag)).digest };
+  }
+
+  it('refuses deleteManifest with a clear UserError (405 UNSUPPORTED)', async () => {
+    const { repo, digest } = await pushTagged('ns/ham', 'v1');
     await expect(repo.deleteManifest(digest)).rejects.toThrow(UserError);
     await expect(repo.deleteManifest(digest)).rejects.toThrow(
       `registry ${host} does not allow deleting manifests (405 UNSUPPORTED: The operation is unsupported.); enable deletion on the registry (distribution: storage.delete.enabled: true)`,
     );
     expect((await repo.resolve('v1'))?.digest).toBe(digest);
+  });
+
+  it('leaves the tag where it was when untag cannot delete its placeholder', async () => {
+    const { repo, digest } = await pushTagged('ns/spam', 'v2');
+    await expect(untag(repo, 'v2')).rejects.toThrow(/does not allow deleting manifests/);
+    expect((await repo.resolve('v2'))?.digest).toBe(digest);
   });
 });

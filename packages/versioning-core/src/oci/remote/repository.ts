@@ -22,6 +22,8 @@ export interface RemoteRepositoryOptions {
   idleTimeoutMs?: number;
 }
 
+const USER_AGENT = 'modelos-versioning-core';
+
 type Access = 'pull' | 'push' | 'delete';
 const ACTIONS: Record<Access, string[]> = { pull: ['pull'], push: ['pull', 'push'], delete: ['delete'] };
 
@@ -187,7 +189,8 @@ export class RemoteRepository implements Repository {
 
   private async send(request: HttpRequest, access: Access): Promise<HttpResponse> {
     try {
-      return await this.auth.send(request, [repositoryScope(this.name, ACTIONS[access])]);
+      const headers = { 'user-agent': USER_AGENT, ...request.headers };
+      return await this.auth.send({ ...request, headers }, [repositoryScope(this.name, ACTIONS[access])]);
     } catch (err) {
       throw networkError(this.host, err);
     }

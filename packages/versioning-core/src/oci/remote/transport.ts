@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
+import { UserError } from '../../errors';
 
 /**
  * A request body: bytes and stream factories can be sent again (on a retry or an auth
@@ -97,7 +98,7 @@ export function withRedirects(next: Transport, maxRedirects = 10): Transport {
       if (!redirect || !['GET', 'HEAD'].includes(current.method)) return response;
       if (hop >= maxRedirects) {
         discard(response);
-        throw new Error(`more than ${maxRedirects} redirects from ${request.url.host}`);
+        throw new UserError(`more than ${maxRedirects} redirects from ${request.url.host} for ${request.url.pathname}`);
       }
       discard(response);
       const url = new URL(location, current.url);
@@ -121,7 +122,7 @@ export async function readBody(response: HttpResponse, limit = 64 * 1024 * 1024)
     size += (chunk as Buffer).length;
     if (size > limit) {
       response.body.destroy();
-      throw new Error(`response from ${response.url.host} is larger than ${limit} bytes`);
+      throw new UserError(`response from ${response.url.host} for ${response.url.pathname} is larger than ${limit} bytes`);
     }
     chunks.push(chunk as Buffer);
   }
