@@ -7,8 +7,7 @@ import { UserError } from '../../errors';
 import { digestOf, EmptyJson, MediaTypes, serializeManifest } from '../content';
 import { openRepository } from '../repository';
 
-// tools/registry.js is plain JS shared with the Jest global setup.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// tools/registry.js is plain JS (shared with the Jest global setup), hence require with a typed view.
 const { startRegistry } = require('../../../../../tools/registry') as {
   startRegistry(options: { htpasswd: string }): Promise<{ host: string; dataDir: string; stop(): Promise<void> }>;
 };

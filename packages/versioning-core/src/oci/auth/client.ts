@@ -42,7 +42,10 @@ export class AuthClient {
       authorization = basicAuthorization(credentials);
     } else {
       const challenged = challenge.params.scope ? challenge.params.scope.split(' ') : [];
-      const token = await this.fetchToken(challenge.params, mergeScopes([...scopes, ...challenged]));
+      const token = await this.fetchToken(challenge.params, mergeScopes([...scopes, ...challenged])).catch((err: unknown) => {
+        discard(first);
+        throw err;
+      });
       this.scheme = 'bearer';
       this.tokens.set(scopeKey, token);
       authorization = `Bearer ${token}`;

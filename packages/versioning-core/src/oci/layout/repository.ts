@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { UserError } from '../../errors';
-import { digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import { assertDigest, digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
 import { assertTag } from '../reference';
 import type { Repository, RepositoryCounters } from '../repository';
 import { withFileLock } from './lock';
@@ -109,7 +109,7 @@ export class LayoutRepository implements Repository {
   }
 
   async deleteManifest(digest: string): Promise<void> {
-    digestHex(digest);
+    assertDigest(digest);
     this.counters.requests++;
     if (!(await exists(this.indexFile))) return;
     // Blobs stay: other manifests may share them, and an image layout has no garbage collector here.
