@@ -12,7 +12,7 @@ import {
   type ParameterSummary,
   type PropertySummary,
 } from './file-summary';
-import { entityText, isEntityNameExpression, printNormalized, withTypeParameters } from './normalize-node';
+import { entityText, isEntityNameExpression, printNormalized as print, withTypeParameters } from './normalize-node';
 
 /** Syntax only: no lib files, no dependency resolution, never a type check. */
 let project: Project | undefined;
@@ -104,10 +104,6 @@ function summarizeFile(file: SourceFile): FileSummary {
 
 function self(): ts.Identifier {
   return ts.factory.createIdentifier(SELF);
-}
-
-function print(node: ts.Node, sourceFile: ts.SourceFile, scope?: ReadonlySet<string>): string {
-  return printNormalized(node, sourceFile, scope);
 }
 
 function summarizeClass(node: ts.ClassDeclaration, sourceFile: ts.SourceFile): ClassSummary {
@@ -218,7 +214,7 @@ function properties(members: readonly ts.ClassElement[], sourceFile: ts.SourceFi
 function memberName(name: ts.PropertyName): string {
   return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)
     ? name.text
-    : printNormalized(name, name.getSourceFile());
+    : print(name, name.getSourceFile());
 }
 
 function isPublic(member: ts.ClassElement | ts.ParameterDeclaration): boolean {
