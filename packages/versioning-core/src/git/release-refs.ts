@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
-import { gitExit, gitFailure, onNulRecords, runGit, spawnGit } from './run';
+import * as readline from 'node:readline';
+import { gitExit, gitFailure, runGit, spawnGit } from './run';
 
 /** Names of tags matching `pattern` that are merged into HEAD, in one call. */
 export async function tagsMergedIntoHead(workspaceRoot: string, pattern: string): Promise<string[]> {
@@ -22,13 +23,14 @@ export interface NearestCommit {
 export async function nearestAncestor(workspaceRoot: string, wanted: ReadonlySet<string>): Promise<NearestCommit> {
   const shallow = await isShallow(workspaceRoot);
   if (wanted.size === 0) return { commit: null, shallow };
-  const child = spawnGit(workspaceRoot, ['rev-list', '-z', 'HEAD']);
+  const child = spawnGit(workspaceRoot, ['rev-list', 'HEAD']);
   let found: string | null = null;
-  onNulRecords(child.stdout, (commit) => {
-    if (!wanted.has(commit)) return false;
+  const lines = readline.createInterface({ input: child.stdout });
+  lines.on('line', (commit) => {
+    if (found !== null || !wanted.has(commit)) return;
     found = commit;
+    lines.close();
     child.kill();
-    return true;
   });
   const exit = await gitExit(child);
   if (found === null && exit.code !== 0) throw gitFailure(workspaceRoot, exit.stderr);

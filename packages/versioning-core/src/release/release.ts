@@ -58,6 +58,9 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
     input.warn?.(line);
   };
   const name = input.resource.name;
+  // Bad options fail before any git or registry work.
+  const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
+  if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
   const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure);
   if (facts.dirtyHash && !input.allowDirty) {
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
@@ -74,7 +77,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   }
   const branch = await currentBranch(input.workspaceRoot);
   const onMain = !!input.forceMain || branch === input.mainBranch;
-  const line = input.preid ? { preid: parsePreid(input.preid) } : onMain ? null : { branch };
+  const line = preid ? { preid } : onMain ? null : { branch };
   const chosen = line ? nextInLine(next.version, line, entries, facts) : { version: next.version, existing: false };
   const tag = versionTag(chosen.version);
   const result = { ...base, version: tag, bump: next.bump, reason: next.reason, gitTag: input.gitTag ? gitReleaseTag(name, chosen.version) : null };

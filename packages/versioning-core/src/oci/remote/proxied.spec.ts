@@ -7,47 +7,16 @@ import { Readable } from 'node:stream';
 import { digestOf, MediaTypes, serializeManifest, type Descriptor } from '../content';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
 import { RemoteRepository } from './repository';
+import { startRegistryProxy, type RegistryProxy } from '../../test-support/registry-proxy';
 
 jest.setTimeout(60_000);
 
 const registryHost = process.env.MODELOS_TEST_REGISTRY!;
 const [registryHostname, registryPort] = registryHost.split(':');
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
-
-interface TestServer {
-  host: string;
-  /** Answers a request itself by returning true; otherwise the request goes to the registry. */
-  intercept: Handler;
-  seen: Array<{ method: string; url: string; authorization?: string }>;
-  close(): Promise<void>;
-}
-
-async function startProxy(): Promise<TestServer> {
-  const server = http.createServer((req, res) => {
-    proxy.seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization });
-    if (proxy.intercept(req, res)) return;
-    // The Host header stays the proxy's, so the registry's Location headers point back here.
-    const upstream = http.request({ host: registryHostname, port: registryPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode!, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy: TestServer = {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    intercept: () => false,
-    seen: [],
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-  server.keepAliveTimeout = 100;
-  return proxy;
-}
-
-let proxy: TestServer;
+let proxy: RegistryProxy;
 beforeAll(async () => {
-  proxy = await startProxy();
+  proxy = await startRegistryProxy();
 });
 afterAll(() => proxy.close());
 beforeEach(() => {

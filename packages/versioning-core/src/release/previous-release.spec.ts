@@ -1,0 +1,52 @@
+import type { IndexEntry } from '../ocidex';
+import { GitWorkspace } from '../test-support/git-workspace';
+import { findPreviousRelease } from './previous-release';
+
+function releaseEntry(tag: string, revision: string): IndexEntry {
+  return { tag, digest: `sha256:${'0'.repeat(64)}`, kind: 'release', version: tag.slice(1), created: null, clientHash: null, closureCommit: revision, dirtyHash: null, revision, artifactType: null, size: 0 };
+}
+
+describe('findPreviousRelease', () => {
+  let ws: GitWorkspace;
+  beforeEach(() => {
+    ws = new GitWorkspace();
+  });
+  afterEach(() => ws.remove());
+
+  it('takes the release of the nearest ancestor of HEAD, not the highest version', async () => {
+    const a = ws.write('a', '1').commit('a');
+    ws.git('checkout', '-q', '-b', 'side');
+    const b = ws.write('b', '1').commit('b on a side branch');
+    ws.git('checkout', '-q', 'main');
+    const c = ws.write('c', '1').commit('c');
+    ws.write('d', '1').commit('d');
+    const warnings: string[] = [];
+    const previous = await findPreviousRelease({
+      workspaceRoot: ws.root,
+      resource: 'ham',
+      entries: [releaseEntry('v1.0.0', a), releaseEntry('v2.0.0', b), releaseEntry('v1.0.1', c)],
+      warn: (line) => warnings.push(line),
+    });
+    expect(previous).toMatchObject({ foundBy: 'registry history', entry: { tag: 'v1.0.1' } });
+    expect(warnings).toEqual([]);
+  });
+
+  it('prefers git tags merged into HEAD and ignores prereleases among them', async () => {
+    const a = ws.write('a', '1').commit('a');
+    ws.git('tag', 'mdl-ham-v1.2.0');
+    ws.git('tag', 'mdl-ham-v1.3.0-rc.1');
+    ws.git('tag', 'mdl-hamster-v9.0.0');
+    const previous = await findPreviousRelease({
+      workspaceRoot: ws.root,
+      resource: 'ham',
+      entries: [releaseEntry('v1.2.0', a), releaseEntry('v1.0.0', a)],
+      warn: () => undefined,
+    });
+    expect(previous).toMatchObject({ foundBy: 'git tag', entry: { tag: 'v1.2.0' } });
+  });
+
+  it('is null without releases', async () => {
+    ws.write('a', '1').commit('a');
+    expect(await findPreviousRelease({ workspaceRoot: ws.root, resource: 'ham', entries: [], warn: () => undefined })).toBeNull();
+  });
+});

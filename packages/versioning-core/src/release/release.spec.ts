@@ -1,0 +1,231 @@
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { cleanRepository } from '../clean';
+import { openRepository, parseManifest, parseRegistryReference, serializeManifest, type RegistryReference } from '../oci';
+import { startRegistryProxy } from '../test-support/registry-proxy';
+import { GitWorkspace } from '../test-support/git-workspace';
+import { storeResource } from '../store';
+import { listReleases } from './releases';
+import { releaseResource, type ReleaseInput } from './release';
+
+jest.setTimeout(120_000);
+const execFileAsync = promisify(execFile);
+const host = process.env.MODELOS_TEST_REGISTRY!;
+
+let ws: GitWorkspace;
+let registry: RegistryReference;
+let namespace: string;
+let counter = 0;
+
+function release(extra: Partial<ReleaseInput> = {}, root = ws.root): ReturnType<typeof releaseResource> {
+  return releaseResource({
+    workspaceRoot: root,
+    resource: { name: 'ham', root: 'ham' },
+    closure: [
+      { name: 'ham', root: 'ham' },
+      { name: 'eggs', root: 'libs/eggs' },
+    ],
+    registry,
+    mainBranch: 'main',
+    ...extra,
+  });
+}
+
+function skopeo(...args: string[]): any {
+  return JSON.parse(execFileSync('skopeo', [...args.slice(0, 1), '--tls-verify=false', ...args.slice(1)], { encoding: 'utf8' }));
+}
+
+function editHam(find: string, replace: string): void {
+  ws.write('ham/src/ham.ts', ws.read('ham/src/ham.ts').replace(find, replace));
+}
+
+beforeEach(() => {
+  ws = new GitWorkspace();
+  ws.addResource('ham', 'Ham').write('libs/eggs/src/index.ts', 'export const eggs = 2;\n').commit('initial');
+  namespace = `release-${process.pid}-${counter++}-${Date.now().toString(36)}`;
+  registry = parseRegistryReference(`oci://${host}/${namespace}`, ws.root);
+  process.env.MODELOS_CACHE_DIR = path.join(ws.root, '.modelos', 'cache');
+});
+
+afterEach(() => ws.remove());
+
+describe('release bumps (SPEC §7)', () => {
+  it('walks v1.0.0 → unchanged → minor → patch → major and moves latest', async () => {
+    const first = await release();
+    expect(first).toMatchObject({ released: true, version: 'v1.0.0', previous: null, bump: 'initial' });
+    expect(first.tags).toEqual([expect.stringMatching(/^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/), 'v1.0.0', 'latest']);
+    const manifest = skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:v1.0.0`);
+    expect(manifest.annotations['org.opencontainers.image.version']).toBe('1.0.0');
+    expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git('rev-parse', 'HEAD'));
+    expect(skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:latest`)).toEqual(manifest);
+
+    expect(await release()).toMatchObject({ released: false, reason: 'ham is unchanged since v1.0.0', tags: [] });
+
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 3;\n').commit('eggs: server logic');
+    expect(await release()).toMatchObject({ released: true, version: 'v1.1.0', bump: 'minor', reason: expect.stringContaining('closure changed since v1.0.0') });
+
+    ws.write('ham/model.bin', 'weights').commit('model');
+    expect(await release({ patch: true })).toMatchObject({ version: 'v1.1.1', bump: 'patch' });
+
+    editHam('static getTemp', 'slice(n: number): number[] {\n    return [n];\n  }\n  static getTemp');
+    ws.commit('ham: new method');
+    expect(await release()).toMatchObject({ version: 'v2.0.0', bump: 'major', reason: expect.stringContaining('interface changed since v1.1.1') });
+
+    ws.write('ham/model.bin', 'weights 2').commit('model 2');
+    expect(await release({ forceMajor: true })).toMatchObject({ version: 'v3.0.0', reason: '--forceMajor' });
+
+    const rows = await listReleases(openRepository(registry, 'ham'));
+    expect(rows.map((r) => r.tag)).toEqual(['latest', 'v3.0.0', 'v2.0.0', 'v1.1.1', 'v1.1.0', 'v1.0.0']);
+    expect(rows[0].version).toBe('3.0.0');
+  });
+
+  it('refuses a dirty closure unless --allowDirty, and honours initialVersion', async () => {
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 4;\n');
+    await expect(release()).rejects.toThrow(/ham has uncommitted changes in its closure \(eggs, ham\): commit them, or pass --allowDirty/);
+    expect(await release({ allowDirty: true, initialVersion: '0.1.0' })).toMatchObject({ released: true, version: 'v0.1.0' });
+  });
+
+  it('computes everything and pushes nothing on a dry run', async () => {
+    expect(await release({ dryRun: true })).toMatchObject({ dryRun: true, released: false, version: 'v1.0.0', tags: ['v1.0.0'] });
+    expect(await listReleases(openRepository(registry, 'ham'))).toEqual([]);
+  });
+});
+
+describe('branch releases and prereleases', () => {
+  it('numbers a branch line below the next stable version and never moves latest', async () => {
+    await release();
+    const latest = skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:latest`);
+    ws.git('checkout', '-q', '-b', 'feat/X');
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 5;\n').commit('feature');
+    expect(await release()).toMatchObject({ version: 'v1.1.0-feat-x', tags: [expect.any(String), 'v1.1.0-feat-x'] });
+    expect(await release()).toMatchObject({ released: false, version: 'v1.1.0-feat-x' });
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 6;\n').commit('feature 2');
+    expect(await release()).toMatchObject({ version: 'v1.1.0-feat-x.1' });
+    expect(await release({ preid: 'rc' })).toMatchObject({ version: 'v1.1.0-rc.1' });
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 7;\n').commit('feature 3');
+    expect(await release({ preid: 'rc' })).toMatchObject({ version: 'v1.1.0-rc.2' });
+    expect(skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:latest`)).toEqual(latest);
+    expect(await release({ forceMain: true })).toMatchObject({ version: 'v1.1.0', tags: expect.arrayContaining(['latest']) });
+    await expect(release({ preid: 'gamma' })).rejects.toThrow(/gamma/);
+  });
+});
+
+describe('previous release from git tags and from the registry', () => {
+  it('uses mdl-<res>-v* git tags merged into HEAD when there are any', async () => {
+    expect(await release({ gitTag: true })).toMatchObject({ version: 'v1.0.0', gitTag: 'mdl-ham-v1.0.0' });
+    expect(ws.git('tag', '--list')).toBe('mdl-ham-v1.0.0');
+    expect(ws.git('cat-file', '-t', 'mdl-ham-v1.0.0')).toBe('tag');
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 8;\n').commit('eggs');
+    expect(await release({ gitTag: true })).toMatchObject({ version: 'v1.1.0', previous: 'v1.0.0' });
+  });
+
+  it('warns and falls back to the highest release in a shallow clone', async () => {
+    await release();
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 9;\n').commit('eggs');
+    await release();
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 10;\n').commit('eggs 2');
+    const clone = new GitWorkspace();
+    fs.rmSync(clone.root, { recursive: true });
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${ws.root}`, clone.root]);
+    const result = await release({}, clone.root);
+    expect(result).toMatchObject({ version: 'v1.2.0', previous: 'v1.1.0' });
+    expect(result.warnings).toEqual([expect.stringMatching(/shallow clone.*using the highest release v1\.1\.0/)]);
+    clone.remove();
+  });
+});
+
+describe('promises against the real registry', () => {
+  it('never moves an existing release tag to other content', async () => {
+    await release();
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 11;\n').commit('eggs');
+    const repo = openRepository(registry, 'ham');
+    // Someone else's v1.1.0, made from a commit outside this history.
+    const v1 = parseManifest((await repo.fetchManifest('v1.0.0'))!.bytes, 'v1.0.0');
+    const foreign = serializeManifest({ ...v1, annotations: { ...v1.annotations, 'org.opencontainers.image.revision': 'f'.repeat(40) } });
+    const pushed = await repo.pushManifest(foreign, v1.mediaType, 'v1.1.0');
+    await expect(release()).rejects.toThrow(new RegExp(`${namespace}/ham:v1\\.1\\.0 already exists with other content.*immutable`));
+    expect((await repo.resolve('v1.1.0'))!.digest).toBe(pushed.digest);
+  });
+
+  it('leaves no version tag on a cut connection, and the re-run uploads nothing already there', async () => {
+    const proxy = await startRegistryProxy();
+    try {
+      registry = parseRegistryReference(`oci://${proxy.host}/${namespace}`, ws.root);
+      proxy.intercept = (req) => {
+        if (req.method === 'PUT' && /\/manifests\/v1\.0\.0$/.test(req.url!)) {
+          req.socket.destroy();
+          return true;
+        }
+        return false;
+      };
+      await expect(release()).rejects.toThrow();
+      const repo = openRepository(parseRegistryReference(`oci://${host}/${namespace}`, ws.root), 'ham');
+      expect(await repo.resolve('v1.0.0')).toBeNull();
+      expect(ws.git('for-each-ref', 'refs/modelos')).toBe('');
+
+      proxy.intercept = () => false;
+      proxy.seen = [];
+      expect(await release()).toMatchObject({ released: true, version: 'v1.0.0' });
+      expect(proxy.seen.filter((r) => r.method === 'POST' && r.url.includes('/blobs/uploads/'))).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('gives racing releases of different content one version each or a clear conflict', async () => {
+    const dist = path.resolve(__dirname, '../../dist/index.js');
+    expect(fs.existsSync(dist)).toBe(true); // npm test builds first
+    await release();
+    const trees = [0, 1, 2, 3].map((i) => {
+      const tree = path.join(ws.root, '..', `${path.basename(ws.root)}-wt${i}`);
+      ws.git('worktree', 'add', '-q', '-b', `racer${i}`, tree);
+      fs.writeFileSync(path.join(tree, 'libs/eggs/src/index.ts'), `export const eggs = ${100 + i};\n`);
+      execFileSync('git', ['commit', '-qam', `racer ${i}`], { cwd: tree });
+      return tree;
+    });
+    const script = `
+      const core = require(${JSON.stringify(dist)});
+      core.releaseResource({ workspaceRoot: process.cwd(), resource: { name: 'ham', root: 'ham' },
+        closure: [{ name: 'ham', root: 'ham' }, { name: 'eggs', root: 'libs/eggs' }],
+        registry: core.parseRegistryReference(${JSON.stringify(`oci://${host}/${namespace}`)}, process.cwd()),
+        mainBranch: 'main', forceMain: true })
+        .then((r) => console.log(JSON.stringify({ ok: true, version: r.version, digest: r.digest })))
+        .catch((e) => console.log(JSON.stringify({ ok: false, error: e.message })));`;
+    const outcomes = await Promise.all(
+      trees.map(async (tree) => JSON.parse((await execFileAsync(process.execPath, ['-e', script], { cwd: tree })).stdout.trim())),
+    );
+    const winners = outcomes.filter((o) => o.ok);
+    const losers = outcomes.filter((o) => !o.ok);
+    expect(winners.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(winners.map((w) => w.version)).size).toBe(winners.length);
+    for (const loser of losers) expect(loser.error).toMatch(/being released by another process|pushed by another release|already exists with other content/);
+    const repo = openRepository(registry, 'ham');
+    for (const winner of winners) expect((await repo.resolve(winner.version))!.digest).toBe(winner.digest);
+    for (const tree of trees) fs.rmSync(tree, { recursive: true, force: true });
+  });
+});
+
+describe('clean', () => {
+  it('deletes adhoc and branch tags only, and every release stays pullable', async () => {
+    await release();
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 12;\n');
+    const dirty = await storeResource({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, closure: [{ name: 'ham', root: 'ham' }, { name: 'eggs', root: 'libs/eggs' }], registry, branch: true });
+    ws.commit('eggs');
+    await release();
+    const repo = openRepository(registry, 'ham');
+    const before = (await repo.listTags()).sort();
+    expect(before).toEqual(expect.arrayContaining([...dirty.tags, 'v1.0.0', 'v1.1.0', 'latest']));
+
+    const plan = await cleanRepository(repo, { dryRun: true });
+    expect(plan.actions.map((a) => a.tag).sort()).toEqual(before.filter((t) => !/^v|^latest$/.test(t)).sort());
+    expect((await repo.listTags()).sort()).toEqual(before);
+
+    await cleanRepository(repo);
+    expect((await repo.listTags()).sort()).toEqual(['latest', 'v1.0.0', 'v1.1.0']);
+    for (const tag of ['latest', 'v1.0.0', 'v1.1.0']) {
+      expect(skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:${tag}`).artifactType).toBe('application/vnd.modelos.resource.v1');
+    }
+  });
+});
