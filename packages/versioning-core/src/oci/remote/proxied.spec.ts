@@ -124,7 +124,7 @@ describe('Bearer token auth', () => {
   let tokenRequests: URL[];
 
   /** Token service at /token (user alice, password wonderland) guarding /v2/ like a registry with token auth. */
-  function requireBearer(): Handler {
+  function requireBearer(): RegistryProxy['intercept'] {
     return (req, res) => {
       const url = new URL(req.url!, `http://${proxy.host}`);
       if (url.pathname === '/token') {
