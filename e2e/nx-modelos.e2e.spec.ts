@@ -90,7 +90,7 @@ describe('nx run ham:store', () => {
   it('writes to the embedded default an OCI layout that skopeo reads, with the SPEC §6 artifact type and annotations', () => {
     const { stdout } = ws.nx(['run', 'ham:store']);
     const layout = join(ws.root, '.modelos/registry/ham');
-    const tag = new RegExp(`^pushed ${layout}:(\\S+)$`, 'm').exec(stdout)?.[1];
+    const tag = new RegExp(`^pushed oci:${layout}:(\\S+)$`, 'm').exec(stdout)?.[1];
     expect(tag).toMatch(ADHOC);
     expect(stdout).toMatch(/^digest sha256:[0-9a-f]{64}$/m);
 
@@ -190,6 +190,8 @@ describe('nx affected -t store', () => {
   let baseline: Record<'ham' | 'bacon', StoreResult>;
 
   beforeAll(() => {
+    // Nx reads imports only where TypeScript is installed, as in any TS workspace.
+    ws.npm(['install', '--save-dev', 'typescript@5.9.3']);
     // eggs: a plain library that ham imports through the workspace's TS path alias.
     ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@proj/eggs': ['eggs/src/index.ts'] } } }, null, 2));
     ws.write('eggs/project.json', JSON.stringify({ name: 'eggs', projectType: 'library', sourceRoot: 'eggs/src' }));

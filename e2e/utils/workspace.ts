@@ -7,6 +7,7 @@ export interface TestWorkspace {
   root: string;
   /** `npx nx <args>` in the workspace. */
   nx(args: string[], options?: Omit<RunOptions, 'cwd'>): RunResult;
+  npm(args: string[]): RunResult;
   git(args: string[]): string;
   write(file: string, content: string): void;
   read(file: string): string;
@@ -32,6 +33,7 @@ export function createTestWorkspace(name: string, npmRegistryUrl: string): TestW
   const ws: TestWorkspace = {
     root,
     nx: (args, options) => run('npx', ['nx', ...args], { ...options, cwd: root }),
+    npm: (args) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd: root }),
     git: (args) => run('git', args, { cwd: root }).stdout.trim(),
     write: (file, content) => {
       mkdirSync(dirname(join(root, file)), { recursive: true });
