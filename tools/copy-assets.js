@@ -6,7 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const packages = ['packages/versioning-core', 'packages/nx-modelos'];
-const isAsset = (file) => !file.endsWith('.ts') || file.includes(`${path.sep}files${path.sep}`);
+// Hand-written declarations (executor schema.d.ts) are imported by compiled .d.ts files.
+const isAsset = (file) => !file.endsWith('.ts') || file.endsWith('.d.ts') || file.includes(`${path.sep}files${path.sep}`);
 
 function copyAssets(srcDir, distDir) {
   for (const entry of fs.readdirSync(srcDir, { withFileTypes: true })) {

@@ -9,6 +9,9 @@ export interface ModelosPluginOptions {
   mainBranch?: string;
   storeTargetName?: string;
   versionsTargetName?: string;
+  releaseTargetName?: string;
+  releasesTargetName?: string;
+  cleanTargetName?: string;
 }
 
 export interface NormalizedPluginOptions {
@@ -16,6 +19,9 @@ export interface NormalizedPluginOptions {
   mainBranch: string;
   storeTargetName: string;
   versionsTargetName: string;
+  releaseTargetName: string;
+  releasesTargetName: string;
+  cleanTargetName: string;
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
@@ -24,6 +30,9 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     mainBranch: options?.mainBranch ?? 'main',
     storeTargetName: options?.storeTargetName ?? 'store',
     versionsTargetName: options?.versionsTargetName ?? 'versions',
+    releaseTargetName: options?.releaseTargetName ?? 'release',
+    releasesTargetName: options?.releasesTargetName ?? 'releases',
+    cleanTargetName: options?.cleanTargetName ?? 'clean',
   };
 }
 

@@ -27,15 +27,15 @@ describe('createNodes', () => {
     expect(createNodesV2).toBe(createNodes);
   });
 
-  it('infers non-cacheable store and versions targets with metadata', async () => {
+  it('infers non-cacheable registry targets with metadata', async () => {
     write('libs/ham/resource.json', HAM);
     write('libs/ham/project.json', { name: 'ham' });
     const [[file, result]] = await infer(['libs/ham/resource.json']);
     expect(file).toBe('libs/ham/resource.json');
     const project = result.projects!['libs/ham'];
     expect(project.name).toBeUndefined();
-    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['store', 'versions'] } });
-    expect(project.targets).toEqual({
+    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['store', 'versions', 'release', 'releases', 'clean'] } });
+    expect(project.targets).toMatchObject({
       store: {
         executor: '@modelos/nx:store',
         cache: false,
@@ -49,6 +49,9 @@ describe('createNodes', () => {
         metadata: { description: expect.stringContaining('versions'), technologies: ['modelos'] },
       },
     });
+    for (const target of ['release', 'releases', 'clean']) {
+      expect(project.targets![target]).toEqual(expect.objectContaining({ executor: `@modelos/nx:${target}`, cache: false }));
+    }
   });
 
   it('names the project after its directory unless project.json or package.json names it', async () => {
@@ -64,8 +67,8 @@ describe('createNodes', () => {
 
   it('uses the configured target names', async () => {
     write('ham/resource.json', HAM);
-    const [[, result]] = await infer(['ham/resource.json'], { storeTargetName: 'mdl-store', versionsTargetName: 'mdl-versions' });
-    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-store', 'mdl-versions']);
+    const [[, result]] = await infer(['ham/resource.json'], { storeTargetName: 'mdl-store', versionsTargetName: 'mdl-versions', releaseTargetName: 'mdl-release' });
+    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-store', 'mdl-versions', 'mdl-release', 'releases', 'clean']);
     expect(result.projects!.ham.targets!['mdl-store'].executor).toBe('@modelos/nx:store');
   });
 

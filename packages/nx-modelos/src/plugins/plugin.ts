@@ -68,31 +68,31 @@ function createResourceNode(
 }
 
 function inferResourceNode(fallbackName: string | undefined, options: NormalizedPluginOptions): ResourceNode {
+  const targets: Array<[string, RegistryExecutor, string]> = [
+    [options.storeTargetName, 'store', 'Store an adhoc version of this resource in its OCI registry, tagged <git7>-<dirty7>-<client7>'],
+    [options.versionsTargetName, 'versions', 'List the versions of this resource in its OCI registry: tag, kind, digest, created, client hash, compatible'],
+    [options.releaseTargetName, 'release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure'],
+    [options.releasesTargetName, 'releases', 'List the releases of this resource, newest first, latest on top'],
+    [options.cleanTargetName, 'clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag'],
+  ];
   return {
     ...(fallbackName ? { name: fallbackName } : {}),
     metadata: {
       technologies: ['modelos'],
-      targetGroups: { ModelOS: [options.storeTargetName, options.versionsTargetName] },
+      targetGroups: { ModelOS: targets.map(([name]) => name) },
     },
-    targets: {
-      [options.storeTargetName]: registryTarget(
-        'store',
-        'Store an adhoc version of this resource in its OCI registry, tagged <git7>-<dirty7>-<client7>',
-      ),
-      [options.versionsTargetName]: registryTarget(
-        'versions',
-        'List the versions of this resource in its OCI registry: tag, kind, digest, created, client hash, compatible',
-      ),
-    },
+    targets: Object.fromEntries(targets.map(([name, executor, description]) => [name, registryTarget(executor, description)])),
   };
 }
 
+type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean';
+
 /**
- * Not cacheable: both targets act on or read registry state outside the workspace, which Nx
+ * Not cacheable: every target acts on or reads registry state outside the workspace, which Nx
  * cannot hash. A cache hit would replay "pushed <tag>" for a push that never happened (say
  * after the registry was wiped or `MODELOS_REGISTRY` pointed elsewhere), or show a stale list.
  */
-function registryTarget(executor: 'store' | 'versions', description: string): TargetConfiguration {
+function registryTarget(executor: RegistryExecutor, description: string): TargetConfiguration {
   return {
     executor: `@modelos/nx:${executor}`,
     cache: false,

@@ -1,0 +1,5 @@
+export interface CleanExecutorOptions {
+  registry?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}

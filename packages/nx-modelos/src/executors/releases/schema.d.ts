@@ -1,0 +1,4 @@
+export interface ReleasesExecutorOptions {
+  registry?: string;
+  json?: boolean;
+}
