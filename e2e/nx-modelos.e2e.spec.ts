@@ -243,3 +243,59 @@ describe('a bad resource.json', () => {
     }
   });
 });
+
+describe('releases', () => {
+  interface ReleaseResult {
+    released: boolean;
+    version: string;
+    reason: string;
+    tags: string[];
+    digest: string;
+  }
+  const release = (project: string, args: string[] = []): ReleaseResult =>
+    jsonDocument(ws.nx(['run', `${project}:release`, '--json', ...args], { env: REMOTE }).stdout);
+
+  it('releases v1.0.0 with latest and a git tag, then says ham is unchanged', () => {
+    const first = release('ham', ['--gitTag']);
+    expect(first).toMatchObject({ released: true, version: 'v1.0.0' });
+    expect(first.tags).toEqual(expect.arrayContaining(['v1.0.0', 'latest']));
+    expect(ws.git(['tag', '--list', 'mdl-ham-*'])).toBe('mdl-ham-v1.0.0');
+    const manifest = inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:v1.0.0`);
+    expect(manifest.annotations['org.opencontainers.image.version']).toBe('1.0.0');
+    expect(inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:latest`)).toEqual(manifest);
+
+    const again = ws.nx(['run', 'ham:release'], { env: REMOTE }).stdout;
+    expect(again).toContain('ham is unchanged since v1.0.0');
+  });
+
+  it('releases each changed resource once with nx affected, and bumps ham when eggs changed', () => {
+    release('bacon');
+    ws.write('eggs/src/index.ts', 'export const eggs = 4;\n');
+    ws.commitAll('eggs for release');
+    const { stdout } = ws.nx(['affected', '-t', 'release', '--base=HEAD~1', '--gitTag', '--output-style=static'], { env: REMOTE });
+    expect(stdout).toContain('nx run ham:release');
+    expect(stdout).not.toContain('bacon:release');
+    expect(stdout).toMatch(/released ham v1\.1\.0 \(closure changed since v1\.0\.0/);
+
+    const all = ws.nx(['run-many', '-t', 'release', '--output-style=static'], { env: REMOTE }).stdout;
+    expect(all).toContain('ham is unchanged since v1.1.0');
+    expect(all).toContain('bacon is unchanged since v1.0.0');
+  });
+
+  it('lists releases newest first with latest on top', () => {
+    const table = ws.nx(['run', 'ham:releases'], { env: REMOTE }).stdout;
+    expect(table).toMatch(/^TAG\s+VERSION\s+KIND\s+DIGEST\s+CREATED\nlatest\s+1\.1\.0\s+latest\s+\S+\s+\S+\nv1\.1\.0\s+1\.1\.0\s+release\s+\S+\s+\S+\nv1\.0\.0\s+1\.0\.0\s+release/m);
+  });
+
+  it('cleans adhoc and branch tags and leaves every release pullable', () => {
+    const plan = jsonDocument<{ actions: { tag: string }[] }>(ws.nx(['run', 'ham:clean', '--dryRun', '--json'], { env: REMOTE }).stdout);
+    expect(plan.actions.length).toBeGreaterThan(0);
+    expect(plan.actions.every(({ tag }) => ADHOC.test(tag) || /-[0-9a-f]{7}-[0-9a-f]{7}$/.test(tag))).toBe(true);
+
+    ws.nx(['run', 'ham:clean'], { env: REMOTE });
+    expect(listTags(`docker://${REGISTRY_HOST}/ml-project/ham`).sort()).toEqual(['latest', 'v1.0.0', 'v1.1.0']);
+    for (const tag of ['latest', 'v1.0.0', 'v1.1.0']) {
+      expect(inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:${tag}`).artifactType).toBe('application/vnd.modelos.resource.v1');
+    }
+  });
+});
