@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The main job end to end on the embedded default registry: pack our two packages, make a
-// sample Nx workspace that installs them as packages, generate a resource, store it, list it.
+// sample Nx workspace that installs them as packages, generate a resource, store, release, list.
 // Usage: node tools/demo.js [--keep]   (run `npm run build` first; `npm run demo` does both)
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -62,13 +62,17 @@ function main() {
     step('store into the embedded registry (.modelos/registry), twice: the second uploads nothing');
     nx('run', 'ham:store');
     nx('run', 'ham:store', '--json');
-    step('list versions');
+    step('release: v1.0.0 and latest; a second release finds nothing changed');
+    nx('run', 'ham:release');
+    nx('run', 'ham:release');
+    step('list releases and versions');
+    nx('run', 'ham:releases');
     nx('run', 'ham:versions');
-    sh('npx', ['mdl', 'versions', '.modelos/registry/ham'], dir);
+    sh('npx', ['mdl', 'releases', '.modelos/registry/ham'], dir);
     if (hasSkopeo()) {
       step('read back with skopeo, an independent OCI client');
-      const tags = JSON.parse(sh('skopeo', ['list-tags', 'oci:.modelos/registry/ham'], dir, { quiet: true }));
-      process.stdout.write(`tags: ${JSON.stringify(tags.Tags)}\n`);
+      const manifest = JSON.parse(sh('skopeo', ['inspect', '--raw', 'oci:.modelos/registry/ham:v1.0.0'], dir, { quiet: true }));
+      process.stdout.write(`v1.0.0: ${manifest.artifactType}, ${manifest.layers.length} layer(s), version ${manifest.annotations['org.opencontainers.image.version']}\n`);
     }
     step('done');
   } finally {

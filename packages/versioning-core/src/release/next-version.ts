@@ -28,7 +28,7 @@ export function nextVersion(
 ): NextVersion {
   if (!previous) {
     const version = parseVersion(options.initialVersion ?? '1.0.0');
-    return { unchanged: false, version, bump: 'initial', reason: `first release (${options.initialVersion ? 'initialVersion' : 'default'} ${versionTag(version)})` };
+    return { unchanged: false, version, bump: 'initial', reason: 'first release' };
   }
   const since = previous.version;
   if (sameContent(previous.state, current)) return { unchanged: true, since };
