@@ -1,4 +1,4 @@
-import type { ExecutorContext, NxJsonConfiguration, ProjectGraph } from '@nx/devkit';
+import { logger, type ExecutorContext, type NxJsonConfiguration, type ProjectGraph, type PromiseExecutor } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,4 +86,34 @@ export async function captureStdout(run: () => Promise<unknown>): Promise<string
     spy.mockRestore();
   }
   return out;
+}
+
+/** A fresh workspace for every test of the file, Nx's logger silenced; read it through the getter. */
+export function useExecutorWorkspace(): () => ExecutorWorkspace {
+  let ws: ExecutorWorkspace | undefined;
+  beforeEach(() => {
+    ws = new ExecutorWorkspace();
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    ws?.remove();
+  });
+  return () => ws!;
+}
+
+/** Runs an executor with `--json`, expects success and returns the parsed document. */
+export async function runJson<O extends { json?: boolean }>(
+  executor: PromiseExecutor<O>,
+  options: O,
+  context: ExecutorContext,
+): Promise<any> {
+  let outcome: { success: boolean } | undefined;
+  const stdout = await captureStdout(async () => {
+    outcome = await executor({ ...options, json: true }, context);
+  });
+  expect(outcome).toEqual({ success: true });
+  return JSON.parse(stdout);
 }

@@ -1,35 +1,24 @@
-import { logger } from '@nx/devkit';
-import { captureStdout, ExecutorWorkspace } from '../../test-support/executor-workspace';
+import { runJson, useExecutorWorkspace } from '../../test-support/executor-workspace';
 import releaseExecutor from '../release/executor';
 import storeExecutor from '../store/executor';
 import versionsExecutor from '../versions/executor';
 import cleanExecutor from './executor';
 
-let ws: ExecutorWorkspace;
-beforeEach(() => {
-  ws = new ExecutorWorkspace();
-  jest.spyOn(logger, 'info').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  ws.remove();
-});
-
+const workspace = useExecutorWorkspace();
 const registry = '.modelos/registry';
 const tagsOf = async () =>
-  JSON.parse(await captureStdout(() => versionsExecutor({ registry, json: true }, ws.context())))
-    .map((row: { tag: string }) => row.tag)
-    .sort();
+  (await runJson(versionsExecutor, { registry }, workspace().context())).map((row: { tag: string }) => row.tag).sort();
 
 describe('clean executor', () => {
   it('plans on a dry run, then removes adhoc and branch tags and keeps releases', async () => {
+    const ws = workspace();
     await releaseExecutor({ registry }, ws.context());
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 3;\n');
     await storeExecutor({ registry, branch: true }, ws.context());
     const before = await tagsOf();
     expect(before).toHaveLength(5);
 
-    const plan = JSON.parse(await captureStdout(() => cleanExecutor({ registry, dryRun: true, json: true }, ws.context())));
+    const plan = await runJson(cleanExecutor, { registry, dryRun: true }, ws.context());
     expect(plan.actions).toHaveLength(3);
     expect(await tagsOf()).toEqual(before);
 

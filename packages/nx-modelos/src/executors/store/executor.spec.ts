@@ -1,7 +1,7 @@
 import { logger } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { captureStdout, ExecutorWorkspace } from '../../test-support/executor-workspace';
+import { captureStdout, ExecutorWorkspace, runJson } from '../../test-support/executor-workspace';
 import storeExecutor from './executor';
 
 const ADHOC = /^([0-9a-f]{7})-([0-9a-f]{7})-([0-9a-f]{7})$/;
@@ -23,14 +23,7 @@ function layoutTags(dir: string, resource = 'ham'): string[] {
   return index.manifests.map((m: { annotations: Record<string, string> }) => m.annotations[REF_NAME]);
 }
 
-async function storeJson(options: Parameters<typeof storeExecutor>[0], context = ws.context()) {
-  let outcome: { success: boolean } | undefined;
-  const stdout = await captureStdout(async () => {
-    outcome = await storeExecutor({ ...options, json: true }, context);
-  });
-  expect(outcome).toEqual({ success: true });
-  return JSON.parse(stdout);
-}
+const storeJson = (options: Parameters<typeof storeExecutor>[0], context = ws.context()) => runJson(storeExecutor, options, context);
 
 describe('store executor', () => {
   it('stores to the plugin option registry and prints only one JSON document on stdout', async () => {

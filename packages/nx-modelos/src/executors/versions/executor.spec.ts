@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { captureStdout, ExecutorWorkspace } from '../../test-support/executor-workspace';
+import { captureStdout, ExecutorWorkspace, runJson } from '../../test-support/executor-workspace';
 import storeExecutor from '../store/executor';
 import versionsExecutor from './executor';
 
@@ -16,14 +16,8 @@ afterEach(() => {
   ws.remove();
 });
 
-async function versionsJson(options: Parameters<typeof versionsExecutor>[0]) {
-  let outcome: { success: boolean } | undefined;
-  const stdout = await captureStdout(async () => {
-    outcome = await versionsExecutor({ registry: '.modelos/registry', json: true, ...options }, ws.context());
-  });
-  expect(outcome).toEqual({ success: true });
-  return JSON.parse(stdout);
-}
+const versionsJson = (options: Parameters<typeof versionsExecutor>[0]) =>
+  runJson(versionsExecutor, { registry: '.modelos/registry', ...options }, ws.context());
 
 describe('versions executor', () => {
   it('lists the stored versions as JSON', async () => {
