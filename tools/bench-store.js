@@ -12,6 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
 const zlib = require('node:zlib');
+const { printTable } = require('./bench-table');
 
 const CORE = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist', 'index.js');
 const MiB = 1024 * 1024;
@@ -154,14 +155,6 @@ async function registryUploads(registry, repository, run) {
 
 function skopeoCopy(layoutDir, host) {
   return timed('skopeo', ['copy', '--dest-tls-verify=false', `oci:${layoutDir}:bench`, `docker://${host}/bench/skopeo:bench`]);
-}
-
-function printTable(header, rows) {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => String(row[c]).length)));
-  const line = (row) => row.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join(' | ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const row of rows) console.log(line(row));
 }
 
 async function main() {
