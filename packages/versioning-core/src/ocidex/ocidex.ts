@@ -51,7 +51,7 @@ export class Ocidex {
     const fresh = new Map<string, IndexEntry>();
     await forEachConcurrently(tags, async (tag) => {
       const previous = known.get(tag);
-      const entry = previous && isImmutableTag(previous) ? previous : await this.read(tag, summaries);
+      const entry = previous && isImmutableTag(previous) ? previous : await this.read(tag, summaries, previous !== undefined);
       if (entry) fresh.set(tag, entry);
     });
     this.entries = fresh;
@@ -80,17 +80,21 @@ export class Ocidex {
     this.save();
   }
 
-  /** Resolve with a HEAD; read the manifest only for a digest no tag has shown us yet. */
-  private async read(tag: string, summaries: Map<string, ManifestSummary>): Promise<IndexEntry | null> {
-    const descriptor = await this.repo.resolve(tag);
-    if (!descriptor) return null;
-    let summary = summaries.get(descriptor.digest);
-    if (!summary) {
-      const fetched = await this.repo.fetchManifest(descriptor.digest);
-      if (!fetched) return null;
-      summary = summarizeManifest(fetched.bytes, fetched.descriptor, `${this.repo.reference}:${tag}`);
-      summaries.set(descriptor.digest, summary);
+  /**
+   * A tag seen before costs a HEAD, plus a GET only if it moved to a digest no entry has shown;
+   * a new tag costs one GET, which brings digest and content together.
+   */
+  private async read(tag: string, summaries: Map<string, ManifestSummary>, seen: boolean): Promise<IndexEntry | null> {
+    if (seen) {
+      const descriptor = await this.repo.resolve(tag);
+      if (!descriptor) return null;
+      const known = summaries.get(descriptor.digest);
+      if (known) return entryFor(tag, known);
     }
+    const fetched = await this.repo.fetchManifest(tag);
+    if (!fetched) return null;
+    const summary = summarizeManifest(fetched.bytes, fetched.descriptor, `${this.repo.reference}:${tag}`);
+    summaries.set(fetched.descriptor.digest, summary);
     return entryFor(tag, summary);
   }
 

@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { Annotations } from '../artifact/annotations';
+import { EmptyJson, MediaTypes, openRepository, parseRegistryReference, serializeManifest, untag, type Repository } from '../oci';
+import { Ocidex } from './ocidex';
+
+const host = process.env.MODELOS_TEST_REGISTRY!;
+let counter = 0;
+let repo: Repository;
+let indexDir: string;
+
+/** A small real artifact whose annotations say which version of the content it is. */
+async function push(tag: string, content: string): Promise<string> {
+  await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
+  const bytes = serializeManifest({
+    schemaVersion: 2,
+    mediaType: MediaTypes.imageManifest,
+    artifactType: MediaTypes.resourceArtifact,
+    config: EmptyJson.descriptor,
+    layers: [EmptyJson.descriptor],
+    annotations: { [Annotations.clientHash]: content, [Annotations.created]: '2026-01-01T00:00:00.000Z' },
+  });
+  return (await repo.pushManifest(bytes, MediaTypes.imageManifest, tag)).digest;
+}
+
+function requestsOf(run: () => Promise<unknown>): Promise<number> {
+  const before = repo.counters.requests;
+  return run().then(() => repo.counters.requests - before);
+}
+
+beforeEach(() => {
+  repo = openRepository(parseRegistryReference(`oci://${host}/ocidex-${process.pid}-${counter++}`, '/'), 'ham');
+  indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocidex-'));
+});
+afterEach(() => fs.rmSync(indexDir, { recursive: true, force: true }));
+
+describe('Ocidex', () => {
+  it('reads each new tag once, then only lists tags and re-resolves the ones that may move', async () => {
+    await push('v1.0.0', 'a');
+    await push('v1.1.0', 'b');
+    await push('latest', 'b');
+    await push('feat-x-0000000-abcdef1', 'c');
+    // Cold: one list, one GET per tag.
+    expect(await requestsOf(() => new Ocidex(repo, indexDir).refresh())).toBe(1 + 4);
+    // Warm, in a new instance (as a new process would be): list, plus a HEAD for latest and the branch tag.
+    const index = new Ocidex(repo, indexDir);
+    expect(await requestsOf(() => index.refresh())).toBe(1 + 2);
+    expect(index.get('v1.1.0')).toMatchObject({ kind: 'release', version: '1.1.0', clientHash: 'b' });
+    expect(index.get('latest')!.digest).toBe(index.get('v1.1.0')!.digest);
+  });
+
+  it('follows a moved tag and drops a vanished one', async () => {
+    await push('v1.0.0', 'a');
+    await push('latest', 'a');
+    await push('0123456-0000000-abcdef1', 'x');
+    await new Ocidex(repo, indexDir).refresh();
+
+    const moved = await push('latest', 'z');
+    await untag(repo, '0123456-0000000-abcdef1');
+    const entries = await new Ocidex(repo, indexDir).refresh();
+    expect(entries.map((e) => e.tag).sort()).toEqual(['latest', 'v1.0.0']);
+    expect(entries.find((e) => e.tag === 'latest')).toMatchObject({ digest: moved, clientHash: 'z' });
+  });
+
+  it('rebuilds a corrupt or foreign index file instead of trusting it', async () => {
+    const digest = await push('v1.0.0', 'a');
+    await new Ocidex(repo, indexDir).refresh();
+    const [file] = fs.readdirSync(indexDir);
+    fs.writeFileSync(path.join(indexDir, file), '{"format":1,"repository":"elsewhere","entries":[]}');
+    expect((await new Ocidex(repo, indexDir).refresh())[0]).toMatchObject({ tag: 'v1.0.0', digest });
+    fs.writeFileSync(path.join(indexDir, file), '{ torn');
+    expect((await new Ocidex(repo, indexDir).refresh())[0]).toMatchObject({ tag: 'v1.0.0', digest });
+  });
+
+  it('records our own pushes without another read', async () => {
+    const index = new Ocidex(repo, indexDir);
+    await index.refresh();
+    const bytes = serializeManifest({ schemaVersion: 2, mediaType: MediaTypes.imageManifest, config: EmptyJson.descriptor, layers: [] });
+    await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
+    const pushed = await repo.pushManifest(bytes, MediaTypes.imageManifest, 'v2.0.0');
+    index.record('v2.0.0', bytes, pushed);
+    expect(await requestsOf(() => new Ocidex(repo, indexDir).refresh())).toBe(1);
+  });
+});
