@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { pipeline as pipelineCallback, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
 import type { ClosureFile } from './closure-files';
@@ -19,7 +19,6 @@ const EPOCH = new Date(0);
  * with file size. Entries are sorted by path with fixed owner, mode and mtime.
  */
 export async function writeLayer(files: ClosureFile[], outFile: string): Promise<BuiltBlob> {
-  const pack = tar.pack();
   const hash = createHash('sha256');
   let size = 0;
   const measure = new Transform({
@@ -29,13 +28,38 @@ export async function writeLayer(files: ClosureFile[], outFile: string): Promise
       done(null, chunk);
     },
   });
-  const written = pipeline(pack, zlib.createGzip({ level: compressionLevel(files) }), measure, fs.createWriteStream(outFile));
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    await addEntry(pack, file);
-  }
-  pack.finalize();
-  await written;
+  const entries = files.map((file) => ({
+    path: file.path,
+    size: file.size,
+    mode: file.executable ? 0o755 : 0o644,
+    content: () => fs.createReadStream(file.absPath),
+  }));
+  await pipeline(deterministicTarGz(entries, { mtime: EPOCH, level: compressionLevel(files) }), measure, fs.createWriteStream(outFile));
   return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+/** A regular file of a deterministic tarball: bytes in memory, or a stream opened when its turn comes. */
+export interface TarEntry {
+  path: string;
+  size: number;
+  mode: number;
+  content: Buffer | (() => NodeJS.ReadableStream);
+}
+
+/**
+ * A tar+gzip stream whose bytes depend only on the entries: sorted by path, owner 0, one mtime
+ * for all. Shared by resource layers and npm package tarballs.
+ */
+export function deterministicTarGz(entries: TarEntry[], options: { mtime: Date; level: number }): Readable {
+  const pack = tar.pack();
+  // The callback form returns the gzip stream and destroys it with any error of the pack.
+  const gzip = pipelineCallback(pack, zlib.createGzip({ level: options.level }), () => undefined);
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  (async () => {
+    for (const entry of sorted) await addEntry(pack, entry, options.mtime);
+    pack.finalize();
+  })().catch((err: Error) => gzip.destroy(err));
+  return gzip;
 }
 
 /** Above this, a layer is a model more than code: stored in gzip framing, not deflated. */
@@ -50,22 +74,13 @@ export function compressionLevel(files: ClosureFile[]): number {
   return files.reduce((sum, file) => sum + file.size, 0) > STORED_ABOVE_BYTES ? 0 : 1;
 }
 
-function addEntry(pack: tar.Pack, file: ClosureFile): Promise<void> {
+function addEntry(pack: tar.Pack, file: TarEntry, mtime: Date): Promise<void> {
   return new Promise((resolve, reject) => {
     const entry = pack.entry(
-      {
-        name: file.path,
-        size: file.size,
-        mode: file.executable ? 0o755 : 0o644,
-        mtime: EPOCH,
-        uid: 0,
-        gid: 0,
-        uname: '',
-        gname: '',
-        type: 'file',
-      },
+      { name: file.path, size: file.size, mode: file.mode, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'file' },
       (err) => (err ? reject(err) : resolve()),
     );
-    fs.createReadStream(file.absPath).on('error', reject).pipe(entry);
+    if (Buffer.isBuffer(file.content)) entry.end(file.content);
+    else file.content().on('error', reject).pipe(entry);
   });
 }
