@@ -16,6 +16,8 @@ export interface IndexEntry {
   /** `org.opencontainers.image.revision`: HEAD when the artifact was made. */
   revision: string | null;
   artifactType: string | null;
+  /** The manifest's config blob: for a resource, its interface (what `release` diffs against). */
+  configDigest: string;
   /** Manifest plus the blobs it references. */
   size: number;
 }
@@ -34,6 +36,7 @@ export function summarizeManifest(bytes: Buffer, descriptor: Descriptor, what: s
     dirtyHash: parseDirtyHash(annotations[Annotations.dirtyHash]),
     revision: annotations[Annotations.revision] ?? null,
     artifactType: manifest.artifactType ?? null,
+    configDigest: manifest.config.digest,
     size: descriptor.size + manifest.config.size + manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
   };
 }

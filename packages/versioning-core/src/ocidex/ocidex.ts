@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import type { Descriptor, Repository } from '../oci';
 import { entryFor, isImmutableTag, summarizeManifest, type IndexEntry, type ManifestSummary } from './entry';
 
-const FORMAT = 1;
+/** Bump when entries gain or change fields: an older file is rebuilt, never read. */
+const FORMAT = 2;
 
 interface IndexFile {
   format: number;

@@ -1,3 +1,4 @@
+import type { InterfaceBump, InterfaceDiff } from '../interface';
 import { parseVersion, versionTag, type Version } from '../tags';
 
 export type Bump = 'major' | 'minor' | 'patch' | 'initial';
@@ -16,16 +17,29 @@ export interface BumpOptions {
   initialVersion?: string;
 }
 
+/** The previous release: its version, what it was made from, and how its interface relates to the current one. */
+export interface PreviousContent {
+  version: Version;
+  state: ContentState;
+  /**
+   * From the previous release's interface to the current one; null when that release records no
+   * interface to compare with. Not consulted when the client hashes match, nor with --forceMajor.
+   */
+  interfaceDiff: InterfaceDiff | null;
+}
+
 export type NextVersion =
   | { unchanged: false; version: Version; bump: Bump; reason: string }
   | { unchanged: true; since: Version };
 
-/** SPEC §7.2: major for a changed interface (or --forceMajor), else minor, or patch with --patch. */
-export function nextVersion(
-  previous: { version: Version; state: ContentState } | null,
-  current: ContentState,
-  options: BumpOptions,
-): NextVersion {
+/**
+ * SPEC §7.2: major when the interface diff says callers break (or --forceMajor), minor when the
+ * interface only grew or anything else in the closure changed, patch instead of that minor with
+ * --patch — except for a grown interface: callers who use what was added need a version that
+ * says so, so it stays minor. A release that records no interface cannot be compared with: any
+ * interface change since then counts as breaking.
+ */
+export function nextVersion(previous: PreviousContent | null, current: ContentState, options: BumpOptions): NextVersion {
   if (!previous) {
     const version = parseVersion(options.initialVersion ?? '1.0.0');
     return { unchanged: false, version, bump: 'initial', reason: 'first release' };
@@ -33,13 +47,35 @@ export function nextVersion(
   const since = previous.version;
   if (sameContent(previous.state, current)) return { unchanged: true, since };
   const { major, minor, patch } = since;
-  if (options.forceMajor) return bumped({ major: major + 1, minor: 0, patch: 0 }, 'major', '--forceMajor');
+  const tag = versionTag(since);
+  const nextMajor = (reason: string) => bumped({ major: major + 1, minor: 0, patch: 0 }, 'major', reason);
+  const nextMinor = (reason: string) => bumped({ major, minor: minor + 1, patch: 0 }, 'minor', reason);
+  if (options.forceMajor) return nextMajor('--forceMajor');
+  let closureReason = `closure changed since ${tag} (server logic or model files)`;
   if (previous.state.clientHash !== current.clientHash) {
-    const from = previous.state.clientHash?.slice(0, 7) ?? 'unknown';
-    return bumped({ major: major + 1, minor: 0, patch: 0 }, 'major', `interface changed since ${versionTag(since)} (client hash ${from} → ${current.clientHash?.slice(0, 7)})`);
+    const diff = previous.interfaceDiff;
+    if (!diff) {
+      const from = previous.state.clientHash?.slice(0, 7) ?? 'unknown';
+      return nextMajor(
+        `interface changed since ${tag} (client hash ${from} → ${current.clientHash?.slice(0, 7)}), and ${tag} records no interface to compare with, so the change counts as incompatible`,
+      );
+    }
+    if (diff.bump === 'major') return nextMajor(`interface changed incompatibly since ${tag}: ${details(diff, 'major')}`);
+    if (diff.bump === 'minor') {
+      return nextMinor(`interface grew since ${tag}: ${details(diff, 'minor')}${options.patch ? ' (a grown interface is a minor release, even with --patch)' : ''}`);
+    }
+    if (diff.changes.length) closureReason = `interface changed without affecting callers since ${tag}: ${details(diff, 'none')}`;
   }
-  if (options.patch) return bumped({ major, minor, patch: patch + 1 }, 'patch', `closure changed since ${versionTag(since)}, --patch`);
-  return bumped({ major, minor: minor + 1, patch: 0 }, 'minor', `closure changed since ${versionTag(since)} (server logic or model files)`);
+  if (options.patch) return bumped({ major, minor, patch: patch + 1 }, 'patch', `${closureReason}, --patch`);
+  return nextMinor(closureReason);
+}
+
+/** The changes that decided the bump, a few by name: enough to see why without flooding a log line. */
+function details(diff: InterfaceDiff, bump: InterfaceBump): string {
+  const shown = 3;
+  const listed = diff.changes.filter((change) => change.bump === bump).map((change) => change.detail);
+  const more = listed.length > shown ? `; and ${listed.length - shown} more` : '';
+  return listed.slice(0, shown).join('; ') + more;
 }
 
 function bumped(parts: Omit<Version, 'prerelease'>, bump: Bump, reason: string): NextVersion {

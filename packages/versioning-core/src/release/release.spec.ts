@@ -1,6 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { cleanRepository } from '../clean';
 import { openRepository, parseManifest, parseRegistryReference, serializeManifest, type RegistryReference } from '../oci';
@@ -71,14 +73,96 @@ describe('release bumps (SPEC §7)', () => {
 
     editHam('static getTemp', 'slice(n: number): number[] {\n    return [n];\n  }\n  static getTemp');
     ws.commit('ham: new method');
-    expect(await release()).toMatchObject({ version: 'v2.0.0', bump: 'major', reason: expect.stringContaining('interface changed since v1.1.1') });
+    expect(await release()).toMatchObject({ version: 'v1.2.0', bump: 'minor', reason: 'interface grew since v1.1.1: added method slice' });
 
     ws.write('ham/model.bin', 'weights 2').commit('model 2');
-    expect(await release({ forceMajor: true })).toMatchObject({ version: 'v3.0.0', reason: '--forceMajor' });
+    expect(await release({ forceMajor: true })).toMatchObject({ version: 'v2.0.0', reason: '--forceMajor' });
+
+    editHam('  slice(n: number): number[] {\n    return [n];\n  }\n', '');
+    ws.commit('ham: drop slice');
+    expect(await release()).toMatchObject({ version: 'v3.0.0', bump: 'major', reason: 'interface changed incompatibly since v2.0.0: removed method slice' });
 
     const rows = await listReleases(openRepository(registry, 'ham'));
-    expect(rows.map((r) => r.tag)).toEqual(['latest', 'v3.0.0', 'v2.0.0', 'v1.1.1', 'v1.1.0', 'v1.0.0']);
+    expect(rows.map((r) => r.tag)).toEqual(['latest', 'v3.0.0', 'v2.0.0', 'v1.2.0', 'v1.1.1', 'v1.1.0', 'v1.0.0']);
     expect(rows[0].version).toBe('3.0.0');
+  });
+
+  it('bumps from the interface diff and says which change decided', async () => {
+    await release();
+    editHam('bake(temp: number)', 'bake(temp: number, glaze?: string)');
+    ws.commit('ham: optional glaze');
+    expect(await release()).toMatchObject({ version: 'v1.1.0', bump: 'minor', reason: 'interface grew since v1.0.0: added optional parameter glaze to bake' });
+
+    editHam('glaze?: string)', 'glaze?: string, crisp = false)');
+    ws.commit('ham: optional crisp');
+    expect(await release({ patch: true })).toMatchObject({
+      version: 'v1.2.0',
+      bump: 'minor',
+      reason: 'interface grew since v1.1.0: added optional parameter crisp to bake (a grown interface is a minor release, even with --patch)',
+    });
+
+    editHam('bake(temp: number,', 'bake(degrees: number,');
+    editHam('baked at ${temp}', 'baked at ${degrees}');
+    ws.commit('ham: rename a parameter');
+    expect(await release({ patch: true })).toMatchObject({
+      version: 'v1.2.1',
+      bump: 'patch',
+      reason: 'interface changed without affecting callers since v1.2.0: renamed parameter temp of bake to degrees (arguments pass by position), --patch',
+    });
+
+    editHam('  static getTemp(): number {\n    return 180;\n  }\n', '');
+    ws.commit('ham: no more getTemp');
+    expect(await release()).toMatchObject({ version: 'v2.0.0', bump: 'major', reason: 'interface changed incompatibly since v1.2.1: removed static method getTemp' });
+  });
+
+  it('counts any interface change as incompatible when the previous release records no interface', async () => {
+    await release();
+    // An artifact from before configs held the interface: v1.0.0's content, its config without it.
+    const repo = openRepository(registry, 'ham');
+    const v1 = parseManifest((await repo.fetchManifest('v1.0.0'))!.bytes, 'v1.0.0');
+    const { interface: _, ...older } = JSON.parse((await repo.fetchBlob(v1.config.digest)).toString('utf8'));
+    const config = Buffer.from(JSON.stringify(older));
+    const configDescriptor = { mediaType: v1.config.mediaType, digest: `sha256:${createHash('sha256').update(config).digest('hex')}`, size: config.length };
+    await repo.pushBlob(configDescriptor, () => Readable.from([config]));
+    const annotations = { ...v1.annotations, 'org.opencontainers.image.version': '1.0.1' };
+    await repo.pushManifest(serializeManifest({ ...v1, config: configDescriptor, annotations }), v1.mediaType, 'v1.0.1');
+
+    editHam('bake(temp: number)', 'bake(temp: number, glaze?: string)');
+    ws.commit('ham: optional glaze');
+    const result = await release();
+    expect(result).toMatchObject({ version: 'v2.0.0', previous: 'v1.0.1', bump: 'major' });
+    expect(result.reason).toMatch(/^interface changed since v1\.0\.1 \(client hash [0-9a-f]{7} → [0-9a-f]{7}\), and v1\.0\.1 records no interface to compare with, so the change counts as incompatible$/);
+  });
+
+  it('reads the previous config once, and refuses to guess when the registry will not hand it over', async () => {
+    const proxy = await startRegistryProxy();
+    try {
+      registry = parseRegistryReference(`oci://${proxy.host}/${namespace}`, ws.root);
+      await release();
+      const repo = openRepository(registry, 'ham');
+      const config = parseManifest((await repo.fetchManifest('v1.0.0'))!.bytes, 'v1.0.0').config.digest;
+      const isConfigRead = (method: string, url: string) => method === 'GET' && url.endsWith(`/blobs/${config}`);
+      editHam('bake(temp: number)', 'bake(temp: number, glaze?: string)');
+      ws.commit('ham: optional glaze');
+
+      proxy.intercept = (req, res) => {
+        if (!isConfigRead(req.method!, req.url!)) return false;
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown' }] }));
+        return true;
+      };
+      await expect(release()).rejects.toThrow(/^cannot read the config of v1\.0\.0 from .*not found.*: its interface decides the next version; retry, or pass --forceMajor$/);
+      expect(await repo.resolve('v1.1.0')).toBeNull();
+
+      proxy.intercept = () => false;
+      proxy.seen = [];
+      expect(await release({ dryRun: true })).toMatchObject({ version: 'v1.1.0', bump: 'minor' });
+      expect(proxy.seen.filter((r) => isConfigRead(r.method, r.url))).toHaveLength(1);
+      proxy.seen = [];
+      expect(await release({ forceMajor: true })).toMatchObject({ version: 'v2.0.0', bump: 'major' });
+      expect(proxy.seen.filter((r) => isConfigRead(r.method, r.url))).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses a dirty closure unless --allowDirty, and honours initialVersion', async () => {

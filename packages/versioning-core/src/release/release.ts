@@ -8,6 +8,7 @@ import { pushResourceArtifact } from '../store';
 import { compareVersions, gitReleaseTag, LATEST_TAG, parsePreid, parseVersion, versionTag, type Version } from '../tags';
 import { nextInLine } from './release-line';
 import { nextVersion, type Bump } from './next-version';
+import { interfaceDiffSince } from './previous-interface';
 import { findPreviousRelease } from './previous-release';
 import { moveTag, publishImmutableTag } from './publish-tag';
 import { releaseManifest } from './release-manifest';
@@ -71,7 +72,8 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn });
   const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, warnings, dryRun: !!input.dryRun };
 
-  const next = nextVersion(previous && { version: previous.version, state: previous.entry }, facts, input);
+  const interfaceDiff = previous && !input.forceMajor ? await interfaceDiffSince(repo, previous, facts) : null;
+  const next = nextVersion(previous && { version: previous.version, state: previous.entry, interfaceDiff }, facts, input);
   if (next.unchanged) {
     return { ...base, released: false, version: versionTag(next.since), bump: null, reason: `${name} is unchanged since ${versionTag(next.since)}`, digest: previous!.entry.digest, tags: [], gitTag: null };
   }
