@@ -9,3 +9,6 @@ export { releaseResource, type ReleaseInput, type ReleaseResult } from './releas
 export { listReleases, formatReleasesTable, type ReleaseRow } from './release/releases';
 export { cleanRepository, formatCleanTable, type CleanResult, type CleanAction } from './clean';
 export { openRepository, type Repository } from './oci';
+export { install, type InstallOptions, type InstallResult } from './install/install';
+export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
+export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';

@@ -1,19 +1,29 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors';
+import { formatTable } from '../format/table';
+import { install as installPackage } from '../install/install';
 import { openRepository, type Repository } from '../oci';
 import { formatReleasesTable, listReleases } from '../release/releases';
 import { formatVersionsTable, listRepositoryVersions } from '../versions';
 import { parseRepositoryArgument } from './repository-argument';
+import { serve as servePackage } from './serve';
 
 const USAGE = `usage: mdl <command> [options]
 
 commands:
   versions <repo> [--json]   list every tag of a resource repository (tag, kind, digest, created, client hash)
   releases <repo> [--json]   list releases, newest semver first, latest on top
+  install <ref> [--json]     pull a client or server package and add it to the nearest npm project
+                             under a per-major name (@scope/ham-client-v1, @scope/ham-v1_2_1)
+  serve <ref> [--port N] [--host H]
+                             run a server package in the foreground (default 127.0.0.1, port 0 = any free)
 
 <repo> is oci://host[:port]/<namespace>/<resource>, host[:port]/<namespace>/<resource>
-or the path of an OCI image layout such as .modelos/registry/<resource>.`;
+or the path of an OCI image layout such as .modelos/registry/<resource>.
+<ref> is <registry>:<resource>-client-v<MAJOR|version> or <registry>:<resource>-pkg-v<version>,
+<registry> being host[:port]/<namespace>, oci://host[:port]/<namespace> or a layout directory,
+e.g. acme.org/ml-project:ham-client-v1 or .modelos/registry:ham-pkg-v1.2.1.`;
 
 async function versions(args: string[]): Promise<void> {
   const { json, repo } = repositoryCommand('versions', args);
@@ -27,6 +37,37 @@ async function releases(args: string[]): Promise<void> {
   process.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatReleasesTable(rows)}\n`);
 }
 
+async function install(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  const ref = onePackageRef('install', positionals);
+  const result = await installPackage(ref);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const row = [result.name, result.package, result.version, result.digest, `${result.repository}:${result.tag}`];
+  process.stdout.write(`${formatTable(['installed', 'package', 'version', 'digest', 'from'], [row])}\n`);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } },
+    allowPositionals: true,
+  });
+  const ref = onePackageRef('serve', positionals);
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw new UserError(`invalid --port "${values.port}": expected a number from 0 to 65535 (0 = any free port)`);
+  process.exitCode = await servePackage({ ref, port, host: values.host, cwd: process.cwd(), env: process.env });
+}
+
+function onePackageRef(command: string, positionals: string[]): string {
+  if (positionals.length !== 1) {
+    throw new UserError(`mdl ${command} takes one package reference, e.g. acme.org/ml-project:ham-client-v1 or acme.org/ml-project:ham-pkg-v1.2.1 (see mdl --help)`);
+  }
+  return positionals[0];
+}
+
 function repositoryCommand(command: string, args: string[]): { json: boolean; repo: Repository } {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UserError(`mdl ${command} takes one repository argument: oci://host[:port]/<namespace>/<resource> or a layout path (see mdl --help)`);
@@ -34,7 +75,7 @@ function repositoryCommand(command: string, args: string[]): { json: boolean; re
   return { json: !!values.json, repo: openRepository(registry, name) };
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases, install, serve };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

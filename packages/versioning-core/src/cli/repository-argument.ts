@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { UserError } from '../errors';
-import { parseRegistryReference, type RegistryReference } from '../oci';
+import { parseRegistryArgument } from '../install/registry-argument';
+import type { RegistryReference } from '../oci';
 
 export interface RepositoryArgument {
   registry: RegistryReference;
@@ -20,17 +19,5 @@ export function parseRepositoryArgument(arg: string, cwd: string): RepositoryArg
       `repository "${arg}" has no resource name: expected oci://host[:port]/<namespace>/<resource>, host[:port]/<namespace>/<resource> or <layout-dir>/<resource>`,
     );
   }
-  const registryPart = trimmed.slice(0, slash);
-  const name = trimmed.slice(slash + 1);
-  const remote = trimmed.startsWith('oci://') || (!isLocalPath(trimmed, cwd) && looksLikeHost(trimmed.split('/')[0]));
-  const registry = remote && !registryPart.startsWith('oci://') ? `oci://${registryPart}` : registryPart;
-  return { registry: parseRegistryReference(registry, cwd), name };
-}
-
-function isLocalPath(arg: string, cwd: string): boolean {
-  return arg.startsWith('.') || arg.startsWith('/') || arg.startsWith('file:') || fs.existsSync(path.resolve(cwd, arg));
-}
-
-function looksLikeHost(segment: string): boolean {
-  return segment === 'localhost' || segment.includes('.') || segment.includes(':') || segment.startsWith('[');
+  return { registry: parseRegistryArgument(trimmed.slice(0, slash), cwd), name: trimmed.slice(slash + 1) };
 }

@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deterministicTarGz } from '../artifact/layer';
+import { UserError } from '../errors';
+import { digestHex, openRepository, parseRegistryReference, type Repository } from '../oci';
+import { publishTestPackage, testServerJs } from '../test-support/package-artifact';
+import { startRegistryProxy, type RegistryProxy } from '../test-support/registry-proxy';
+import { tsNodeArgs } from '../test-support/run-ts';
+import { packageCacheDir } from './local-server-package';
+import { newestServerVersion, startLocalServer, type LocalServer } from './local-server';
+
+const host = process.env.MODELOS_TEST_REGISTRY!;
+const namespace = `local-server-${randomUUID().slice(0, 8)}`;
+const registry = `oci://${host}/${namespace}`;
+let work: string;
+let env: NodeJS.ProcessEnv;
+let repo: Repository;
+const started: LocalServer[] = [];
+
+const serverPackage = (version: string, files: Record<string, string> = {}, resource = 'ham') => ({
+  name: `@${namespace}/${resource}`,
+  version,
+  resource,
+  kind: 'server' as const,
+  files: { 'server.js': testServerJs(resource, version), ...files },
+});
+
+async function start(version: string, extra: Partial<Parameters<typeof startLocalServer>[0]> = {}): Promise<LocalServer> {
+  const server = await startLocalServer({ registry, resource: 'ham', version, env, ...extra });
+  started.push(server);
+  return server;
+}
+
+async function getJson(url: string): Promise<any> {
+  const response = await fetch(url);
+  return response.json();
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+/** Polls until the server's port refuses connections; the Jest timeout bounds it. */
+async function waitUntilRefused(url: string): Promise<void> {
+  for (;;) {
+    try {
+      await fetch(url);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const cacheEntries = () => (fs.existsSync(packageCacheDir(env)) ? fs.readdirSync(packageCacheDir(env)).sort() : []);
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'local-server-'));
+  env = { ...process.env, MODELOS_CACHE_DIR: path.join(work, 'cache') };
+  delete env.MODELOS_REGISTRY;
+  repo = openRepository(parseRegistryReference(registry, work), 'ham');
+  for (const version of ['1.0.0', '1.2.0', '1.10.0-rc.1', '2.0.0']) await publishTestPackage(repo, serverPackage(version));
+});
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((server) => server.stop()));
+});
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('startLocalServer', () => {
+  it('pulls pkg-v<version>, starts its server.js on a loopback port and stops it', async () => {
+    const server = await start('v1.2.0');
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.version).toBe('v1.2.0');
+    await expect(getJson(server.url)).resolves.toMatchObject({ resource: 'ham', version: '1.2.0' });
+    await server.stop();
+    await expect(fetch(server.url)).rejects.toThrow();
+    await server.stop();
+  });
+
+  it('extracts each tarball once, into a directory named by its digest, and reuses it without pulling the blob again', async () => {
+    const proxy = await startRegistryProxy();
+    try {
+      const viaProxy = `oci://${proxy.host}/${namespace}`;
+      const first = await start('1.0.0', { registry: viaProxy });
+      const second = await start('1.0.0', { registry: viaProxy });
+      expect(first.url).not.toBe(second.url);
+      expect(cacheEntries()).toContain(digestHex(first.digest));
+      expect(cacheEntries().filter((entry) => entry.startsWith('.tmp-'))).toEqual([]);
+      const tarballPulls = proxy.seen.filter((request) => request.method === 'GET' && request.url.endsWith(`/blobs/${first.digest}`));
+      expect(tarballPulls).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('takes the registry from MODELOS_REGISTRY over the one it is given', async () => {
+    const server = await start('2.0.0', { registry: 'oci://127.0.0.1:1/nowhere', env: { ...env, MODELOS_REGISTRY: registry } });
+    await expect(getJson(server.url)).resolves.toMatchObject({ version: '2.0.0' });
+  });
+
+  it('passes its environment to the server', async () => {
+    const server = await start('2.0.0', { env: { ...env, HAM_FLAVOUR: 'smoked' } });
+    await expect(getJson(`${server.url}/env/HAM_FLAVOUR`)).resolves.toBe('smoked');
+  });
+
+  it("installs the package's dependencies once, before the server first runs", async () => {
+    const depDir = path.join(work, 'dep');
+    fs.mkdirSync(depDir);
+    const entries = [
+      { path: 'package/package.json', content: Buffer.from('{"name":"smoke","version":"1.0.0"}') },
+      { path: 'package/index.js', content: Buffer.from("module.exports = 'smoked';") },
+    ].map((entry) => ({ ...entry, size: entry.content.length, mode: 0o644 }));
+    const depTarball = path.join(depDir, 'smoke-1.0.0.tgz');
+    await new Promise<void>((resolve, reject) =>
+      deterministicTarGz(entries, { mtime: new Date(0), level: 1 }).pipe(fs.createWriteStream(depTarball)).on('finish', resolve).on('error', reject),
+    );
+    const server = `${testServerJs('ham', '3.0.0').replace("version: \"3.0.0\"", "version: require('smoke')")}`;
+    const manifest = JSON.stringify({ name: `@${namespace}/ham`, version: '3.0.0', dependencies: { smoke: `file:${depTarball}` } });
+    await publishTestPackage(repo, { ...serverPackage('3.0.0'), files: { 'package.json': manifest, 'server.js': server } });
+
+    const running = await start('3.0.0');
+    await expect(getJson(running.url)).resolves.toMatchObject({ version: 'smoked' });
+    expect(fs.existsSync(path.join(packageCacheDir(env), digestHex(running.digest), 'node_modules/smoke/index.js'))).toBe(true);
+  });
+
+  it('does not outlive the process that started it, even when that process is killed', async () => {
+    const script = path.join(work, 'parent.ts');
+    fs.writeFileSync(
+      script,
+      `import { startLocalServer } from ${JSON.stringify(path.join(__dirname, 'local-server'))};
+startLocalServer({ registry: ${JSON.stringify(registry)}, resource: 'ham', version: '1.0.0' }).then((s) => console.log(s.url));
+setInterval(() => undefined, 1000);
+`,
+    );
+    const parent = spawn(process.execPath, tsNodeArgs(script), { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      parent.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      parent.once('exit', (code) => reject(new Error(`parent exited with ${code}`)));
+    });
+    await expect(getJson(url)).resolves.toMatchObject({ version: '1.0.0' });
+    parent.kill('SIGKILL');
+    await waitUntilRefused(url);
+  });
+
+  it('reports a server that exits before listening, with the end of its stderr', async () => {
+    await publishTestPackage(repo, serverPackage('4.0.0', { 'server.js': "console.error('model file ham.onnx is missing'); process.exit(3);" }));
+    const error = await failure(start('4.0.0'));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe('server ham v4.0.0 exited (code 3) before it listened; its stderr ends with: model file ham.onnx is missing');
+  });
+
+  it('gives up on a server that never reports listening', async () => {
+    await publishTestPackage(repo, serverPackage('5.0.0', { 'server.js': "console.error('warming up'); setInterval(() => undefined, 1000);" }));
+    const error = await failure(start('5.0.0', { startTimeoutMs: 300 }));
+    expect(error.message).toBe('server ham v5.0.0 did not report "listening on http://…" within 300 ms; its stderr ends with: warming up');
+  });
+
+  it('names the tag and the repository when the version has no server package', async () => {
+    const error = await failure(start('v9.9.9'));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(new RegExp(`^tag "pkg-v9\\.9\\.9" does not exist in ${host}/${namespace}/ham; server packages there: pkg-v5\\.0\\.0, .*pkg-v1\\.0\\.0$`));
+  });
+
+  it('says so for an unknown resource, a refusing registry and an invalid version', async () => {
+    await expect(startLocalServer({ registry, resource: 'bacon', version: '1.0.0', env })).rejects.toThrow(
+      `unknown resource "bacon": ${host}/${namespace}/bacon does not exist or holds no tags`,
+    );
+    await expect(startLocalServer({ registry: 'oci://127.0.0.1:1/ns', resource: 'ham', version: '1.0.0', env })).rejects.toThrow(
+      /^registry 127\.0\.0\.1:1 is not reachable \(connect ECONNREFUSED\)$/,
+    );
+    await expect(startLocalServer({ registry, resource: 'ham', version: '1.0', env })).rejects.toThrow('invalid version "1.0"');
+  });
+
+  it('refuses a tarball that does not match its digest and leaves nothing in the cache', async () => {
+    const layoutDir = path.join(work, 'layout');
+    const layout = openRepository(parseRegistryReference(layoutDir, work), 'ham');
+    const published = await publishTestPackage(layout, serverPackage('6.0.0'));
+    const blob = path.join(layoutDir, 'ham/blobs/sha256', digestHex(published.digest));
+    const corrupt = Buffer.from(published.tarball);
+    corrupt[corrupt.length - 5] ^= 0xff;
+    fs.writeFileSync(blob, corrupt);
+    const before = cacheEntries();
+
+    const error = await failure(start('6.0.0', { registry: layoutDir }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(/^blob sha256:[0-9a-f]{64} in oci:.* does not match sha256:[0-9a-f]{64}: got sha256:/);
+    expect(cacheEntries()).toEqual(before);
+  });
+});
+
+describe('newestServerVersion', () => {
+  it('is the highest stable version of that major with a pkg-v tag', async () => {
+    await expect(newestServerVersion({ registry, resource: 'ham', major: 1, env })).resolves.toBe('v1.2.0');
+    await expect(newestServerVersion({ registry, resource: 'ham', major: 2, env })).resolves.toBe('v2.0.0');
+  });
+
+  it('says when a major has no server package, or the resource is unknown', async () => {
+    await expect(newestServerVersion({ registry, resource: 'ham', major: 7, env })).rejects.toThrow(
+      `${host}/${namespace}/ham has no server package of ham v7.x.y (no pkg-v7.* tag)`,
+    );
+    await expect(newestServerVersion({ registry, resource: 'bacon', major: 1, env })).rejects.toThrow('unknown resource "bacon"');
+  });
+});
