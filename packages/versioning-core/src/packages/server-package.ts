@@ -1,0 +1,58 @@
+import { ModuleResolver } from '../interface/module-resolution';
+import type { ProjectRef } from '../project-ref';
+import { collectClosureSources } from './closure-sources';
+import { compiledModulePath, compileClosure } from './compile-closure';
+import type { PackageFile } from './npm-tarball';
+import type { ServedResource } from './runtime/server-runtime';
+import { serverScript } from './server-script';
+
+export interface ServerPackageInput {
+  workspaceRoot: string;
+  closure: ProjectRef[];
+  /** Absolute path of the resource's entry file. */
+  entryFile: string;
+  /** npm name, e.g. `@ml-project/ham`. */
+  name: string;
+  served: ServedResource;
+}
+
+/**
+ * The server package: the closure's code compiled to CommonJS with declarations (nothing else of
+ * the monorepo), `index.js` re-exporting the entry (so `require('@ml-project/ham').Ham` works)
+ * and `server.js` serving the class over HTTP/JSON.
+ */
+export function serverPackageFiles(input: ServerPackageInput): PackageFile[] {
+  const resolver = new ModuleResolver();
+  const sources = collectClosureSources(input, resolver);
+  const compiled = compileClosure({ workspaceRoot: input.workspaceRoot, files: sources.files, entryFile: input.entryFile, resolver });
+  const entry = compiledModulePath(input.workspaceRoot, input.entryFile);
+  const { resource, version } = input.served;
+  return [
+    ...compiled,
+    {
+      path: 'index.js',
+      content: Buffer.from(
+        `'use strict';\n// ${resource} v${version}: everything its entry exports. \`node server.js --port 0\` serves ${input.served.interface.className} over HTTP/JSON.\nmodule.exports = require(${JSON.stringify(entry)});\n`,
+      ),
+    },
+    { path: 'index.d.ts', content: Buffer.from(`export * from ${JSON.stringify(entry)};\n`) },
+    { path: 'server.js', content: serverScript(), executable: true },
+    {
+      path: 'package.json',
+      content: packageJson({
+        name: input.name,
+        version,
+        description: `${resource} v${version}: the resource and an HTTP/JSON server for it (node server.js --port <n>)`,
+        main: 'index.js',
+        types: 'index.d.ts',
+        dependencies: sources.dependencies,
+        modelos: input.served,
+      }),
+    },
+  ];
+}
+
+/** package.json as npm writes it: two-space indent, final newline. */
+export function packageJson(fields: Record<string, unknown>): Buffer {
+  return Buffer.from(`${JSON.stringify(fields, null, 2)}\n`);
+}
