@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream';
-import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { Annotations } from '../artifact/annotations';
 import { UserError } from '../errors';
 import { MediaTypes, parseManifest, verifyingStream, type Descriptor, type Repository } from '../oci';
@@ -65,26 +64,18 @@ export async function resolvePackage(repo: Repository, resource: string, tag: st
   return { repository: repo.reference, tag, manifestDigest: fetched.descriptor.digest, config, tarball, fileName: tarballFileName(tarball, config) };
 }
 
-/** The tarball as a stream that fails at its end unless size and digest match the manifest. */
-export async function openTarball(repo: Repository, artifact: PackageArtifact): Promise<NodeJS.ReadableStream> {
-  return pipeline(await repo.fetchBlobStream(artifact.tarball.digest), verifying(artifact), () => undefined);
-}
-
 /** Downloads the tarball to `file`, verified, through a temp file: `file` appears whole or not at all. */
 export async function downloadTarball(repo: Repository, artifact: PackageArtifact, file: string): Promise<void> {
   const tmp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
   try {
-    await pipelineAsync(await repo.fetchBlobStream(artifact.tarball.digest), verifying(artifact), fs.createWriteStream(tmp, { flags: 'wx' }));
+    // Checks the size too, and names the package rather than the blob.
+    const verifying = verifyingStream(artifact.tarball, `tarball of ${artifact.repository}:${artifact.tag}`);
+    await pipeline(await repo.fetchBlobStream(artifact.tarball.digest), verifying, fs.createWriteStream(tmp, { flags: 'wx' }));
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
   }
-}
-
-/** Checks the size too, and names the package rather than the blob. */
-function verifying(artifact: PackageArtifact): NodeJS.ReadWriteStream {
-  return verifyingStream(artifact.tarball, `tarball of ${artifact.repository}:${artifact.tag}`);
 }
 
 async function missingTag(repo: Repository, resource: string, tag: string, kind: PackageKind): Promise<UserError> {

@@ -15,7 +15,12 @@ export async function extractNpmTarball(source: NodeJS.ReadableStream, dir: stri
   extract.on('entry', (header, body, next) => {
     writeEntry(header, body, dir, what).then(() => next(), next);
   });
-  await pipeline(source, zlib.createGunzip(), extract);
+  try {
+    await pipeline(source, zlib.createGunzip(), extract);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${what} is not a valid npm tarball (gzip'd tar): ${(err as Error).message}`);
+  }
 }
 
 type EntryBody = tar.ExtractEvents['entry'][1];

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { runNpm } from '../install/npm';
-import { openTarball, resolvePackage, type PackageArtifact } from '../install/pull-package';
+import { downloadTarball, resolvePackage, type PackageArtifact } from '../install/pull-package';
 import { digestHex, openRepository, type RegistryReference } from '../oci';
 import { defaultIndexDir } from '../ocidex';
 import { serverPackageTag, versionTag, type Version } from '../tags';
@@ -60,7 +60,10 @@ export async function prepareServerPackage(input: ServerPackageInput): Promise<S
   fs.mkdirSync(tmp);
   try {
     const what = `server package ${artifact.repository}:${artifact.tag}`;
-    await extractNpmTarball(await openTarball(repo, artifact), tmp, what);
+    // Verified whole before extraction: a corrupt download fails as a digest mismatch, not as whatever gunzip makes of it.
+    const tarball = `${tmp}.tgz`;
+    await downloadTarball(repo, artifact, tarball);
+    await extractNpmTarball(fs.createReadStream(tarball), tmp, what);
     if (hasDependencies(tmp, what)) {
       const what = `installing the dependencies of ${input.resource} ${versionTag(input.version)}`;
       await runNpm(['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: tmp, env: input.env, what });
@@ -68,6 +71,7 @@ export async function prepareServerPackage(input: ServerPackageInput): Promise<S
     renameUnlessPresent(tmp, dir);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(`${tmp}.tgz`, { force: true });
   }
   return { dir, artifact };
 }

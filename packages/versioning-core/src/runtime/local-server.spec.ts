@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deterministicTarGz } from '../artifact/layer';
 import { UserError } from '../errors';
 import { digestHex, openRepository, parseRegistryReference, type Repository } from '../oci';
+import { npmTarball } from '../packages';
 import { publishTestPackage, testServerJs } from '../test-support/package-artifact';
 import { startRegistryProxy, type RegistryProxy } from '../test-support/registry-proxy';
 import { tsNodeArgs } from '../test-support/run-ts';
@@ -114,16 +114,9 @@ describe('startLocalServer', () => {
   });
 
   it("installs the package's dependencies once, before the server first runs", async () => {
-    const depDir = path.join(work, 'dep');
-    fs.mkdirSync(depDir);
-    const entries = [
-      { path: 'package/package.json', content: Buffer.from('{"name":"smoke","version":"1.0.0"}') },
-      { path: 'package/index.js', content: Buffer.from("module.exports = 'smoked';") },
-    ].map((entry) => ({ ...entry, size: entry.content.length, mode: 0o644 }));
-    const depTarball = path.join(depDir, 'smoke-1.0.0.tgz');
-    await new Promise<void>((resolve, reject) =>
-      deterministicTarGz(entries, { mtime: new Date(0), level: 1 }).pipe(fs.createWriteStream(depTarball)).on('finish', resolve).on('error', reject),
-    );
+    const depTarball = path.join(work, 'smoke-1.0.0.tgz');
+    const depFiles = { 'package.json': '{"name":"smoke","version":"1.0.0"}', 'index.js': "module.exports = 'smoked';" };
+    fs.writeFileSync(depTarball, await npmTarball(Object.entries(depFiles).map(([file, text]) => ({ path: file, content: Buffer.from(text) }))));
     const server = `${testServerJs('ham', '3.0.0').replace("version: \"3.0.0\"", "version: require('smoke')")}`;
     const manifest = JSON.stringify({ name: `@${namespace}/ham`, version: '3.0.0', dependencies: { smoke: `file:${depTarball}` } });
     await publishTestPackage(repo, { ...serverPackage('3.0.0'), files: { 'package.json': manifest, 'server.js': server } });
@@ -196,6 +189,13 @@ setInterval(() => undefined, 1000);
     expect(error.message).toMatch(/^blob sha256:[0-9a-f]{64} in oci:.* does not match sha256:[0-9a-f]{64}: got sha256:/);
     expect(cacheEntries()).toEqual(before);
   });
+
+  it('refuses a layer that is not a gzip\'d tar', async () => {
+    await publishTestPackage(repo, { ...serverPackage('7.0.0'), tarball: Buffer.from('no tar here') });
+    const error = await failure(start('7.0.0'));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(new RegExp(`^server package ${host}/${namespace}/ham:pkg-v7\\.0\\.0 is not a valid npm tarball \\(gzip'd tar\\): `));
+  });
 });
 
 describe('newestServerVersion', () => {
@@ -205,8 +205,8 @@ describe('newestServerVersion', () => {
   });
 
   it('says when a major has no server package, or the resource is unknown', async () => {
-    await expect(newestServerVersion({ registry, resource: 'ham', major: 7, env })).rejects.toThrow(
-      `${host}/${namespace}/ham has no server package of ham v7.x.y (no pkg-v7.* tag)`,
+    await expect(newestServerVersion({ registry, resource: 'ham', major: 9, env })).rejects.toThrow(
+      `${host}/${namespace}/ham has no server package of ham v9.x.y (no pkg-v9.* tag)`,
     );
     await expect(newestServerVersion({ registry, resource: 'bacon', major: 1, env })).rejects.toThrow('unknown resource "bacon"');
   });

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import { Annotations } from '../artifact/annotations';
-import { deterministicTarGz } from '../artifact/layer';
-import { PACKAGE_CONFIG_MEDIA_TYPE, type PackageConfig } from '../install/pull-package';
-import { digestOf, MediaTypes, serializeManifest, type Repository } from '../oci';
+import type { InterfaceDescriptor } from '../interface';
+import { MediaTypes, type Repository } from '../oci';
+import { npmTarball, packageArtifact } from '../packages';
 import { parseVersion } from '../tags';
 
 export interface TestPackage {
@@ -15,6 +14,8 @@ export interface TestPackage {
   files: Record<string, string>;
   /** Tags to push; default `pkg-v<version>` or `client-v<version>` and `client-v<MAJOR>`. */
   tags?: string[];
+  /** Layer bytes to publish instead of the tarball of `files` (a broken package). */
+  tarball?: Buffer;
 }
 
 export interface PublishedTestPackage {
@@ -24,39 +25,29 @@ export interface PublishedTestPackage {
 }
 
 /**
- * Publishes a hand-made package artifact in the format of SPEC §8 (config blob plus one npm
- * tarball layer): a real artifact in a real registry, for tests of what consumes packages.
+ * Publishes a hand-made package (its files given, not built from a resource) as the artifact a
+ * release publishes: a real artifact in a real registry, for tests of what consumes packages.
  */
 export async function publishTestPackage(repo: Repository, pkg: TestPackage): Promise<PublishedTestPackage> {
   const files = { 'package.json': JSON.stringify({ name: pkg.name, version: pkg.version, main: 'index.js' }), ...pkg.files };
-  const entries = Object.entries(files).map(([file, text]) => {
-    const content = Buffer.from(text);
-    return { path: `package/${file}`, size: content.length, mode: 0o644, content };
-  });
-  const tarball = await bytesOf(deterministicTarGz(entries, { mtime: new Date(0), level: 1 }));
-  const config: PackageConfig = { name: pkg.name, version: pkg.version, resource: pkg.resource, kind: pkg.kind, clientHash: 'f'.repeat(64), interface: {} };
-  const configBytes = Buffer.from(JSON.stringify(config));
-  const layer = {
-    mediaType: MediaTypes.layerTarGzip,
-    digest: digestOf(tarball),
-    size: tarball.length,
-    annotations: { [Annotations.title]: `${pkg.name.replace(/^@[^/]+\//, '')}-${pkg.version}.tgz` },
-  };
-  const configDescriptor = { mediaType: PACKAGE_CONFIG_MEDIA_TYPE, digest: digestOf(configBytes), size: configBytes.length };
-  await repo.pushBlob(layer, () => Readable.from([tarball]));
-  await repo.pushBlob(configDescriptor, () => Readable.from([configBytes]));
-  const manifest = serializeManifest({
-    schemaVersion: 2,
-    mediaType: MediaTypes.imageManifest,
-    artifactType: pkg.kind === 'server' ? MediaTypes.pkgArtifact : MediaTypes.clientArtifact,
-    config: configDescriptor,
-    layers: [layer],
-  });
+  const tarball = pkg.tarball ?? (await npmTarball(Object.entries(files).map(([file, text]) => ({ path: file, content: Buffer.from(text) }))));
   const major = parseVersion(pkg.version).major;
   const tags = pkg.tags ?? (pkg.kind === 'server' ? [`pkg-v${pkg.version}`] : [`client-v${pkg.version}`, `client-v${major}`]);
+  const built = packageArtifact({
+    kind: pkg.kind,
+    tag: tags[0],
+    name: pkg.name,
+    version: pkg.version,
+    resource: pkg.resource,
+    clientHash: 'f'.repeat(64),
+    interface: {} as InterfaceDescriptor,
+    tarball,
+    releaseAnnotations: {},
+  });
+  for (const blob of [built.tarball, built.config]) await repo.pushBlob(blob.descriptor, () => Readable.from([blob.bytes]));
   let manifestDigest = '';
-  for (const tag of tags) manifestDigest = (await repo.pushManifest(manifest, MediaTypes.imageManifest, tag)).digest;
-  return { tarball, digest: layer.digest, manifestDigest };
+  for (const tag of tags) manifestDigest = (await repo.pushManifest(built.manifest, MediaTypes.imageManifest, tag)).digest;
+  return { tarball, digest: built.tarball.descriptor.digest, manifestDigest };
 }
 
 /**
@@ -75,10 +66,4 @@ server.listen(Number(arg('port')), arg('host'), () => {
   console.log('listening on http://' + arg('host') + ':' + server.address().port);
 });
 `;
-}
-
-async function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
