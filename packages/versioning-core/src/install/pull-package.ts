@@ -78,9 +78,14 @@ export async function downloadTarball(repo: Repository, artifact: PackageArtifac
   }
 }
 
+/** What a repository with no tags at all means to a user: no such resource in that registry. */
+export function unknownResource(repo: Repository, resource: string): UserError {
+  return new UserError(`unknown resource "${resource}": ${repo.reference} does not exist or holds no tags`);
+}
+
 async function missingTag(repo: Repository, resource: string, tag: string, kind: PackageKind): Promise<UserError> {
   const tags = await repo.listTags();
-  if (tags.length === 0) return new UserError(`unknown resource "${resource}": ${repo.reference} does not exist or holds no tags`);
+  if (tags.length === 0) return unknownResource(repo, resource);
   const packages = tags.filter((t) => classifyTag(t).kind === TAG_KINDS[kind]).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
   const shown = packages.length > LISTED_TAGS ? [...packages.slice(0, LISTED_TAGS), '…'] : packages;
   return new UserError(`tag "${tag}" does not exist in ${repo.reference}; ${kind} packages there: ${shown.join(', ') || 'none'}`);

@@ -65,8 +65,8 @@ export async function prepareServerPackage(input: ServerPackageInput): Promise<S
     await downloadTarball(repo, artifact, tarball);
     await extractNpmTarball(fs.createReadStream(tarball), tmp, what);
     if (hasDependencies(tmp, what)) {
-      const what = `installing the dependencies of ${input.resource} ${versionTag(input.version)}`;
-      await runNpm(['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: tmp, env: input.env, what });
+      const installing = `installing the dependencies of ${input.resource} ${versionTag(input.version)}`;
+      await runNpm(['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: tmp, env: input.env, what: installing });
     }
     renameUnlessPresent(tmp, dir);
   } finally {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { UserError } from '../errors';
+import { unknownResource } from '../install/pull-package';
 import { openRepository, parseRegistryReference, type RegistryReference } from '../oci';
 import { classifyTag, compareVersions, isStable, parseVersion, versionTag, type Version } from '../tags';
 import { prepareServerPackage, serverArgs } from './local-server-package';
@@ -56,7 +57,7 @@ export async function newestServerVersion(input: { registry: string; resource: s
   const env = input.env ?? process.env;
   const repo = openRepository(registryOf(input.registry, env), input.resource, { env });
   const tags = await repo.listTags();
-  if (tags.length === 0) throw new UserError(`unknown resource "${input.resource}": ${repo.reference} does not exist or holds no tags`);
+  if (tags.length === 0) throw unknownResource(repo, input.resource);
   const versions = tags
     .map(classifyTag)
     .filter((info) => info.kind === 'server-package' && info.version && isStable(info.version) && info.version.major === input.major)
