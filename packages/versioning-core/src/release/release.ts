@@ -2,6 +2,7 @@ import { UserError } from '../errors';
 import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag } from '../git';
 import { openRepository, type RegistryReference } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
+import { buildReleasePackages, publishPackages } from '../packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';
@@ -30,6 +31,8 @@ export interface ReleaseInput {
   latest?: boolean;
   allowDirty?: boolean;
   initialVersion?: string;
+  /** npm scope of the server and client packages; default: the scope of the workspace root package.json's name. */
+  npmScope?: string;
   dryRun?: boolean;
   log?: (line: string) => void;
   warn?: (line: string) => void;
@@ -94,7 +97,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
     const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, facts);
     const bytes = releaseManifest(stored.manifestBytes, chosen.version, await commitDate(input.workspaceRoot, facts.headCommit));
     const tags = [...stored.result.tags, tag];
+    // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
+    const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes });
     await publishImmutableTag(stored.repo, index, tag, bytes);
+    tags.push(...(await publishPackages(stored.repo, index, packages)));
     if (input.latest !== false && !line && isHighestStable(chosen.version, index.list())) {
       await moveTag(stored.repo, index, LATEST_TAG, bytes);
       tags.push(LATEST_TAG);
