@@ -147,7 +147,7 @@ describe('server.js over HTTP/JSON', () => {
     expect((await call('GET', '/instances')).status).toBe(405);
     expect((await call('POST', '/nowhere')).status).toBe(404);
     const res = await fetch(`${server.url}/static/getTemp`, { method: 'POST', body: '{not json' });
-    expect([res.status, (await res.json()).error.name]).toEqual([400, 'BadRequest']);
+    expect([res.status, ((await res.json()) as { error: { name: string } }).error.name]).toEqual([400, 'BadRequest']);
     expect((await call('POST', '/static/getTemp', { args: 'x' })).body.error.message).toBe('"args" must be an array of arguments');
   });
 });
