@@ -57,7 +57,7 @@ describe('release bumps (SPEC §7)', () => {
   it('walks v1.0.0 → unchanged → minor → patch → major and moves latest', async () => {
     const first = await release();
     expect(first).toMatchObject({ released: true, version: 'v1.0.0', previous: null, bump: 'initial' });
-    expect(first.tags).toEqual([expect.stringMatching(/^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/), 'v1.0.0', 'latest']);
+    expect(first.tags).toEqual([expect.stringMatching(/^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/), 'v1.0.0', 'pkg-v1.0.0', 'client-v1.0.0', 'client-v1', 'latest']);
     const manifest = skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:v1.0.0`);
     expect(manifest.annotations['org.opencontainers.image.version']).toBe('1.0.0');
     expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git('rev-parse', 'HEAD'));
@@ -183,7 +183,7 @@ describe('branch releases and prereleases', () => {
     const latest = skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:latest`);
     ws.git('checkout', '-q', '-b', 'feat/X');
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 5;\n').commit('feature');
-    expect(await release()).toMatchObject({ version: 'v1.1.0-feat-x', tags: [expect.any(String), 'v1.1.0-feat-x'] });
+    expect(await release()).toMatchObject({ version: 'v1.1.0-feat-x', tags: [expect.any(String), 'v1.1.0-feat-x', 'pkg-v1.1.0-feat-x', 'client-v1.1.0-feat-x'] });
     expect(await release()).toMatchObject({ released: false, version: 'v1.1.0-feat-x' });
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 6;\n').commit('feature 2');
     expect(await release()).toMatchObject({ version: 'v1.1.0-feat-x.1' });
@@ -252,7 +252,8 @@ describe('promises against the real registry', () => {
       proxy.intercept = () => false;
       proxy.seen = [];
       expect(await release()).toMatchObject({ released: true, version: 'v1.0.0' });
-      expect(proxy.seen.filter((r) => r.method === 'POST' && r.url.includes('/blobs/uploads/'))).toEqual([]);
+      // Only the packages' config and tarball blobs: the first run stopped before publishing them.
+      expect(proxy.seen.filter((r) => r.method === 'POST' && r.url.includes('/blobs/uploads/'))).toHaveLength(4);
     } finally {
       await proxy.close();
     }
@@ -303,11 +304,11 @@ describe('clean', () => {
     expect(before).toEqual(expect.arrayContaining([...dirty.tags, 'v1.0.0', 'v1.1.0', 'latest']));
 
     const plan = await cleanRepository(repo, { dryRun: true });
-    expect(plan.actions.map((a) => a.tag).sort()).toEqual(before.filter((t) => !/^v|^latest$/.test(t)).sort());
+    expect(plan.actions.map((a) => a.tag).sort()).toEqual(before.filter((t) => !/^(v|pkg-v|client-v)|^latest$/.test(t)).sort());
     expect((await repo.listTags()).sort()).toEqual(before);
 
     await cleanRepository(repo);
-    expect((await repo.listTags()).sort()).toEqual(['latest', 'v1.0.0', 'v1.1.0']);
+    expect((await repo.listTags()).sort()).toEqual(['client-v1', 'client-v1.0.0', 'client-v1.1.0', 'latest', 'pkg-v1.0.0', 'pkg-v1.1.0', 'v1.0.0', 'v1.1.0']);
     for (const tag of ['latest', 'v1.0.0', 'v1.1.0']) {
       expect(skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:${tag}`).artifactType).toBe('application/vnd.modelos.resource.v1');
     }
