@@ -12,3 +12,17 @@ export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
 export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
 export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
+export {
+  buildReleasePackages,
+  publishPackages,
+  serverPackageFiles,
+  clientPackageFiles,
+  generateClientSource,
+  npmTarball,
+  defaultNpmScope,
+  packageNames,
+  type ReleasePackages,
+  type ReleasePackagesInput,
+  type PackageFile,
+  type ServedResource,
+} from './packages';
