@@ -29,8 +29,7 @@ export function generateClientSource(descriptor: InterfaceDescriptor, spec: Clie
   assertNoClash(descriptor, spec, names);
   const methods = remotable(descriptor.methods);
   const statics = remotable(descriptor.staticMethods);
-  const typeParameters = descriptor.typeParameters;
-  return { className, js: javascript(descriptor, spec, names, methods, statics), dts: declarations(descriptor, spec, names, methods, statics, typeParameters) };
+  return { className, js: javascript(descriptor, spec, names, methods, statics), dts: declarations(descriptor, spec, names, methods, statics) };
 }
 
 type Names = { client: string; server: string };
@@ -118,8 +117,8 @@ function declarations(
   names: Names,
   methods: MethodDescriptor[][],
   statics: MethodDescriptor[][],
-  typeParameters: string[],
 ): string {
+  const { typeParameters } = descriptor;
   const params = typeParameterList(typeParameters);
   const clientType = `${names.client}${typeParameters.length ? `<${typeParameters.map(typeParameterName).join(', ')}>` : ''}`;
   const constructors = descriptor.constructors.length ? descriptor.constructors.map((c) => c.parameters) : [[rest('args', 'unknown[]')]];

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import { clientPackageFiles } from '../packages/client-package';
 import type { PackageFile } from '../packages/npm-tarball';
 import { createResourceServer } from '../packages/runtime/server-runtime';
 import { serverPackageFiles } from '../packages/server-package';
-import { hamWorkspace, loadGeneratedClient } from '../test-support/ham-workspace';
+import { hamWorkspace, loadGeneratedClient, typeErrors } from '../test-support/ham-workspace';
 import { tsNodeArgs } from '../test-support/run-ts';
 import { RemoteError } from './client-runtime';
 
@@ -153,16 +153,9 @@ describe('client package as installed', () => {
   });
 
   it('type-checks a consumer with await using, and types its methods', () => {
-    const tsconfig = { compilerOptions: { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'commonjs', moduleResolution: 'node', types: [] } };
-    fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({ ...tsconfig, files: ['consumer.ts'] }));
     const tsc = (source: string) => {
       fs.writeFileSync(path.join(consumer, 'consumer.ts'), source);
-      try {
-        execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', consumer], { encoding: 'utf8' });
-        return '';
-      } catch (err) {
-        return (err as { stdout: string }).stdout;
-      }
+      return typeErrors(consumer, ['consumer.ts']);
     };
     expect(
       tsc(`import { HamClient, Doneness, RemoteError, type BakeResult } from '@ml-project/ham-client';

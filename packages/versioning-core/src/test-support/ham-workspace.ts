@@ -139,3 +139,15 @@ export function loadGeneratedClient(js: string): Record<string, any> {
   new Function('require', 'module', 'exports', js)(require, module, module.exports);
   return module.exports;
 }
+
+/** tsc's errors for `files` of `dir` (strict, await using, no @types); '' when they type-check. */
+export function typeErrors(dir: string, files: string[]): string {
+  const compilerOptions = { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'commonjs', moduleResolution: 'node', types: [] };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+    return '';
+  } catch (err) {
+    return (err as { stdout: string }).stdout;
+  }
+}
