@@ -14,20 +14,22 @@ let tmp: string;
 let tgz: string;
 let consumer: string;
 let server: { url: string; stop(): Promise<void> };
+let build: () => ReturnType<typeof serverPackageFiles>;
 
 beforeAll(async () => {
   fixture = hamWorkspace();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'server-package-'));
   const descriptor = extractInterface({ entryFile: fixture.entryFile, className: 'Ham' });
-  const files = serverPackageFiles({
-    workspaceRoot: fixture.ws.root,
-    closure: fixture.closure,
-    entryFile: fixture.entryFile,
-    name: '@ml-project/ham',
-    served: { resource: 'ham', version: '1.2.1', clientHash: clientHash(descriptor), interface: descriptor },
-  });
+  build = () =>
+    serverPackageFiles({
+      workspaceRoot: fixture.ws.root,
+      closure: fixture.closure,
+      entryFile: fixture.entryFile,
+      name: '@ml-project/ham',
+      served: { resource: 'ham', version: '1.2.1', clientHash: clientHash(descriptor), interface: descriptor },
+    });
   tgz = path.join(tmp, 'ham-1.2.1.tgz');
-  fs.writeFileSync(tgz, await npmTarball(files));
+  fs.writeFileSync(tgz, await npmTarball(build()));
   consumer = npmInstallTarball(tgz);
   server = await startServerScript(path.join(consumer, 'node_modules/@ml-project/ham/server.js'));
 });
@@ -56,6 +58,10 @@ describe('server package contents', () => {
       'package/package.json',
       'package/server.js',
     ]);
+  });
+
+  it('is built to the same bytes from the same sources', async () => {
+    expect((await npmTarball(build())).equals(fs.readFileSync(tgz))).toBe(true);
   });
 
   it('turns tsconfig-path imports into relative ones, in JavaScript and declarations', () => {
