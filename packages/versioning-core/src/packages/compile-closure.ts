@@ -37,7 +37,7 @@ export function compileClosure(input: CompileClosureInput): PackageFile[] {
       const target = resolveSourceModule(sourceFile, specifier, input.resolver);
       return target && closure.has(target) ? relativeSpecifier(sourceFile, target) : undefined;
     });
-  const libPath = (file: string) => path.posix.join(LIB_DIR, path.relative(input.workspaceRoot, file).split(path.sep).join('/'));
+  const libPath = (file: string) => packagePath(input.workspaceRoot, file);
 
   const out: PackageFile[] = [];
   for (const file of input.files) {
@@ -63,7 +63,12 @@ export function compileClosure(input: CompileClosureInput): PackageFile[] {
 
 /** The package-relative module path of a compiled file, for index.js and index.d.ts. */
 export function compiledModulePath(workspaceRoot: string, file: string): string {
-  return `./${path.posix.join(LIB_DIR, path.relative(workspaceRoot, file).split(path.sep).join('/')).replace(TS_SOURCE, '')}`;
+  return `./${packagePath(workspaceRoot, file).replace(TS_SOURCE, '')}`;
+}
+
+/** Where a workspace file lands in the package: `lib/` + its workspace-relative path. */
+function packagePath(workspaceRoot: string, file: string): string {
+  return path.posix.join(LIB_DIR, path.relative(workspaceRoot, file).split(path.sep).join('/'));
 }
 
 /** `./x` / `../lib/y` from `fromFile` to `target`, without a TypeScript extension (JSON keeps its own). */
