@@ -125,5 +125,10 @@ function resolveSourceFile(target: string): string | undefined {
 }
 
 function isFile(file: string): boolean {
-  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    // ENOTDIR: a candidate such as `settings.json/index.ts` runs through a file.
+    return false;
+  }
 }

@@ -259,6 +259,33 @@ describe('promises against the real registry', () => {
     }
   });
 
+  it('completes the packages of a release cut off after its version tag', async () => {
+    const proxy = await startRegistryProxy();
+    try {
+      registry = parseRegistryReference(`oci://${proxy.host}/${namespace}`, ws.root);
+      proxy.intercept = (req) => {
+        if (req.method === 'PUT' && /\/manifests\/pkg-v1\.0\.0$/.test(req.url!)) {
+          req.socket.destroy();
+          return true;
+        }
+        return false;
+      };
+      await expect(release()).rejects.toThrow();
+      const repo = openRepository(registry, 'ham');
+      expect(await repo.resolve('v1.0.0')).not.toBeNull();
+      expect(await repo.resolve('pkg-v1.0.0')).toBeNull();
+
+      proxy.intercept = () => false;
+      const rerun = await release();
+      expect(rerun).toMatchObject({ released: false, reason: expect.stringMatching(/^ham is unchanged since v1\.0\.0; published its missing packages \(pkg-v1\.0\.0, client-v1\.0\.0/) });
+      expect(await repo.resolve('pkg-v1.0.0')).not.toBeNull();
+      expect(await repo.resolve('client-v1')).not.toBeNull();
+      expect(await release()).toMatchObject({ reason: 'ham is unchanged since v1.0.0', tags: [] });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('gives racing releases of different content one version each or a clear conflict', async () => {
     const dist = path.resolve(__dirname, '../../dist/index.js');
     expect(fs.existsSync(dist)).toBe(true); // npm test builds first

@@ -1,12 +1,23 @@
 import { UserError } from '../errors';
 import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag } from '../git';
-import { openRepository, type RegistryReference } from '../oci';
+import type { ResourceFacts } from '../artifact/resource-artifact';
+import { openRepository, type RegistryReference, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
 import { buildReleasePackages, publishPackages } from '../packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';
-import { compareVersions, gitReleaseTag, LATEST_TAG, parsePreid, parseVersion, versionTag, type Version } from '../tags';
+import {
+  clientPackageTag,
+  compareVersions,
+  gitReleaseTag,
+  LATEST_TAG,
+  parsePreid,
+  parseVersion,
+  serverPackageTag,
+  versionTag,
+  type Version,
+} from '../tags';
 import { nextInLine } from './release-line';
 import { nextVersion, type Bump } from './next-version';
 import { interfaceDiffSince } from './previous-interface';
@@ -78,7 +89,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const interfaceDiff = previous && !input.forceMajor ? await interfaceDiffSince(repo, previous, facts) : null;
   const next = nextVersion(previous && { version: previous.version, state: previous.entry, interfaceDiff }, facts, input);
   if (next.unchanged) {
-    return { ...base, released: false, version: versionTag(next.since), bump: null, reason: `${name} is unchanged since ${versionTag(next.since)}`, digest: previous!.entry.digest, tags: [], gitTag: null };
+    const since = versionTag(next.since);
+    const completed = input.dryRun ? [] : await completePackages(input, facts, repo, index, next.since);
+    const reason = `${name} is unchanged since ${since}${completed.length ? `; published its missing packages (${completed.join(', ')})` : ''}`;
+    return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null };
   }
   const branch = await currentBranch(input.workspaceRoot);
   const onMain = !!input.forceMain || branch === input.mainBranch;
@@ -111,6 +125,17 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   } finally {
     await deleteRef(input.workspaceRoot, claim);
   }
+}
+
+/**
+ * A release cut off between its version tag and its packages would otherwise stay without them:
+ * the closure is unchanged, so the packages built now are the ones that release would have had.
+ */
+async function completePackages(input: ReleaseInput, facts: ResourceFacts, repo: Repository, index: Ocidex, version: Version): Promise<string[]> {
+  if (index.get(serverPackageTag(version)) && index.get(clientPackageTag(version))) return [];
+  const released = await repo.fetchManifest(versionTag(version));
+  if (!released) return [];
+  return publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: released.bytes }));
 }
 
 /** Of processes sharing this repository, one at a time may publish a given version. */
