@@ -7,6 +7,8 @@ export interface ModelosPluginOptions {
   /** Registry reference used when neither `--registry` nor `MODELOS_REGISTRY` is given. */
   registry?: string;
   mainBranch?: string;
+  /** npm scope of the client and server packages; default: the root package.json's scope. */
+  npmScope?: string;
   storeTargetName?: string;
   versionsTargetName?: string;
   releaseTargetName?: string;

@@ -1,4 +1,5 @@
 import { logger } from '@nx/devkit';
+import { openRepository, parseRegistryReference } from '@modelos/versioning-core';
 import { runJson, useExecutorWorkspace } from '../../test-support/executor-workspace';
 import releaseExecutor from './executor';
 
@@ -33,6 +34,15 @@ describe('release executor', () => {
     ws.commit('eggs');
     const nxJson = { defaultBase: 'trunk', plugins: [{ plugin: '@modelos/nx', options: { mainBranch: 'main' } }] };
     expect(await runJson(releaseExecutor, { registry }, ws.context(nxJson))).toMatchObject({ version: 'v1.1.0-trunk' });
+  });
+
+  it('names the packages with the npmScope plugin option', async () => {
+    const ws = workspace();
+    const nxJson = { plugins: [{ plugin: '@modelos/nx', options: { npmScope: 'acme' } }] };
+    await runJson(releaseExecutor, { registry }, ws.context(nxJson));
+    const repo = openRepository(parseRegistryReference(registry, ws.root), 'ham');
+    const manifest = JSON.parse((await repo.fetchManifest('client-v1.0.0'))!.bytes.toString('utf8'));
+    expect(JSON.parse((await repo.fetchBlob(manifest.config.digest)).toString('utf8')).name).toBe('@acme/ham-client');
   });
 
   it('fails with one line on a dirty closure', async () => {

@@ -8,9 +8,11 @@ import type { ReleaseExecutorOptions } from './schema';
 
 const releaseExecutor: PromiseExecutor<ReleaseExecutorOptions> = (options, context) =>
   reportUserErrors(async () => {
+    const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
     const result = await releaseResource({
       ...resolveResourceTarget(options.registry, context),
-      mainBranch: readPluginOptions(context.nxJsonConfiguration).mainBranch ?? context.nxJsonConfiguration?.defaultBase ?? 'main',
+      mainBranch: pluginOptions.mainBranch ?? context.nxJsonConfiguration?.defaultBase ?? 'main',
+      npmScope: pluginOptions.npmScope,
       gitTag: options.gitTag,
       push: options.push,
       forceMain: options.forceMain,
