@@ -16,13 +16,13 @@ describe('clean executor', () => {
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 3;\n');
     await storeExecutor({ registry, branch: true }, ws.context());
     const before = await tagsOf();
-    expect(before).toHaveLength(5);
+    expect(before).toHaveLength(8);
 
     const plan = await runJson(cleanExecutor, { registry, dryRun: true }, ws.context());
     expect(plan.actions).toHaveLength(3);
     expect(await tagsOf()).toEqual(before);
 
     expect(await cleanExecutor({ registry }, ws.context())).toEqual({ success: true });
-    expect(await tagsOf()).toEqual(['latest', 'v1.0.0']);
+    expect(await tagsOf()).toEqual(['client-v1', 'client-v1.0.0', 'latest', 'pkg-v1.0.0', 'v1.0.0']);
   });
 });
