@@ -293,7 +293,16 @@ describe('releases', () => {
     expect(plan.actions.every(({ tag }) => ADHOC.test(tag) || /-[0-9a-f]{7}-[0-9a-f]{7}$/.test(tag))).toBe(true);
 
     ws.nx(['run', 'ham:clean'], { env: REMOTE });
-    expect(listTags(`docker://${REGISTRY_HOST}/ml-project/ham`).sort()).toEqual(['latest', 'v1.0.0', 'v1.1.0']);
+    expect(listTags(`docker://${REGISTRY_HOST}/ml-project/ham`).sort()).toEqual([
+      'client-v1',
+      'client-v1.0.0',
+      'client-v1.1.0',
+      'latest',
+      'pkg-v1.0.0',
+      'pkg-v1.1.0',
+      'v1.0.0',
+      'v1.1.0',
+    ]);
     for (const tag of ['latest', 'v1.0.0', 'v1.1.0']) {
       expect(inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:${tag}`).artifactType).toBe('application/vnd.modelos.resource.v1');
     }
