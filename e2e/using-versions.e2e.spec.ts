@@ -80,9 +80,8 @@ beforeAll(async () => {
   ws.nx(['g', '@modelos/nx:resource', 'ham']);
   ws.remove('ham/src/ham.spec.ts');
   // eggs is in ham's closure; spam is a project of the monorepo that ham does not use.
-  const tsconfig = ws.readJson('tsconfig.base.json');
-  tsconfig.compilerOptions = { ...tsconfig.compilerOptions, baseUrl: '.', paths: { ...tsconfig.compilerOptions?.paths, '@proj/eggs': ['eggs/src/index.ts'], '@proj/spam': ['spam/src/index.ts'] } };
-  ws.write('tsconfig.base.json', JSON.stringify(tsconfig, null, 2));
+  const paths = { '@proj/eggs': ['eggs/src/index.ts'], '@proj/spam': ['spam/src/index.ts'] };
+  ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { baseUrl: '.', paths } }, null, 2));
   ws.write('eggs/project.json', JSON.stringify({ name: 'eggs', projectType: 'library', sourceRoot: 'eggs/src' }));
   ws.write('eggs/src/index.ts', 'export const eggs = 2;\n');
   ws.write('spam/project.json', JSON.stringify({ name: 'spam', projectType: 'library', sourceRoot: 'spam/src' }));
@@ -232,11 +231,12 @@ describe('mdl install refuses bad input with one line, and adds nothing to the p
 
   it('a tarball whose digest does not match', async () => {
     const layout = join(work, 'tampered-registry');
-    const manifest = await copyTagToLayout(REGISTRY_HOST, `${NAMESPACE}/ham`, 'client-v1', layout);
+    // client-v1.0.0: a version the project has no tarball of yet, so it must be downloaded.
+    const manifest = await copyTagToLayout(REGISTRY_HOST, `${NAMESPACE}/ham`, 'client-v1.0.0', layout);
     const file = blobPath(join(layout, 'ham'), manifest.layers[0].digest);
     const bytes = readFileSync(file);
     bytes[bytes.length - 8] ^= 0xff;
     writeFileSync(file, bytes);
-    refused(`${layout}:ham-client-v1`, new RegExp(`^mdl: blob ${manifest.layers[0].digest} in oci:${layout}/ham does not match ${manifest.layers[0].digest}: got sha256:[0-9a-f]{64}`));
+    refused(`${layout}:ham-client-v1.0.0`, new RegExp(`^mdl: blob ${manifest.layers[0].digest} in oci:${layout}/ham does not match ${manifest.layers[0].digest}: got sha256:[0-9a-f]{64}`));
   });
 });
