@@ -7,7 +7,7 @@ import { UserError } from '../errors';
 import { digestHex, openRepository, parseRegistryReference, type Repository } from '../oci';
 import { npmTarball } from '../packages';
 import { publishTestPackage, testServerJs } from '../test-support/package-artifact';
-import { startRegistryProxy, type RegistryProxy } from '../test-support/registry-proxy';
+import { startRegistryProxy } from '../test-support/registry-proxy';
 import { tsNodeArgs } from '../test-support/run-ts';
 import { packageCacheDir } from './local-server-package';
 import { newestServerVersion, startLocalServer, type LocalServer } from './local-server';

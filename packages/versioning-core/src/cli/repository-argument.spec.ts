@@ -1,0 +1,26 @@
+import * as path from 'node:path';
+import { parseRepositoryArgument } from './repository-argument';
+
+describe('parseRepositoryArgument (mdl versions/releases)', () => {
+  const cwd = '/work/project';
+
+  it('reads remote repositories with and without oci://, the last segment being the resource', () => {
+    const remote = { kind: 'remote', host: '127.0.0.1:5000', namespace: 'ml-project', plainHttp: true };
+    expect(parseRepositoryArgument('oci://127.0.0.1:5000/ml-project/ham', cwd)).toEqual({ registry: remote, name: 'ham' });
+    expect(parseRepositoryArgument('127.0.0.1:5000/ml-project/ham/', cwd)).toEqual({ registry: remote, name: 'ham' });
+    expect(parseRepositoryArgument('ghcr.io/acme/ml/ham', cwd)).toEqual({
+      registry: { kind: 'remote', host: 'ghcr.io', namespace: 'acme/ml', plainHttp: false },
+      name: 'ham',
+    });
+  });
+
+  it('reads image layouts by path', () => {
+    expect(parseRepositoryArgument('.modelos/registry/ham', cwd)).toEqual({ registry: { kind: 'layout', dir: path.join(cwd, '.modelos/registry') }, name: 'ham' });
+    expect(parseRepositoryArgument('/srv/registry/ham', cwd)).toEqual({ registry: { kind: 'layout', dir: '/srv/registry' }, name: 'ham' });
+  });
+
+  it('refuses an argument without a resource, and unknown schemes', () => {
+    expect(() => parseRepositoryArgument('ham', cwd)).toThrow('repository "ham" has no resource name');
+    expect(() => parseRepositoryArgument('ftp://host/ns/ham', cwd)).toThrow('unsupported registry reference "ftp://host/ns"');
+  });
+});
