@@ -152,14 +152,11 @@ describe('install refuses bad input before touching the project', () => {
   });
 
   it('a directory without package.json above it', async () => {
-    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'no-project-'));
-    try {
-      await expect(install(`${host}/${namespace}:ham-client-v1`, { cwd: outside })).rejects.toThrow(
-        `no package.json in ${outside} or any directory above it: install into an npm project (npm init -y creates one)`,
-      );
-    } finally {
-      fs.rmSync(outside, { recursive: true });
-    }
+    // The root is the one directory whose ancestors no other process can give a package.json.
+    expect(fs.existsSync('/package.json')).toBe(false);
+    await expect(install(`${host}/${namespace}:ham-client-v1`, { cwd: '/' })).rejects.toThrow(
+      'no package.json in / or any directory above it: install into an npm project (npm init -y creates one)',
+    );
   });
 
   it('a package npm fails to install: the project is put back as it was', async () => {
