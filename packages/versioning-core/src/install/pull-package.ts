@@ -9,7 +9,6 @@ import { classifyTag, tryParseVersion } from '../tags';
 import type { PackageKind } from './package-ref';
 
 /** Config blob of a client or server package artifact. */
-export const PACKAGE_CONFIG_MEDIA_TYPE = 'application/vnd.modelos.package.config.v1+json';
 
 export interface PackageConfig {
   /** npm name, e.g. `@ml-project/ham-client`. */
@@ -53,8 +52,8 @@ export async function resolvePackage(repo: Repository, resource: string, tag: st
   if (manifest.artifactType !== ARTIFACT_TYPES[kind]) {
     throw new UserError(`${what} is not a ${kind} package: its artifactType is ${manifest.artifactType ?? 'missing'}, expected ${ARTIFACT_TYPES[kind]}`);
   }
-  if (manifest.config.mediaType !== PACKAGE_CONFIG_MEDIA_TYPE) {
-    throw new UserError(`${what} has a config of type ${manifest.config.mediaType}, expected ${PACKAGE_CONFIG_MEDIA_TYPE}`);
+  if (manifest.config.mediaType !== MediaTypes.packageConfig) {
+    throw new UserError(`${what} has a config of type ${manifest.config.mediaType}, expected ${MediaTypes.packageConfig}`);
   }
   const [tarball, ...others] = manifest.layers;
   if (!tarball || others.length > 0 || tarball.mediaType !== MediaTypes.layerTarGzip) {

@@ -3,7 +3,7 @@ import { canonicalJson } from '../canonical-json';
 import type { InterfaceDescriptor } from '../interface';
 import { digestOf, MediaTypes, serializeManifest, type Descriptor } from '../oci';
 import type { PackageKind } from '../install/package-ref';
-import { PACKAGE_CONFIG_MEDIA_TYPE, type PackageConfig } from '../install/pull-package';
+import type { PackageConfig } from '../install/pull-package';
 import { tarballName } from './npm-name';
 
 /** A package ready to push: blobs and the manifest that references them. */
@@ -47,7 +47,7 @@ export function packageArtifact(input: PackageArtifactInput): BuiltPackage {
     interface: input.interface,
   };
   const configBytes = Buffer.from(canonicalJson(config));
-  const configDescriptor = { mediaType: PACKAGE_CONFIG_MEDIA_TYPE, digest: digestOf(configBytes), size: configBytes.length };
+  const configDescriptor = { mediaType: MediaTypes.packageConfig, digest: digestOf(configBytes), size: configBytes.length };
   const tarball: Descriptor = {
     mediaType: MediaTypes.layerTarGzip,
     digest: digestOf(input.tarball),

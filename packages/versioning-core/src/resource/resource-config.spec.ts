@@ -3,8 +3,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readResourceConfig } from './resource-config';
 
-function projectWith(content: string): string {
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resource-config-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function projectWith(content: string): string {
+  const dir = tempDir();
   fs.writeFileSync(path.join(dir, 'resource.json'), content);
   return dir;
 }
@@ -35,6 +44,6 @@ describe('readResourceConfig', () => {
   });
 
   it('rejects a missing file', () => {
-    expect(() => readResourceConfig(fs.mkdtempSync(path.join(os.tmpdir(), 'empty-')))).toThrow(/cannot be read/);
+    expect(() => readResourceConfig(tempDir())).toThrow(/cannot be read/);
   });
 });

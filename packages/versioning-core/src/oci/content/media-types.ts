@@ -10,6 +10,7 @@ export const MediaTypes = {
   pkgArtifact: 'application/vnd.modelos.pkg.v1',
   clientArtifact: 'application/vnd.modelos.client.v1',
   resourceConfig: 'application/vnd.modelos.resource.config.v1+json',
+  packageConfig: 'application/vnd.modelos.package.config.v1+json',
   /** Marks the throwaway manifest `untag` pushes over a tag before deleting it. */
   placeholderArtifact: 'application/vnd.modelos.placeholder.v1',
 } as const;
