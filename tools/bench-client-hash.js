@@ -10,74 +10,16 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { METHODS, resourceName: name, entryOf, writeSharedProject, writeResource } = require('./bench-resources');
 
 const RESOURCES = 50;
-const METHODS = 10;
 /** Type-checked programs per resource are slow: measure this many and extrapolate. */
 const PER_RESOURCE_SAMPLE = 3;
 const DIST = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist', 'interface');
 
-const name = (i) => `Resource${String(i).padStart(2, '0')}`;
-const entryOf = (ws, i) => path.join(ws, 'resources', `r${i}`, 'src', 'index.ts');
-
 function generate(ws) {
-  const write = (file, text) => {
-    fs.mkdirSync(path.dirname(path.join(ws, file)), { recursive: true });
-    fs.writeFileSync(path.join(ws, file), text);
-  };
-  write(
-    'tsconfig.base.json',
-    JSON.stringify({ compilerOptions: { strict: true, paths: { '@bench/shared': ['./shared/src/index.ts'] } } }),
-  );
-  write('shared/src/index.ts', "export * from './money';\nexport * from './region';\n");
-  write(
-    'shared/src/money.ts',
-    "export type Currency = 'EUR' | 'USD' | 'GBP';\n/** An amount. */\nexport interface Money {\n  amount: number;\n  currency: Currency;\n}\n",
-  );
-  write('shared/src/region.ts', 'export enum Region {\n  Eu = "eu",\n  Us = "us",\n}\n');
-  for (let i = 0; i < RESOURCES; i++) {
-    write(`resources/r${i}/tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.base.json' }));
-    const methods = Array.from({ length: METHODS }, (_, m) => {
-      const signature = [
-        `(input: Input${i}, retries: number): Output${i}`,
-        `(amount: Money, region?: Region): Promise<Output${i}>`,
-        `(ids: string[], mode: Mode${i} = Mode${i}.Fast): Map<string, Input${i}>`,
-        `<T extends Input${i}>(items: T[], pick: (item: T) => boolean): T | undefined`,
-      ][m % 4];
-      return `  /** Method ${m}. */\n  method${m}${signature} {\n    const seen = this.cache.get(String(${m})) ?? 0;\n    this.cache.set(String(${m}), seen + 1);\n    return undefined as never;\n  }\n`;
-    }).join('\n');
-    write(
-      `resources/r${i}/src/index.ts`,
-      `import type { Money } from '@bench/shared';
-import { Region } from '@bench/shared';
-
-export enum Mode${i} {
-  Fast = 'fast',
-  Slow = 'slow',
-}
-
-export interface Input${i} {
-  id: string;
-  amount: Money;
-  mode: Mode${i};
-  tags?: string[];
-}
-
-export type Output${i} = { ok: boolean; value: number; region: Region };
-
-export class ${name(i)} {
-  private cache = new Map<string, number>();
-
-  constructor(private readonly label: string, private readonly limit = 10) {}
-
-${methods}
-  static create(label: string): ${name(i)} {
-    return new ${name(i)}(label);
-  }
-}
-`,
-    );
-  }
+  writeSharedProject(ws);
+  for (let i = 0; i < RESOURCES; i++) writeResource(ws, i);
 }
 
 /** In a child process: one way of computing all interfaces; prints its timing as JSON. */
