@@ -364,7 +364,7 @@ async function main() {
     printTable(
       ['operation', 'ms', 'HTTP requests', 'how'],
       [
-        ['core listReleases, cold', coldList.ms.toFixed(0), coldList.requests, 'fresh MODELOS_CACHE_DIR: list + HEAD and GET per tag (8 in flight)'],
+        ['core listReleases, cold', coldList.ms.toFixed(0), coldList.requests, 'fresh MODELOS_CACHE_DIR: list + one GET per tag (8 in flight)'],
         ['core listReleases, warm', warmList.ms.toFixed(0), warmList.requests, 'same dir, median of 3: list + HEAD of the movable `latest`'],
         ['skopeo list-tags', skopeoListMs.toFixed(0), '-', 'names only: no version, kind, digest or date'],
         [`naive: skopeo inspect --raw per tag, ${NAIVE_SAMPLE} tags`, (skopeoInspectMs * NAIVE_SAMPLE).toFixed(0), NAIVE_SAMPLE, `measured: ${skopeoInspectMs.toFixed(0)} ms/tag (a process each)`],
