@@ -7,6 +7,7 @@ import { UserError } from '../errors';
 import { digestHex, openRepository, parseRegistryReference, type Repository } from '../oci';
 import { publishTestPackage, type TestPackage } from '../test-support/package-artifact';
 import { install } from './install';
+import { failure } from '../test-support/failure';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const namespace = `install-${randomUUID().slice(0, 8)}`;
@@ -32,15 +33,6 @@ function projectState(): Record<string, string | null> {
 
 function requireInProject(code: string): string {
   return execFileSync(process.execPath, ['-e', code], { cwd: project, encoding: 'utf8' }).trim();
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 beforeAll(async () => {

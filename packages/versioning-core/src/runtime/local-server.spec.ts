@@ -11,6 +11,7 @@ import { startRegistryProxy } from '../test-support/registry-proxy';
 import { tsNodeArgs } from '../test-support/run-ts';
 import { packageCacheDir } from './local-server-package';
 import { newestServerVersion, startLocalServer, type LocalServer } from './local-server';
+import { failure } from '../test-support/failure';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const namespace = `local-server-${randomUUID().slice(0, 8)}`;
@@ -37,15 +38,6 @@ async function start(version: string, extra: Partial<Parameters<typeof startLoca
 async function getJson(url: string): Promise<any> {
   const response = await fetch(url);
   return response.json();
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 /** Polls until the server's port refuses connections; the Jest timeout bounds it. */
