@@ -16,9 +16,8 @@ export interface ModelosPluginOptions {
   cleanTargetName?: string;
 }
 
+/** What the inferred targets depend on (and so what keys their cache): only the target names. */
 export interface NormalizedPluginOptions {
-  registry?: string;
-  mainBranch: string;
   storeTargetName: string;
   versionsTargetName: string;
   releaseTargetName: string;
@@ -28,8 +27,6 @@ export interface NormalizedPluginOptions {
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
   return {
-    ...(options?.registry ? { registry: options.registry } : {}),
-    mainBranch: options?.mainBranch ?? 'main',
     storeTargetName: options?.storeTargetName ?? 'store',
     versionsTargetName: options?.versionsTargetName ?? 'versions',
     releaseTargetName: options?.releaseTargetName ?? 'release',

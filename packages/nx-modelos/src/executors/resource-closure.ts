@@ -1,10 +1,5 @@
 import type { ProjectGraph } from '@nx/devkit';
-
-export interface ProjectRef {
-  name: string;
-  /** Workspace-relative root. */
-  root: string;
-}
+import type { ProjectRef } from '@modelos/versioning-core';
 
 /**
  * The project and every project it depends on, transitively, in the Nx project graph. npm

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { resolveRegistry, UserError, type RegistryReference } from '@modelos/versioning-core';
+import { resolveRegistry, UserError, type ProjectRef, type RegistryReference } from '@modelos/versioning-core';
 import { readPluginOptions } from '../plugin-options';
-import { resourceClosure, type ProjectRef } from './resource-closure';
+import { resourceClosure } from './resource-closure';
 
 /** What every registry executor hands to the core: the resource, its closure and where it lives. */
 export interface ResourceTarget {

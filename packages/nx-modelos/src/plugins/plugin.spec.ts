@@ -92,7 +92,7 @@ describe('createNodes', () => {
     write('ham/resource.json', HAM);
     mkdirSync(workspaceDataDirectory, { recursive: true });
     const before = new Set(readdirSync(workspaceDataDirectory).filter(isModelosCache));
-    await infer(['ham/resource.json'], { mainBranch: `cache-test-${Date.now()}` });
+    await infer(['ham/resource.json'], { storeTargetName: `store-${Date.now()}` });
     const created = readdirSync(workspaceDataDirectory).filter((f) => isModelosCache(f) && !before.has(f));
     expect(created).toHaveLength(1);
     const cacheFile = join(workspaceDataDirectory, created[0]);

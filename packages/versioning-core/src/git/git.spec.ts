@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { UserError } from '../errors';
-import { currentBranch, gitFacts, headCommit, repoRoot, type ClosureFacts } from './index';
+import { currentBranch, gitFacts, headCommit, type ClosureFacts } from './index';
+import { locateWorkspace } from './repo';
 import { onNulRecords } from './run';
 
 const made: string[] = [];
@@ -245,7 +246,7 @@ describe('gitFacts: workspace inside a larger repository', () => {
       dirtyHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       dirtyFiles: ['ham/c.ts'],
     });
-    expect(fs.realpathSync(await repoRoot(workspace))).toBe(fs.realpathSync(repo));
+    expect(fs.realpathSync((await locateWorkspace(workspace)).top)).toBe(fs.realpathSync(repo));
   });
 });
 
@@ -278,7 +279,7 @@ describe('gitFacts: refusals', () => {
   });
 });
 
-describe('headCommit, currentBranch, repoRoot', () => {
+describe('headCommit, currentBranch, locateWorkspace', () => {
   it('reads HEAD and the branch, null when detached', async () => {
     const repo = initRepo();
     const first = commit(repo, 'one');
@@ -290,7 +291,7 @@ describe('headCommit, currentBranch, repoRoot', () => {
     git(repo, 'checkout', '-q', '--detach', first);
     expect(await currentBranch(repo)).toBeNull();
     expect(await headCommit(repo)).toBe(first);
-    expect(fs.realpathSync(await repoRoot(repo))).toBe(fs.realpathSync(repo));
+    expect(fs.realpathSync((await locateWorkspace(repo)).top)).toBe(fs.realpathSync(repo));
   });
 });
 

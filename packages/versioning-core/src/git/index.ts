@@ -1,5 +1,5 @@
 export { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
-export { currentBranch, headCommit, repoRoot } from './repo';
+export { currentBranch, headCommit } from './repo';
 export {
   tagsMergedIntoHead,
   nearestAncestor,

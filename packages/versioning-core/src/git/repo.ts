@@ -36,8 +36,3 @@ export async function currentBranch(workspaceRoot: string): Promise<string | nul
   if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
   return out.stdout.trim();
 }
-
-/** Absolute path of the top of the git work tree holding the workspace. */
-export async function repoRoot(workspaceRoot: string): Promise<string> {
-  return (await locateWorkspace(workspaceRoot)).top;
-}

@@ -10,7 +10,6 @@ const FORMS = 'use oci://host[:port]/namespace[?insecure=true], a directory path
 
 /** OCI distribution spec: lowercase components joined by `/`. */
 const NAME_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const MAX_NAME_LENGTH = 255;
 
 const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -142,16 +141,6 @@ export function assertRepositoryName(name: string, what = 'repository name', con
     throw new UserError(
       `invalid ${what} "${name}"${context ? ` in ${context}` : ''}: use lowercase components [a-z0-9] separated by ".", "_", "__" or "-", joined by "/" (at most ${MAX_NAME_LENGTH} characters)`,
     );
-  }
-}
-
-export function isTag(value: string): boolean {
-  return TAG.test(value);
-}
-
-export function assertTag(tag: string): void {
-  if (!isTag(tag)) {
-    throw new UserError(`invalid tag "${tag}": tags match [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`);
   }
 }
 

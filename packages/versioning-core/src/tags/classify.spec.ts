@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { UserError } from '../errors';
 import { sanitizeBranch } from './branch';
-import { classifyTag, isCleanableKind, isProtectedKind, type TagKind } from './classify';
+import { classifyTag, isCleanableKind, type TagKind } from './classify';
 import { isValidTag } from './oci-tag';
 import { PREIDS } from './preid';
 import { branchReleaseVersion, prereleaseVersion } from './release-version';
@@ -105,14 +105,11 @@ describe('classifyTag', () => {
     expect(classifyTag(tag).kind).toBe('other');
   });
 
-  it('protects exactly what clean must keep', () => {
+  it('lets clean delete only adhoc, branch and placeholder tags', () => {
     const all: TagKind[] = [
       'adhoc', 'branch', 'release', 'branch-release', 'prerelease', 'server-package',
       'client-package', 'latest', 'environment', 'placeholder', 'other',
     ];
-    expect(all.filter(isProtectedKind)).toEqual([
-      'release', 'branch-release', 'prerelease', 'server-package', 'client-package', 'latest', 'environment',
-    ]);
     expect(all.filter(isCleanableKind)).toEqual(['adhoc', 'branch', 'placeholder']);
   });
 });

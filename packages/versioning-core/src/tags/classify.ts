@@ -38,19 +38,10 @@ export interface TagInfo {
 
 /** Resource versions made by `release`. */
 export const RELEASE_KINDS: readonly TagKind[] = ['release', 'branch-release', 'prerelease'];
-/** Tags `clean` must never delete, nor anything they point at. */
-export const PROTECTED_KINDS: readonly TagKind[] = [
-  ...RELEASE_KINDS,
-  'server-package',
-  'client-package',
-  'latest',
-  'environment',
-];
-/** Tags `clean` deletes; `other` is neither protected nor ours to delete. */
+/** Tags `clean` deletes; every other kind is kept, and so is whatever a kept tag points at. */
 export const CLEANABLE_KINDS: readonly TagKind[] = ['adhoc', 'branch', 'placeholder'];
 
 export const isReleaseKind = (kind: TagKind): boolean => RELEASE_KINDS.includes(kind);
-export const isProtectedKind = (kind: TagKind): boolean => PROTECTED_KINDS.includes(kind);
 export const isCleanableKind = (kind: TagKind): boolean => CLEANABLE_KINDS.includes(kind);
 
 const ADHOC = /^([0-9a-f]{7})-([0-9a-f]{7})-([0-9a-f]{7})$/;

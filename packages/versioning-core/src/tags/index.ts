@@ -1,5 +1,5 @@
 // SPEC §4: tags and versions — format, parse, classify, sanitize branch.
-export { OCI_TAG_PATTERN, MAX_TAG_LENGTH, isValidTag } from './oci-tag';
+export { OCI_TAG_PATTERN, MAX_TAG_LENGTH, isValidTag, assertTag } from './oci-tag';
 export { CLEAN_DIRTY7, short7 } from './hash7';
 export { DETACHED_BRANCH, MAX_BRANCH_LENGTH, sanitizeBranch } from './branch';
 export { PREIDS, type Preid, isPreid, parsePreid } from './preid';
@@ -29,10 +29,8 @@ export {
   type TagKind,
   type TagInfo,
   RELEASE_KINDS,
-  PROTECTED_KINDS,
   CLEANABLE_KINDS,
   isReleaseKind,
-  isProtectedKind,
   isCleanableKind,
   classifyTag,
 } from './classify';

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { UserError } from '../../errors';
 import { assertDigest, digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
-import { assertTag } from '../reference';
+import { assertTag } from '../../tags/oci-tag';
 import type { Repository, RepositoryCounters } from '../repository';
 import { withFileLock } from './lock';
 

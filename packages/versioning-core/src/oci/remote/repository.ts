@@ -4,7 +4,7 @@ import { AuthClient } from '../auth/client';
 import { repositoryScope } from '../auth/challenge';
 import { resolveCredentials } from '../auth/credentials';
 import { assertDigest, declaredMediaType, digestOf, isDigest, MANIFEST_ACCEPT, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
-import { assertTag } from '../reference';
+import { assertTag } from '../../tags/oci-tag';
 import type { Repository, RepositoryCounters } from '../repository';
 import { withRetry } from '../retry/client';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
