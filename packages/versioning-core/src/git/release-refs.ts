@@ -89,7 +89,8 @@ export async function createAnnotatedTag(workspaceRoot: string, tag: string, com
 export async function pushTag(workspaceRoot: string, remote: string, tag: string): Promise<void> {
   const out = await runGit(workspaceRoot, ['push', '--quiet', remote, `refs/tags/${tag}:refs/tags/${tag}`]);
   if (out.code === 0) return;
-  if (/already exists|rejected/i.test(out.stderr)) {
+  // Only "already exists" is another release's claim; a hook or permission refusal is its own error.
+  if (/already exists/i.test(out.stderr)) {
     throw new UserError(`git tag ${tag} already exists on ${remote} with other content: another release took this version; re-run release`);
   }
   throw gitFailure(workspaceRoot, out.stderr);

@@ -1,5 +1,5 @@
 // SPEC §8: the server and client npm packages every release publishes as OCI artifacts.
-export { buildReleasePackages, publishPackages, type ReleasePackages, type ReleasePackagesInput } from './release-packages';
+export { buildReleasePackages, packagesIncomplete, publishPackages, type ReleasePackages, type ReleasePackagesInput } from './release-packages';
 export { packageArtifact, type BuiltPackage, type PackageArtifactInput } from './package-artifact';
 export { defaultNpmScope, packageNames, tarballName, type PackageNames } from './npm-name';
 export { serverPackageFiles, type ServerPackageInput } from './server-package';

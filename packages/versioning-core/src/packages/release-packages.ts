@@ -87,6 +87,13 @@ export async function publishPackages(repo: Repository, index: Ocidex, packages:
   return tags;
 }
 
+/** Whether a release lacks a package tag, or `client-v<MAJOR>` lags behind it. */
+export function packagesIncomplete(version: Version, index: Ocidex): boolean {
+  const client = index.get(clientPackageTag(version));
+  if (!client || !index.get(serverPackageTag(version))) return true;
+  return isStable(version) && isNewestOfMajor(version, index) && index.get(clientMajorTag(version.major))?.digest !== client.digest;
+}
+
 /** Prereleases and branch releases never count: `client-v<MAJOR>` follows stable releases only. */
 function isNewestOfMajor(version: Version, index: Ocidex): boolean {
   return index

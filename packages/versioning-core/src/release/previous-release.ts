@@ -33,7 +33,9 @@ export async function findPreviousRelease(input: PreviousReleaseInput): Promise<
       .map((tag) => parseGitReleaseTag(input.resource, tag))
       .filter((version): version is Version => version !== undefined && version.prerelease.length === 0),
   );
-  if (fromTags) {
+  // Releases made without --gitTag can be newer than every git tag: then only history can tell.
+  const newerInRegistry = fromTags && releases.some((entry) => compareVersions(parseVersion(entry.tag), fromTags) > 0);
+  if (fromTags && !newerInRegistry) {
     const entry = byTag.get(versionTag(fromTags));
     if (entry) return { version: fromTags, entry, foundBy: 'git tag' };
     input.warn(`git tag mdl-${input.resource}-${versionTag(fromTags)} has no ${versionTag(fromTags)} in the registry; finding the previous release from the registry instead`);

@@ -259,44 +259,36 @@ describe('promises against the real registry', () => {
     }
   });
 
-  it('completes the packages of a release cut off after its version tag', async () => {
+  it.each(['pkg-v1.0.0', 'latest'])('completes a release cut off when pushing %s', async (cutTag) => {
     const proxy = await startRegistryProxy();
     try {
       registry = parseRegistryReference(`oci://${proxy.host}/${namespace}`, ws.root);
       proxy.intercept = (req) => {
-        if (req.method === 'PUT' && /\/manifests\/pkg-v1\.0\.0$/.test(req.url!)) {
-          req.socket.destroy();
-          return true;
-        }
-        return false;
+        if (req.method !== 'PUT' || !req.url!.endsWith(`/manifests/${cutTag}`)) return false;
+        req.socket.destroy();
+        return true;
       };
       await expect(release()).rejects.toThrow();
       const repo = openRepository(registry, 'ham');
       expect(await repo.resolve('v1.0.0')).not.toBeNull();
-      expect(await repo.resolve('pkg-v1.0.0')).toBeNull();
+      expect(await repo.resolve(cutTag)).toBeNull();
 
       proxy.intercept = () => false;
       const rerun = await release();
-      expect(rerun).toMatchObject({ released: false, reason: expect.stringMatching(/^ham is unchanged since v1\.0\.0; published its missing packages \(pkg-v1\.0\.0, client-v1\.0\.0/) });
-      expect(await repo.resolve('pkg-v1.0.0')).not.toBeNull();
-      expect(await repo.resolve('client-v1')).not.toBeNull();
+      expect(rerun).toMatchObject({ released: false, reason: expect.stringMatching(/^ham is unchanged since v1\.0\.0; completed its release: /) });
+      expect(rerun.tags).toContain(cutTag);
+      for (const tag of ['pkg-v1.0.0', 'client-v1.0.0', 'client-v1', 'latest']) expect(await repo.resolve(tag)).not.toBeNull();
+      expect((await repo.resolve('latest'))!.digest).toBe((await repo.resolve('v1.0.0'))!.digest);
       expect(await release()).toMatchObject({ reason: 'ham is unchanged since v1.0.0', tags: [] });
     } finally {
       await proxy.close();
     }
   });
 
-  it('gives racing releases of different content one version each or a clear conflict', async () => {
+  /** Runs releaseResource from the built package in a process per work tree, all at once. */
+  async function race(trees: string[]): Promise<Array<{ ok: boolean; version?: string; digest?: string; error?: string }>> {
     const dist = path.resolve(__dirname, '../../dist/index.js');
     expect(fs.existsSync(dist)).toBe(true); // npm test builds first
-    await release();
-    const trees = [0, 1, 2, 3].map((i) => {
-      const tree = path.join(ws.root, '..', `${path.basename(ws.root)}-wt${i}`);
-      ws.git('worktree', 'add', '-q', '-b', `racer${i}`, tree);
-      fs.writeFileSync(path.join(tree, 'libs/eggs/src/index.ts'), `export const eggs = ${100 + i};\n`);
-      execFileSync('git', ['commit', '-qam', `racer ${i}`], { cwd: tree });
-      return tree;
-    });
     const script = `
       const core = require(${JSON.stringify(dist)});
       core.releaseResource({ workspaceRoot: process.cwd(), resource: { name: 'ham', root: 'ham' },
@@ -305,17 +297,75 @@ describe('promises against the real registry', () => {
         mainBranch: 'main', forceMain: true })
         .then((r) => console.log(JSON.stringify({ ok: true, version: r.version, digest: r.digest })))
         .catch((e) => console.log(JSON.stringify({ ok: false, error: e.message })));`;
-    const outcomes = await Promise.all(
-      trees.map(async (tree) => JSON.parse((await execFileAsync(process.execPath, ['-e', script], { cwd: tree })).stdout.trim())),
-    );
+    return Promise.all(trees.map(async (tree) => JSON.parse((await execFileAsync(process.execPath, ['-e', script], { cwd: tree })).stdout.trim())));
+  }
+
+  it('gives racing releases of different content one version each or a clear conflict', async () => {
+    await release();
+    const trees = [0, 1, 2, 3].map((i) => {
+      const tree = path.join(ws.root, '..', `${path.basename(ws.root)}-wt${i}`);
+      ws.git('worktree', 'add', '-q', '-b', `racer${i}`, tree);
+      fs.writeFileSync(path.join(tree, 'libs/eggs/src/index.ts'), `export const eggs = ${100 + i};\n`);
+      execFileSync('git', ['commit', '-qam', `racer ${i}`], { cwd: tree });
+      return tree;
+    });
+    const outcomes = await race(trees);
     const winners = outcomes.filter((o) => o.ok);
     const losers = outcomes.filter((o) => !o.ok);
     expect(winners.length).toBeGreaterThanOrEqual(1);
     expect(new Set(winners.map((w) => w.version)).size).toBe(winners.length);
     for (const loser of losers) expect(loser.error).toMatch(/being released by another process|pushed by another release|already exists with other content/);
     const repo = openRepository(registry, 'ham');
-    for (const winner of winners) expect((await repo.resolve(winner.version))!.digest).toBe(winner.digest);
+    for (const winner of winners) expect((await repo.resolve(winner.version!))!.digest).toBe(winner.digest);
     for (const tree of trees) fs.rmSync(tree, { recursive: true, force: true });
+  });
+
+  it('lets racing releases of the same commit all succeed with one version and one digest', async () => {
+    const outcomes = await race([ws.root, ws.root, ws.root, ws.root]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
+    expect(new Set(outcomes.map((o) => `${o.version} ${o.digest}`))).toEqual(new Set([`v1.0.0 ${outcomes[0].digest}`]));
+    expect((await openRepository(registry, 'ham').resolve('v1.0.0'))!.digest).toBe(outcomes[0].digest);
+  });
+});
+
+describe('git tags and revisions', () => {
+  it('records HEAD as the revision even when the same content was first stored on another branch', async () => {
+    await release();
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 20;\n').commit('eggs on main');
+    ws.git('checkout', '-q', '-b', 'side');
+    ws.write('unrelated.txt', 'x').commit('side only');
+    await storeResource({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, closure: [{ name: 'ham', root: 'ham' }, { name: 'eggs', root: 'libs/eggs' }], registry });
+    ws.git('checkout', '-q', 'main');
+    expect(await release()).toMatchObject({ version: 'v1.1.0' });
+    const manifest = skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:v1.1.0`);
+    expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git('rev-parse', 'HEAD'));
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 21;\n').commit('more eggs');
+    expect(await release()).toMatchObject({ version: 'v1.2.0', previous: 'v1.1.0' });
+  });
+
+  it('finds registry releases made without --gitTag that are newer than the git tags', async () => {
+    expect(await release({ gitTag: true })).toMatchObject({ version: 'v1.0.0' });
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 30;\n').commit('eggs');
+    expect(await release()).toMatchObject({ version: 'v1.1.0' });
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 31;\n').commit('eggs');
+    expect(await release()).toMatchObject({ version: 'v1.2.0', previous: 'v1.1.0' });
+  });
+
+  it('claims the version with the pushed git tag before writing to the registry', async () => {
+    await expect(release({ push: true })).rejects.toThrow('--push pushes the git tag: use it with --gitTag');
+    const remote = fs.mkdtempSync(path.join(path.dirname(ws.root), 'remote-'));
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    ws.git('remote', 'add', 'origin', remote);
+    // Another machine already took v1.0.0 for other content.
+    const other = ws.git('commit-tree', '-m', 'elsewhere', ws.git('rev-parse', 'HEAD^{tree}'));
+    ws.git('tag', 'mdl-ham-v1.0.0', other);
+    ws.git('push', '-q', 'origin', 'refs/tags/mdl-ham-v1.0.0');
+    ws.git('tag', '-d', 'mdl-ham-v1.0.0');
+
+    await expect(release({ gitTag: true, push: true })).rejects.toThrow(/mdl-ham-v1\.0\.0 already exists on origin/);
+    expect(await openRepository(registry, 'ham').resolve('v1.0.0')).toBeNull();
+    expect(ws.git('tag', '--list')).toBe('');
+    fs.rmSync(remote, { recursive: true, force: true });
   });
 });
 

@@ -3,18 +3,16 @@ import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, delet
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { openRepository, type RegistryReference, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { buildReleasePackages, publishPackages } from '../packages';
+import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';
 import {
-  clientPackageTag,
   compareVersions,
   gitReleaseTag,
   LATEST_TAG,
   parsePreid,
   parseVersion,
-  serverPackageTag,
   versionTag,
   type Version,
 } from '../tags';
@@ -74,6 +72,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   };
   const name = input.resource.name;
   // Bad options fail before any git or registry work.
+  if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
   const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure);
@@ -88,20 +87,20 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
 
   const interfaceDiff = previous && !input.forceMajor ? await interfaceDiffSince(repo, previous, facts) : null;
   const next = nextVersion(previous && { version: previous.version, state: previous.entry, interfaceDiff }, facts, input);
-  if (next.unchanged) {
-    const since = versionTag(next.since);
-    const completed = input.dryRun ? [] : await completePackages(input, facts, repo, index, next.since);
-    const reason = `${name} is unchanged since ${since}${completed.length ? `; published its missing packages (${completed.join(', ')})` : ''}`;
-    return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null };
-  }
   const branch = await currentBranch(input.workspaceRoot);
   const onMain = !!input.forceMain || branch === input.mainBranch;
+  if (next.unchanged) {
+    const since = versionTag(next.since);
+    const completed = input.dryRun ? [] : await completeRelease(input, facts, repo, index, previous!.entry, onMain);
+    const reason = `${name} is unchanged since ${since}${completed.length ? `; completed its release: ${completed.join(', ')}` : ''}`;
+    return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null };
+  }
   const line = preid ? { preid } : onMain ? null : { branch };
   const chosen = line ? nextInLine(next.version, line, entries, facts) : { version: next.version, existing: false };
   const tag = versionTag(chosen.version);
   const result = { ...base, version: tag, bump: next.bump, reason: next.reason, gitTag: input.gitTag ? gitReleaseTag(name, chosen.version) : null };
   if (chosen.existing) {
-    return { ...result, released: false, reason: `${name} is already released as ${tag} with this content`, digest: index.get(tag)!.digest, tags: [] };
+    return { ...result, released: false, bump: null, reason: `${name} is already released as ${tag} with this content`, digest: index.get(tag)!.digest, tags: [] };
   }
   if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
 
@@ -109,33 +108,55 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {
     const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, facts);
-    const bytes = releaseManifest(stored.manifestBytes, chosen.version, await commitDate(input.workspaceRoot, facts.headCommit));
-    const tags = [...stored.result.tags, tag];
+    const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
+    const bytes = releaseManifest(stored.manifestBytes, chosen.version, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
     const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes });
-    await publishImmutableTag(stored.repo, index, tag, bytes);
-    tags.push(...(await publishPackages(stored.repo, index, packages)));
-    if (input.latest !== false && !line && isHighestStable(chosen.version, index.list())) {
-      await moveTag(stored.repo, index, LATEST_TAG, bytes);
-      tags.push(LATEST_TAG);
-    }
-    if (result.gitTag) await tagInGit(input, result.gitTag, facts.headCommit, tag);
+    // A pushed git tag is the claim across machines: the remote refuses a second one, before any registry write.
+    if (result.gitTag && input.push) await tagInGit(input, result.gitTag, head.commit, tag);
+    const published = await publishImmutableTag(stored.repo, index, tag, bytes);
+    const tags = [...stored.result.tags, tag, ...(await publishPackages(stored.repo, index, packages))];
+    if (!line && input.latest !== false) tags.push(...(await moveLatest(stored.repo, index, published, bytes)));
+    if (result.gitTag && !input.push) await tagInGit(input, result.gitTag, head.commit, tag);
     input.log?.(`released ${name} ${tag} (${next.reason})`);
-    return { ...result, released: true, digest: index.get(tag)!.digest, tags };
+    return { ...result, released: true, digest: published.digest, tags };
   } finally {
     await deleteRef(input.workspaceRoot, claim);
   }
 }
 
 /**
- * A release cut off between its version tag and its packages would otherwise stay without them:
- * the closure is unchanged, so the packages built now are the ones that release would have had.
+ * An unchanged re-run finishes what a release cut off after its version tag left undone: its
+ * packages and `client-v<MAJOR>`, `latest`, the git tag. The closure is unchanged, so what is
+ * built now is what that release would have published. Returns the tags it added.
  */
-async function completePackages(input: ReleaseInput, facts: ResourceFacts, repo: Repository, index: Ocidex, version: Version): Promise<string[]> {
-  if (index.get(serverPackageTag(version)) && index.get(clientPackageTag(version))) return [];
-  const released = await repo.fetchManifest(versionTag(version));
-  if (!released) return [];
-  return publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: released.bytes }));
+async function completeRelease(
+  input: ReleaseInput,
+  facts: ResourceFacts,
+  repo: Repository,
+  index: Ocidex,
+  release: IndexEntry,
+  onMain: boolean,
+): Promise<string[]> {
+  const version = parseVersion(release.tag);
+  const done: string[] = [];
+  const bytes = async () => (await repo.fetchManifest(release.tag))!.bytes;
+  if (packagesIncomplete(version, index)) {
+    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: await bytes() }))));
+  }
+  if (onMain && input.latest !== false) done.push(...(await moveLatest(repo, index, release, await bytes())));
+  if (input.gitTag && release.revision) {
+    const gitTag = gitReleaseTag(input.resource.name, version);
+    if (await tagInGit(input, gitTag, release.revision, release.tag)) done.push(`git tag ${gitTag}`);
+  }
+  return done;
+}
+
+/** `latest` means the highest stable version, not the last pushed; it moves only to one. */
+async function moveLatest(repo: Repository, index: Ocidex, release: IndexEntry, bytes: Buffer): Promise<string[]> {
+  if (index.get(LATEST_TAG)?.digest === release.digest || !isHighestStable(parseVersion(release.tag), index.list())) return [];
+  await moveTag(repo, index, LATEST_TAG, bytes);
+  return [LATEST_TAG];
 }
 
 /** Of processes sharing this repository, one at a time may publish a given version. */
@@ -148,12 +169,19 @@ async function claimVersion(workspaceRoot: string, ref: string, head: string, na
   );
 }
 
-async function tagInGit(input: ReleaseInput, gitTag: string, head: string, tag: string): Promise<void> {
-  await createAnnotatedTag(input.workspaceRoot, gitTag, head, `${input.resource.name} ${tag}`);
-  if (input.push) await pushTag(input.workspaceRoot, input.push === true ? 'origin' : input.push, gitTag);
+/** Creates (and with --push pushes) the git tag; returns whether it was new here. */
+async function tagInGit(input: ReleaseInput, gitTag: string, commit: string, tag: string): Promise<boolean> {
+  const created = await createAnnotatedTag(input.workspaceRoot, gitTag, commit, `${input.resource.name} ${tag}`);
+  try {
+    if (input.push) await pushTag(input.workspaceRoot, input.push === true ? 'origin' : input.push, gitTag);
+  } catch (err) {
+    // A refused claim leaves no local tag behind to be mistaken for a release.
+    if (created) await deleteRef(input.workspaceRoot, `refs/tags/${gitTag}`);
+    throw err;
+  }
+  return created;
 }
 
-/** `latest` means the highest stable version, not the last pushed. */
 function isHighestStable(version: Version, entries: IndexEntry[]): boolean {
   return entries
     .filter((entry) => entry.kind === 'release')

@@ -45,6 +45,14 @@ describe('release executor', () => {
     expect(JSON.parse((await repo.fetchBlob(manifest.config.digest)).toString('utf8')).name).toBe('@acme/ham-client');
   });
 
+  it('says what a dry run would release, and that an unchanged resource has nothing to release', async () => {
+    expect(await releaseExecutor({ registry, dryRun: true }, workspace().context())).toEqual({ success: true });
+    expect(logger.info).toHaveBeenLastCalledWith(expect.stringMatching(/^would release ham v1\.0\.0 \(first release\)\n  .*:v1\.0\.0$/));
+    await releaseExecutor({ registry }, workspace().context());
+    await releaseExecutor({ registry, dryRun: true }, workspace().context());
+    expect(logger.info).toHaveBeenLastCalledWith('ham is unchanged since v1.0.0');
+  });
+
   it('fails with one line on a dirty closure', async () => {
     workspace().write('libs/eggs/src/index.ts', 'export const eggs = 5;\n');
     expect(await releaseExecutor({ registry }, workspace().context())).toEqual({ success: false });

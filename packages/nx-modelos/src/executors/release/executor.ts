@@ -30,7 +30,8 @@ const releaseExecutor: PromiseExecutor<ReleaseExecutorOptions> = (options, conte
   });
 
 export function formatReleaseSummary(result: ReleaseResult): string {
-  if (!result.released && !result.dryRun) return result.reason;
+  // Nothing to release (unchanged, or this content already released): say so, dry run or not.
+  if (result.bump === null || (!result.released && !result.dryRun)) return result.reason;
   const verb = result.dryRun ? 'would release' : 'released';
   return [
     `${verb} ${result.resource} ${result.version} (${result.reason})`,
