@@ -19,6 +19,11 @@ describe('parseRepositoryArgument (mdl versions/releases)', () => {
     expect(parseRepositoryArgument('/srv/registry/ham', cwd)).toEqual({ registry: { kind: 'layout', dir: '/srv/registry' }, name: 'ham' });
   });
 
+  it('refuses credentials in the argument without repeating them', () => {
+    expect(() => parseRepositoryArgument('alice:s3cret@registry.lan/ns/ham', cwd)).toThrow('"***@registry.lan/ns" must not carry credentials');
+    expect(() => parseRepositoryArgument('alice:s3cret@registry.lan/ns/ham', cwd)).not.toThrow(/s3cret/);
+  });
+
   it('refuses an argument without a resource, and unknown schemes', () => {
     expect(() => parseRepositoryArgument('ham', cwd)).toThrow('repository "ham" has no resource name');
     expect(() => parseRepositoryArgument('ftp://host/ns/ham', cwd)).toThrow('unsupported registry reference "ftp://host/ns"');

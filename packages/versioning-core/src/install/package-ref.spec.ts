@@ -40,6 +40,11 @@ describe('parsePackageRef', () => {
     expect(parsePackageRef('localhost:5000/ns:ham-client-pkg-v1.0.0', cwd)).toMatchObject({ resource: 'ham-client', kind: 'server' });
   });
 
+  it('refuses credentials in a package reference without repeating them', () => {
+    expect(() => parsePackageRef('alice:s3cret@acme.org/ml-project:ham-client-v1', cwd)).toThrow('"***@acme.org/ml-project" must not carry credentials');
+    expect(() => parsePackageRef('alice:s3cret@acme.org/ml-project:ham', cwd)).toThrow('invalid package reference "***@acme.org/ml-project:ham"');
+  });
+
   it('reads a layout directory, relative to cwd, or a file: URL', () => {
     expect(parsePackageRef('.modelos/registry:ham-client-v1', cwd)).toMatchObject({
       registry: { kind: 'layout', dir: path.join(cwd, '.modelos/registry') },

@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import type { RegistryReference } from '../oci';
+import { redactCredentials, type RegistryReference } from '../oci';
 import { clientMajorTag, clientPackageTag, parseVersion, serverPackageTag, VERSION_RULE, type Version } from '../tags';
 import { parseRegistryArgument } from './registry-argument';
 
@@ -28,7 +28,7 @@ const MAJOR = /^(0|[1-9][0-9]*)$/;
 /** Parses the SPEC §5 package reference of `mdl install` and `mdl serve`; relative layout paths resolve against `cwd`. */
 export function parsePackageRef(ref: string, cwd: string): PackageRef {
   const match = REF.exec(ref.trim());
-  if (!match) throw new UserError(`invalid package reference "${ref}": ${FORMS}`);
+  if (!match) throw new UserError(`invalid package reference "${redactCredentials(ref.trim())}": ${FORMS}`);
   const [, registryPart, resource, kindWord, versionPart] = match;
   const kind: PackageKind = kindWord === 'client' ? 'client' : 'server';
   const registry = parseRegistryArgument(registryPart, cwd);

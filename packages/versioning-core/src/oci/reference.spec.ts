@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { UserError } from '../errors';
 import { formatRegistryReference, parseRegistryReference, repositoryPath, resolveRegistry, type RegistryReference } from './reference';
 
@@ -37,6 +40,10 @@ describe('parseRegistryReference', () => {
     ['https://ghcr.io/ns', /unsupported registry reference "https:\/\/ghcr.io\/ns": use oci:\/\//],
     ['file:relative/dir', /file: URL "file:relative\/dir" must be absolute/],
     ['localhost:5000/ns', /looks like a host without a scheme: write oci:\/\/localhost:5000\/ns/],
+    ['ghcr.io/acme', /"ghcr.io\/acme" looks like a host without a scheme: write oci:\/\/ghcr.io\/acme for a registry, or .\/ghcr.io\/acme for a directory/],
+    ['localhost/ns', /looks like a host without a scheme/],
+    ['[::1]:5000/ns', /looks like a host without a scheme/],
+    ['registry.lan', /looks like a host without a scheme/],
   ])('rejects %j with a UserError naming the input and the allowed forms', (input, message) => {
     expect(() => parseRegistryReference(input, cwd)).toThrow(UserError);
     expect(() => parseRegistryReference(input, cwd)).toThrow(message);
@@ -45,6 +52,40 @@ describe('parseRegistryReference', () => {
   it('does not leak credentials given in a reference', () => {
     expect(() => parseRegistryReference('oci://user:secret@ghcr.io/ns', cwd)).not.toThrow(/secret/);
     expect(() => parseRegistryReference('https://user:secret@ghcr.io/ns', cwd)).toThrow('"https://***@ghcr.io/ns"');
+  });
+
+  it.each([
+    ['alice:s3cret@registry.lan/ns', '"***@registry.lan/ns"'],
+    ['alice:s3cret@localhost:5000/ns', '"***@localhost:5000/ns"'],
+    ['alice:s3cret@ghcr.io', '"***@ghcr.io"'],
+    ['oci://alice:s3cret@ghcr.io/ns', '"oci://***@ghcr.io/ns"'],
+  ])('refuses credentials without a scheme too, masked: %s', (input, shown) => {
+    const error = captureError(() => parseRegistryReference(input, cwd));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toContain(`registry reference ${shown} must not carry credentials`);
+    expect(error.message).toContain('MODELOS_REGISTRY_USERNAME/MODELOS_REGISTRY_PASSWORD');
+    expect(error.message).not.toContain('s3cret');
+    expect(error.message).not.toContain('alice');
+  });
+
+  it('keeps plain relative paths and existing directories that look like hosts as layouts', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'reference-'));
+    try {
+      fs.mkdirSync(path.join(root, 'oci.store'));
+      expect(parseRegistryReference('oci.store', root)).toEqual({ kind: 'layout', dir: path.join(root, 'oci.store') });
+      expect(parseRegistryReference('out/oci', root)).toEqual({ kind: 'layout', dir: path.join(root, 'out/oci') });
+      expect(parseRegistryReference('./ghcr.io/acme', root)).toEqual({ kind: 'layout', dir: path.join(root, 'ghcr.io/acme') });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a scheme-less host as a remote registry when asked to (mdl arguments)', () => {
+    const remote = { schemelessHost: 'remote' } as const;
+    expect(parseRegistryReference('ghcr.io/acme', cwd, remote)).toEqual({ kind: 'remote', host: 'ghcr.io', namespace: 'acme', plainHttp: false });
+    expect(parseRegistryReference('127.0.0.1:5000/ns', cwd, remote)).toEqual({ kind: 'remote', host: '127.0.0.1:5000', namespace: 'ns', plainHttp: true });
+    expect(parseRegistryReference('out/oci', cwd, remote)).toEqual({ kind: 'layout', dir: '/work/ws/out/oci' });
+    expect(() => parseRegistryReference('alice:s3cret@ghcr.io/acme', cwd, remote)).toThrow('"***@ghcr.io/acme" must not carry credentials');
   });
 });
 
@@ -74,6 +115,11 @@ describe('resolveRegistry', () => {
     expect(resolveRegistry({ env: { MODELOS_REGISTRY: '' }, workspaceRoot })).toEqual({ kind: 'layout', dir: '/work/ws/.modelos/registry' });
   });
 
+  it('refuses a scheme-less host from any source instead of making it a directory', () => {
+    expect(() => resolveRegistry({ env: { MODELOS_REGISTRY: 'ghcr.io/acme' }, workspaceRoot })).toThrow('write oci://ghcr.io/acme');
+    expect(() => resolveRegistry({ env: {}, pluginOption: 'registry.lan:5000/ns', workspaceRoot })).toThrow(UserError);
+  });
+
   it('resolves relative layout paths against the workspace root', () => {
     expect(resolveRegistry({ option: 'out/oci', env: {}, workspaceRoot })).toEqual({ kind: 'layout', dir: '/work/ws/out/oci' });
   });
@@ -90,3 +136,12 @@ describe('repository names', () => {
     );
   });
 });
+
+function captureError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+}

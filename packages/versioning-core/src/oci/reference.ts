@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors';
@@ -19,45 +20,73 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 export interface ParseOptions {
   /** Allow plain HTTP for a host that is not a loopback address. */
   insecure?: boolean;
+  /**
+   * What a scheme-less reference that starts with a host (`ghcr.io/acme`) means: `remote` for
+   * mdl's command-line arguments (the SPEC's `acme.org/ml-project:…` form), else an error asking
+   * for `oci://`, so that a mistyped registry never becomes a local directory.
+   */
+  schemelessHost?: 'remote' | 'refuse';
 }
 
 /** Parses `oci://host[:port]/namespace`, a filesystem path (relative to `cwd`) or a `file:` URL. */
 export function parseRegistryReference(input: string, cwd: string, options: ParseOptions = {}): RegistryReference {
   const trimmed = input.trim();
   if (!trimmed) throw new UserError(`empty registry reference: ${FORMS}`);
-  if (/^oci:\/\//i.test(trimmed)) return parseRemote(trimmed, redacted(trimmed), options);
+  refuseCredentials(trimmed, cwd);
+  if (/^oci:\/\//i.test(trimmed)) return parseRemote(trimmed, options);
   if (/^file:/i.test(trimmed)) return { kind: 'layout', dir: fileUrlDir(trimmed) };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-    throw new UserError(`unsupported registry reference "${redacted(trimmed)}": ${FORMS}`);
-  }
-  if (/^[^/\\]+:\d+(?:[/\\]|$)/.test(trimmed)) {
-    throw new UserError(`registry reference "${input}" looks like a host without a scheme: write oci://${trimmed}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) throw new UserError(`unsupported registry reference "${trimmed}": ${FORMS}`);
+  if (startsWithHost(trimmed, cwd)) {
+    if (options.schemelessHost === 'remote') return parseRemote(`oci://${trimmed}`, options);
+    throw new UserError(
+      `registry reference "${trimmed}" looks like a host without a scheme: write oci://${trimmed} for a registry, or ./${trimmed} for a directory`,
+    );
   }
   return { kind: 'layout', dir: path.resolve(cwd, trimmed) };
 }
 
-/** `shown` is the input with any credentials masked: it is what error messages may repeat. */
-function parseRemote(input: string, shown: string, options: ParseOptions): RegistryReference {
+/**
+ * A scheme-less reference whose first segment looks like a host (has a `.` or `:`, is
+ * `localhost` or a bracketed IPv6 address) and that is not an existing path.
+ */
+function startsWithHost(text: string, cwd: string): boolean {
+  if (text.startsWith('.') || path.isAbsolute(text)) return false;
+  const first = text.split(/[/\\]/)[0];
+  const hostLike = first === 'localhost' || first.includes('.') || first.includes(':') || first.startsWith('[');
+  return hostLike && !fs.existsSync(path.resolve(cwd, text));
+}
+
+/**
+ * Credentials never travel in a reference (they would end up in nx.json, shell history and
+ * logs); the error shows the reference with them masked.
+ */
+function refuseCredentials(text: string, cwd: string): void {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text);
+  const schemeless = /^[^/\\]*@/.test(text) && !fs.existsSync(path.resolve(cwd, text));
+  if (withScheme || schemeless) {
+    throw new UserError(
+      `registry reference "${redactCredentials(text)}" must not carry credentials: put them in docker's config.json (docker login) or in MODELOS_REGISTRY_USERNAME/MODELOS_REGISTRY_PASSWORD`,
+    );
+  }
+}
+
+/** The text with the `user:pass@` of its authority masked: what error messages may repeat. */
+export function redactCredentials(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
+}
+
+function parseRemote(input: string, options: ParseOptions): RegistryReference {
   const match = /^oci:\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/i.exec(input);
-  if (!match) throw new UserError(`invalid registry reference "${shown}": ${FORMS}`);
+  if (!match) throw new UserError(`invalid registry reference "${input}": ${FORMS}`);
   const [, authority, rawPath, query] = match;
-  const host = parseHost(authority, shown);
+  const host = parseHost(authority, input);
   const namespace = rawPath.replace(/^\/|\/$/g, '');
-  if (namespace) assertRepositoryName(namespace, 'namespace', `registry reference "${shown}"`);
-  const insecure = parseInsecureQuery(query, shown) ?? options.insecure ?? false;
+  if (namespace) assertRepositoryName(namespace, 'namespace', `registry reference "${input}"`);
+  const insecure = parseInsecureQuery(query, input) ?? options.insecure ?? false;
   return { kind: 'remote', host, namespace, plainHttp: insecure || isLoopback(host) };
 }
 
-function redacted(input: string): string {
-  return input.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-}
-
 function parseHost(authority: string, input: string): string {
-  if (authority.includes('@')) {
-    throw new UserError(
-      `registry reference "${input}" must not carry credentials: use docker login or MODELOS_REGISTRY_USERNAME/MODELOS_REGISTRY_PASSWORD`,
-    );
-  }
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(authority);
   const name = match?.[1] ?? '';
   const port = match?.[2];
