@@ -6,6 +6,8 @@ export const PLUGIN_NAME = '@modelos/nx';
 export interface ModelosPluginOptions {
   /** Registry reference used when neither `--registry` nor `MODELOS_REGISTRY` is given. */
   registry?: string;
+  /** Plain HTTP to a registry that is not on a loopback address (SPEC §3 `insecure: true`). */
+  insecure?: boolean;
   mainBranch?: string;
   /** npm scope of the client and server packages; default: the root package.json's scope. */
   npmScope?: string;

@@ -16,6 +16,7 @@ export function resolveResourceTarget(registryOption: string | undefined, contex
   const name = context.projectName;
   const node = name ? context.projectGraph.nodes[name] : undefined;
   if (!name || !node) throw new UserError('no project to run on: run this target through a project, e.g. nx run ham:store');
+  const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
   return {
     workspaceRoot: context.root,
     resource: { name, root: node.data.root },
@@ -23,8 +24,9 @@ export function resolveResourceTarget(registryOption: string | undefined, contex
     registry: resolveRegistry({
       option: registryOption,
       env: process.env,
-      pluginOption: readPluginOptions(context.nxJsonConfiguration).registry,
+      pluginOption: pluginOptions.registry,
       workspaceRoot: context.root,
+      insecure: pluginOptions.insecure === true,
     }),
   };
 }
