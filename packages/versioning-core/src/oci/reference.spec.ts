@@ -73,6 +73,7 @@ describe('parseRegistryReference', () => {
     try {
       fs.mkdirSync(path.join(root, 'oci.store'));
       expect(parseRegistryReference('oci.store', root)).toEqual({ kind: 'layout', dir: path.join(root, 'oci.store') });
+      expect(parseRegistryReference('oci.store/not-yet', root)).toEqual({ kind: 'layout', dir: path.join(root, 'oci.store/not-yet') });
       expect(parseRegistryReference('out/oci', root)).toEqual({ kind: 'layout', dir: path.join(root, 'out/oci') });
       expect(parseRegistryReference('./ghcr.io/acme', root)).toEqual({ kind: 'layout', dir: path.join(root, 'ghcr.io/acme') });
     } finally {

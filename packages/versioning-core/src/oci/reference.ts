@@ -47,13 +47,17 @@ export function parseRegistryReference(input: string, cwd: string, options: Pars
 
 /**
  * A scheme-less reference whose first segment looks like a host (has a `.` or `:`, is
- * `localhost` or a bracketed IPv6 address) and that is not an existing path.
+ * `localhost` or a bracketed IPv6 address) and is not an existing file or directory.
  */
 function startsWithHost(text: string, cwd: string): boolean {
   if (text.startsWith('.') || path.isAbsolute(text)) return false;
-  const first = text.split(/[/\\]/)[0];
+  const first = firstSegment(text);
   const hostLike = first === 'localhost' || first.includes('.') || first.includes(':') || first.startsWith('[');
-  return hostLike && !fs.existsSync(path.resolve(cwd, text));
+  return hostLike && !fs.existsSync(path.resolve(cwd, first));
+}
+
+function firstSegment(text: string): string {
+  return text.split(/[/\\]/)[0];
 }
 
 /**
@@ -62,7 +66,7 @@ function startsWithHost(text: string, cwd: string): boolean {
  */
 function refuseCredentials(text: string, cwd: string): void {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text);
-  const schemeless = /^[^/\\]*@/.test(text) && !fs.existsSync(path.resolve(cwd, text));
+  const schemeless = firstSegment(text).includes('@') && !fs.existsSync(path.resolve(cwd, firstSegment(text)));
   if (withScheme || schemeless) {
     throw new UserError(
       `registry reference "${redactCredentials(text)}" must not carry credentials: put them in docker's config.json (docker login) or in MODELOS_REGISTRY_USERNAME/MODELOS_REGISTRY_PASSWORD`,
