@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileSystemRefusal } from '../fs-refusal';
 import type { ClosureFile } from './closure-files';
 import type { BuiltBlob } from './layer';
 
@@ -30,10 +31,14 @@ export class LayerCache {
   }
 
   set(key: string, blob: BuiltBlob): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const tmp = `${this.file(key)}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(blob));
-    fs.renameSync(tmp, this.file(key));
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      const tmp = `${this.file(key)}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(blob));
+      fs.renameSync(tmp, this.file(key));
+    } catch (err) {
+      throw fileSystemRefusal(err, 'write', 'layer cache directory', this.dir);
+    }
   }
 
   private file(key: string): string {

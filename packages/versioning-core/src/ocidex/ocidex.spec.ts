@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { Annotations } from '../artifact/annotations';
+import { UserError } from '../errors';
 import { EmptyJson, MediaTypes, openRepository, parseRegistryReference, serializeManifest, untag, type Repository } from '../oci';
 import { Ocidex } from './ocidex';
 
@@ -72,6 +73,14 @@ describe('Ocidex', () => {
     expect((await new Ocidex(repo, indexDir).refresh())[0]).toMatchObject({ tag: 'v1.0.0', digest });
     fs.writeFileSync(path.join(indexDir, file), '{ torn');
     expect((await new Ocidex(repo, indexDir).refresh())[0]).toMatchObject({ tag: 'v1.0.0', digest });
+  });
+
+  it('refuses an index directory under a regular file with one line naming it', async () => {
+    await push('v1.0.0', 'a');
+    fs.writeFileSync(path.join(indexDir, 'cache'), 'a file, not a directory');
+    const refresh = new Ocidex(repo, path.join(indexDir, 'cache', 'ocidex')).refresh();
+    await expect(refresh).rejects.toThrow(UserError);
+    await expect(refresh).rejects.toThrow(`cannot write index directory ${path.join(indexDir, 'cache', 'ocidex')}: ENOTDIR: not a directory`);
   });
 
   it('records our own pushes without another read', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileSystemRefusal } from '../fs-refusal';
 import type { Descriptor, Repository } from '../oci';
 import { entryFor, isImmutableTag, summarizeManifest, type IndexEntry, type ManifestSummary } from './entry';
 
@@ -114,10 +115,15 @@ export class Ocidex {
   /** Atomic replace: a crash mid-write leaves the old index, never a torn one. */
   private save(): void {
     const data: IndexFile = { format: FORMAT, repository: this.repo.reference, entries: this.list() };
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, this.file);
+    const dir = path.dirname(this.file);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      throw fileSystemRefusal(err, 'write', 'index directory', dir);
+    }
   }
 }
 

@@ -93,4 +93,14 @@ describe('store executor', () => {
     expect(message).toMatch(/^unsupported registry reference "ftp:\/\/registry.example.com\/ml": use oci:\/\//);
     expect(String(message)).not.toContain('\n');
   });
+
+  it('fails with one line when --registry lies under a regular file', async () => {
+    ws.write('package.txt', 'a file, not a directory');
+    const error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    expect(await storeExecutor({ registry: 'package.txt/registry' }, ws.context())).toEqual({ success: false });
+    expect(error).toHaveBeenCalledTimes(1);
+    const message = String(error.mock.calls[0][0]);
+    expect(message).toMatch(new RegExp(`^cannot write registry directory ${join(ws.root, 'package.txt/registry/ham')}: ENOTDIR: not a directory`));
+    expect(message).not.toContain('\n');
+  });
 });

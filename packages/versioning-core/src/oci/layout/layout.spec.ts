@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { UserError } from '../../errors';
 import { EmptyJson, MediaTypes, serializeManifest } from '../content';
 import { withFileLock } from './lock';
 import { LayoutRepository, REF_NAME } from './repository';
@@ -26,6 +27,7 @@ const manifestFor = (note: string) =>
   });
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('OCI image layout on disk', () => {
   it('writes oci-layout, index.json with ref.name tags and blobs/sha256/<hex>', async () => {
@@ -57,6 +59,28 @@ describe('OCI image layout on disk', () => {
     expect(await repo.listTags()).toEqual([]);
     await repo.deleteManifest(EmptyJson.descriptor.digest);
     expect(fs.existsSync(path.join(tmp, 'ham'))).toBe(false);
+  });
+
+  it('refuses a directory under a regular file with one line naming it, and reads it as empty', async () => {
+    fs.writeFileSync(path.join(tmp, 'notes.txt'), 'a file, not a directory');
+    const dir = path.join(tmp, 'notes.txt', 'registry', 'ham');
+    const repo = new LayoutRepository(dir);
+    const pushed = repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
+    await expect(pushed).rejects.toThrow(UserError);
+    await expect(pushed).rejects.toThrow(new RegExp(`^cannot write registry directory ${escape(dir)}: ENOTDIR: not a directory, mkdir '${escape(dir)}/blobs/sha256'$`));
+    await expect(repo.pushManifest(manifestFor('a'), MediaTypes.imageManifest, 'v1.0.0')).rejects.toThrow(/^cannot write registry directory .*: ENOTDIR/);
+    expect(await repo.listTags()).toEqual([]);
+    expect(await repo.resolve('v1.0.0')).toBeNull();
+  });
+
+  it('refuses a file standing where a layout directory should be', async () => {
+    const dir = path.join(tmp, 'ham');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'blobs'), '');
+    const repo = new LayoutRepository(dir);
+    await expect(repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]))).rejects.toThrow(
+      new RegExp(`^cannot write registry directory ${escape(dir)}: (ENOTDIR|EEXIST): `),
+    );
   });
 
   it('keeps every tag when several processes push at once', async () => {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { UserError } from '../../errors';
+import { fileSystemRefusal } from '../../fs-refusal';
 import { assertDigest, digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
 import { assertTag } from '../../tags/oci-tag';
 import type { Repository, RepositoryCounters } from '../repository';
@@ -44,9 +45,11 @@ export class LayoutRepository implements Repository {
 
   async pushBlob(desc: Descriptor, open: () => NodeJS.ReadableStream): Promise<{ uploaded: boolean }> {
     if (await this.blobExists(desc.digest)) return { uploaded: false };
-    await this.ensureLayout();
-    await this.writeAtomically(this.blobPath(desc.digest), async (tmp) => {
-      await pipelineAsync(open(), verifyingStream(desc, `content of blob ${desc.digest}`), createWriteStream(tmp, { flags: 'wx' }));
+    await this.writing(async () => {
+      await this.ensureLayout();
+      await this.writeAtomically(this.blobPath(desc.digest), async (tmp) => {
+        await pipelineAsync(open(), verifyingStream(desc, `content of blob ${desc.digest}`), createWriteStream(tmp, { flags: 'wx' }));
+      });
     });
     this.counters.blobsUploaded++;
     this.counters.bytesUploaded += desc.size;
@@ -70,16 +73,18 @@ export class LayoutRepository implements Repository {
     if (tag !== undefined) assertTag(tag);
     this.counters.requests++;
     const descriptor = manifestDescriptor(bytes, mediaType);
-    await this.ensureLayout();
-    const file = this.blobPath(descriptor.digest);
-    if (!(await exists(file))) await this.writeAtomically(file, (tmp) => fs.writeFile(tmp, bytes, { flag: 'wx' }));
-    await this.updateIndex((manifests) => {
-      if (tag === undefined) {
-        return manifests.some((m) => m.digest === descriptor.digest) ? manifests : [...manifests, descriptor];
-      }
-      // A re-pointed tag replaces its entry; a by-digest entry of the same manifest becomes redundant.
-      const others = manifests.filter((m) => m.annotations?.[REF_NAME] !== tag && !(m.digest === descriptor.digest && !m.annotations?.[REF_NAME]));
-      return [...others, { ...descriptor, annotations: { [REF_NAME]: tag } }];
+    await this.writing(async () => {
+      await this.ensureLayout();
+      const file = this.blobPath(descriptor.digest);
+      if (!(await exists(file))) await this.writeAtomically(file, (tmp) => fs.writeFile(tmp, bytes, { flag: 'wx' }));
+      await this.updateIndex((manifests) => {
+        if (tag === undefined) {
+          return manifests.some((m) => m.digest === descriptor.digest) ? manifests : [...manifests, descriptor];
+        }
+        // A re-pointed tag replaces its entry; a by-digest entry of the same manifest becomes redundant.
+        const others = manifests.filter((m) => m.annotations?.[REF_NAME] !== tag && !(m.digest === descriptor.digest && !m.annotations?.[REF_NAME]));
+        return [...others, { ...descriptor, annotations: { [REF_NAME]: tag } }];
+      });
     });
     return descriptor;
   }
@@ -113,7 +118,7 @@ export class LayoutRepository implements Repository {
     this.counters.requests++;
     if (!(await exists(this.indexFile))) return;
     // Blobs stay: other manifests may share them, and an image layout has no garbage collector here.
-    await this.updateIndex((manifests) => manifests.filter((m) => m.digest !== digest));
+    await this.writing(() => this.updateIndex((manifests) => manifests.filter((m) => m.digest !== digest)));
   }
 
   private blobPath(digest: string): string {
@@ -124,8 +129,8 @@ export class LayoutRepository implements Repository {
     try {
       return await fs.readFile(this.blobPath(digest));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
+      if (isAbsent(err)) return undefined;
+      throw fileSystemRefusal(err, 'read', 'registry directory', this.dir);
     }
   }
 
@@ -134,8 +139,8 @@ export class LayoutRepository implements Repository {
     try {
       text = await fs.readFile(this.indexFile, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyIndex();
-      throw err;
+      if (isAbsent(err)) return emptyIndex();
+      throw fileSystemRefusal(err, 'read', 'registry directory', this.dir);
     }
     try {
       const index = JSON.parse(text) as ImageIndex;
@@ -143,6 +148,15 @@ export class LayoutRepository implements Repository {
       return index;
     } catch {
       throw new UserError(`${this.indexFile} is not a valid OCI image index`);
+    }
+  }
+
+  /** A filesystem refusal (a file in the way, no permission, a full disk) is the user's to fix: one line, no stack. */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      throw fileSystemRefusal(err, 'write', 'registry directory', this.dir);
     }
   }
 
@@ -173,6 +187,12 @@ export class LayoutRepository implements Repository {
       throw err;
     }
   }
+}
+
+/** Nothing there: no file, or a file where a directory of the path should be. */
+function isAbsent(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 function emptyIndex(): ImageIndex {
