@@ -1,6 +1,6 @@
 import { formatTable } from './format/table';
 import { untag, type Repository } from './oci';
-import { Ocidex, type IndexEntry } from './ocidex';
+import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
 import { isCleanableKind } from './tags';
 
 export interface CleanAction {
@@ -19,13 +19,15 @@ export interface CleanResult {
 
 /**
  * Deletes adhoc and branch tags, never a release, package, `latest` or `env-*` tag, nor a
- * manifest one of those still points at. A manifest shared with a kept tag loses only the
- * cleaned tag (`untag`: placeholder swap), since deleting by digest drops every tag on it.
+ * manifest one of those still points at, nor one a kept image index lists. A manifest shared
+ * with a kept tag loses only the cleaned tag (`untag`: placeholder swap), since deleting by
+ * digest drops every tag on it.
  */
 export async function cleanRepository(repo: Repository, options: { dryRun?: boolean; log?: (line: string) => void } = {}): Promise<CleanResult> {
   const index = new Ocidex(repo);
   const entries = await index.refresh();
-  const actions = planClean(entries);
+  const foreign = index.foreign();
+  const actions = planClean(entries, foreign);
   if (!options.dryRun) {
     for (const { tag, digest, action } of actions) {
       if (action === 'delete') await deleteIfStill(repo, tag, digest);
@@ -34,11 +36,15 @@ export async function cleanRepository(repo: Repository, options: { dryRun?: bool
       options.log?.(`${action === 'delete' ? 'deleted' : 'untagged'} ${repo.reference}:${tag}`);
     }
   }
-  return { repository: repo.reference, actions, kept: entries.length - actions.length, dryRun: !!options.dryRun };
+  return { repository: repo.reference, actions, kept: entries.length + foreign.length - actions.length, dryRun: !!options.dryRun };
 }
 
-export function planClean(entries: IndexEntry[]): CleanAction[] {
-  const keptDigests = new Set(entries.filter((entry) => !isCleanableKind(entry.kind)).map((entry) => entry.digest));
+/** `foreign`: tags on something other than an image manifest; all kept, with what an index among them lists. */
+export function planClean(entries: IndexEntry[], foreign: ForeignEntry[]): CleanAction[] {
+  const keptDigests = new Set([
+    ...entries.filter((entry) => !isCleanableKind(entry.kind)).map((entry) => entry.digest),
+    ...foreign.flatMap((entry) => [entry.digest, ...entry.references]),
+  ]);
   const cleanable = entries.filter((entry) => isCleanableKind(entry.kind));
   const deleted = new Set<string>();
   return cleanable

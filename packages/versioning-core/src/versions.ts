@@ -1,6 +1,6 @@
 import { formatTable } from './format/table';
 import { openRepository, type RegistryReference, type Repository } from './oci';
-import { Ocidex, type IndexEntry } from './ocidex';
+import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
 import type { TagKind } from './tags';
@@ -31,11 +31,12 @@ export async function listVersions(input: ListVersionsInput): Promise<VersionRow
 }
 
 export async function listRepositoryVersions(repo: Repository, currentClientHash?: string): Promise<VersionRow[]> {
-  const entries = await new Ocidex(repo).refresh();
-  return entries
-    .filter((entry) => entry.kind !== 'placeholder')
-    .map((entry) => toRow(entry, currentClientHash))
-    .sort(newestFirst);
+  const index = new Ocidex(repo);
+  const entries = await index.refresh();
+  return [
+    ...entries.filter((entry) => entry.kind !== 'placeholder').map((entry) => toRow(entry, currentClientHash)),
+    ...index.foreign().map(foreignRow),
+  ].sort(newestFirst);
 }
 
 function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
@@ -47,6 +48,11 @@ function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
     clientHash: entry.clientHash,
     compatible: entry.clientHash !== null && entry.clientHash === currentClientHash,
   };
+}
+
+/** Another tool's image index or manifest list: only its digest is known. */
+function foreignRow(entry: ForeignEntry): VersionRow {
+  return { tag: entry.tag, kind: entry.kind, digest: entry.digest, created: null, clientHash: null, compatible: false };
 }
 
 function newestFirst(a: VersionRow, b: VersionRow): number {

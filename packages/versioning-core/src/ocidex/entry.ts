@@ -1,5 +1,5 @@
 import { Annotations, CLEAN_DIRTY_ANNOTATION } from '../artifact/annotations';
-import { MediaTypes, parseManifest, type Descriptor } from '../oci';
+import { indexedManifests, MediaTypes, parseManifest, tryParseManifest, type Descriptor, type ImageManifest } from '../oci';
 import { classifyTag, formatVersion, type TagKind } from '../tags';
 
 /** What the index knows of one tag: enough for versions, releases, clean and the next version. */
@@ -22,11 +22,43 @@ export interface IndexEntry {
   size: number;
 }
 
+/**
+ * A tag on something that is not an image manifest (an image index, a Docker manifest list,
+ * anything else another tool pushed): listed as `other` whatever its name, never read further,
+ * never cleaned. Kept apart from IndexEntry, whose fields only an image manifest can fill.
+ */
+export interface ForeignEntry {
+  tag: string;
+  kind: 'other';
+  digest: string;
+  mediaType: string;
+  /** The manifest's own size. */
+  size: number;
+  /** Manifests an image index lists: `clean` must not delete them while the index is kept. */
+  references: string[];
+}
+
 /** The part of an entry that depends only on the manifest, shared by every tag on that digest. */
 export type ManifestSummary = Omit<IndexEntry, 'tag' | 'kind' | 'version'>;
+export type ForeignSummary = Omit<ForeignEntry, 'tag' | 'kind'>;
+export type Summary = { foreign: false; summary: ManifestSummary } | { foreign: true; summary: ForeignSummary };
 
+/** Our own pushes: always image manifests, so anything else is an error. */
 export function summarizeManifest(bytes: Buffer, descriptor: Descriptor, what: string): ManifestSummary {
-  const manifest = parseManifest(bytes, what);
+  return summaryOf(parseManifest(bytes, what), descriptor);
+}
+
+/** Whatever a registry holds under a tag; what is not an image manifest is summarized as foreign. */
+export function describeManifest(bytes: Buffer, descriptor: Descriptor): Summary {
+  const manifest = tryParseManifest(bytes);
+  if (manifest) return { foreign: false, summary: summaryOf(manifest, descriptor) };
+  return {
+    foreign: true,
+    summary: { digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size, references: indexedManifests(bytes) },
+  };
+}
+
+function summaryOf(manifest: ImageManifest, descriptor: Descriptor): ManifestSummary {
   const annotations = manifest.annotations ?? {};
   return {
     digest: descriptor.digest,
@@ -51,6 +83,10 @@ export function entryFor(tag: string, summary: ManifestSummary): IndexEntry {
   // A tag caught between the two steps of `untag` points at a placeholder, whatever its name says.
   const kind = summary.artifactType === MediaTypes.placeholderArtifact ? 'placeholder' : info.kind;
   return { ...summary, tag, kind, version: info.version ? formatVersion(info.version) : null };
+}
+
+export function foreignEntryFor(tag: string, summary: ForeignSummary): ForeignEntry {
+  return { tag, kind: 'other', digest: summary.digest, mediaType: summary.mediaType, size: summary.size, references: summary.references };
 }
 
 /**

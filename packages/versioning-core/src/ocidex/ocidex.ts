@@ -4,15 +4,30 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileSystemRefusal } from '../fs-refusal';
 import type { Descriptor, Repository } from '../oci';
-import { entryFor, isImmutableTag, summarizeManifest, type IndexEntry, type ManifestSummary } from './entry';
+import {
+  describeManifest,
+  entryFor,
+  foreignEntryFor,
+  isImmutableTag,
+  summarizeManifest,
+  type ForeignEntry,
+  type IndexEntry,
+  type Summary,
+} from './entry';
 
 /** Bump when entries gain or change fields: an older file is rebuilt, never read. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface IndexFile {
   format: number;
   repository: string;
   entries: IndexEntry[];
+  foreign: ForeignEntry[];
+}
+
+interface Known {
+  entries: Map<string, IndexEntry>;
+  foreign: Map<string, ForeignEntry>;
 }
 
 /** Where indexes live: one file per repository, shared by every workspace and `mdl` of this user. */
@@ -29,10 +44,12 @@ const CONCURRENCY = 8;
  * Ocidex: a local index of one OCI repository (tag → digest, kind, version, created, client
  * hash, size). The registry stays the source of truth: `refresh` lists tags every time, reads
  * manifests only for tags it has not seen, re-resolves tags that may move, and drops tags that
- * vanished. A missing, foreign or corrupt file is simply rebuilt.
+ * vanished. A missing, foreign or corrupt file is simply rebuilt. Tags on anything but an image
+ * manifest (another tool's image index) are kept apart, as foreign entries.
  */
 export class Ocidex {
   private entries = new Map<string, IndexEntry>();
+  private foreignEntries = new Map<string, ForeignEntry>();
   private readonly file: string;
 
   constructor(
@@ -43,26 +60,39 @@ export class Ocidex {
     this.file = path.join(indexDir, `${key}.json`);
   }
 
-  /** Brings the index in line with the registry and returns every entry. */
+  /** Brings the index in line with the registry and returns every entry of an image manifest (see `foreign`). */
   async refresh(): Promise<IndexEntry[]> {
     const known = this.load();
     const tags = await this.repo.listTags();
-    const summaries = new Map<string, ManifestSummary>();
-    for (const entry of known.values()) summaries.set(entry.digest, entry);
+    const summaries = new Map<string, Summary>();
+    for (const entry of known.entries.values()) summaries.set(entry.digest, { foreign: false, summary: entry });
+    for (const entry of known.foreign.values()) summaries.set(entry.digest, { foreign: true, summary: entry });
 
-    const fresh = new Map<string, IndexEntry>();
+    const entries = new Map<string, IndexEntry>();
+    const foreign = new Map<string, ForeignEntry>();
     await forEachConcurrently(tags, async (tag) => {
-      const previous = known.get(tag);
-      const entry = previous && isImmutableTag(previous) ? previous : await this.read(tag, summaries, previous !== undefined);
-      if (entry) fresh.set(tag, entry);
+      const previous = known.entries.get(tag);
+      if (previous && isImmutableTag(previous)) {
+        entries.set(tag, previous);
+        return;
+      }
+      const read = await this.read(tag, summaries, previous !== undefined || known.foreign.has(tag));
+      if (read?.foreign) foreign.set(tag, foreignEntryFor(tag, read.summary));
+      else if (read) entries.set(tag, entryFor(tag, read.summary));
     });
-    this.entries = fresh;
+    this.entries = entries;
+    this.foreignEntries = foreign;
     this.save();
     return this.list();
   }
 
   list(): IndexEntry[] {
     return [...this.entries.values()];
+  }
+
+  /** Tags on something that is not an image manifest, e.g. an image index another tool pushed. */
+  foreign(): ForeignEntry[] {
+    return [...this.foreignEntries.values()];
   }
 
   get(tag: string): IndexEntry | undefined {
@@ -73,12 +103,14 @@ export class Ocidex {
   record(tag: string, bytes: Buffer, descriptor: Descriptor): IndexEntry {
     const entry = entryFor(tag, summarizeManifest(bytes, descriptor, `${this.repo.reference}:${tag}`));
     this.entries.set(tag, entry);
+    this.foreignEntries.delete(tag);
     this.save();
     return entry;
   }
 
   forget(tag: string): void {
     this.entries.delete(tag);
+    this.foreignEntries.delete(tag);
     this.save();
   }
 
@@ -86,35 +118,39 @@ export class Ocidex {
    * A tag seen before costs a HEAD, plus a GET only if it moved to a digest no entry has shown;
    * a new tag costs one GET, which brings digest and content together.
    */
-  private async read(tag: string, summaries: Map<string, ManifestSummary>, seen: boolean): Promise<IndexEntry | null> {
+  private async read(tag: string, summaries: Map<string, Summary>, seen: boolean): Promise<Summary | null> {
     if (seen) {
       const descriptor = await this.repo.resolve(tag);
       if (!descriptor) return null;
       const known = summaries.get(descriptor.digest);
-      if (known) return entryFor(tag, known);
+      if (known) return known;
     }
     const fetched = await this.repo.fetchManifest(tag);
     if (!fetched) return null;
-    const summary = summarizeManifest(fetched.bytes, fetched.descriptor, `${this.repo.reference}:${tag}`);
+    const summary = describeManifest(fetched.bytes, fetched.descriptor);
     summaries.set(fetched.descriptor.digest, summary);
-    return entryFor(tag, summary);
+    return summary;
   }
 
-  private load(): Map<string, IndexEntry> {
+  private load(): Known {
+    const none: Known = { entries: new Map(), foreign: new Map() };
     try {
       const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as IndexFile;
-      if (data.format !== FORMAT || data.repository !== this.repo.reference || !Array.isArray(data.entries)) {
-        return new Map();
+      if (data.format !== FORMAT || data.repository !== this.repo.reference || !Array.isArray(data.entries) || !Array.isArray(data.foreign)) {
+        return none;
       }
-      return new Map(data.entries.filter(isWellFormed).map((entry) => [entry.tag, entry]));
+      return {
+        entries: new Map(data.entries.filter(isWellFormed).map((entry) => [entry.tag, entry])),
+        foreign: new Map(data.foreign.filter(isWellFormedForeign).map((entry) => [entry.tag, entry])),
+      };
     } catch {
-      return new Map();
+      return none;
     }
   }
 
   /** Atomic replace: a crash mid-write leaves the old index, never a torn one. */
   private save(): void {
-    const data: IndexFile = { format: FORMAT, repository: this.repo.reference, entries: this.list() };
+    const data: IndexFile = { format: FORMAT, repository: this.repo.reference, entries: this.list(), foreign: this.foreign() };
     const dir = path.dirname(this.file);
     try {
       fs.mkdirSync(dir, { recursive: true });
@@ -128,12 +164,22 @@ export class Ocidex {
 }
 
 function isWellFormed(entry: IndexEntry): boolean {
+  return typeof entry?.tag === 'string' && isSha256(entry.digest) && typeof entry.kind === 'string';
+}
+
+function isWellFormedForeign(entry: ForeignEntry): boolean {
   return (
     typeof entry?.tag === 'string' &&
-    typeof entry.digest === 'string' &&
-    /^sha256:[0-9a-f]{64}$/.test(entry.digest) &&
-    typeof entry.kind === 'string'
+    isSha256(entry.digest) &&
+    typeof entry.mediaType === 'string' &&
+    Number.isSafeInteger(entry.size) &&
+    Array.isArray(entry.references) &&
+    entry.references.every(isSha256)
   );
+}
+
+function isSha256(digest: unknown): boolean {
+  return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest);
 }
 
 async function forEachConcurrently<T>(items: T[], task: (item: T) => Promise<void>): Promise<void> {

@@ -5,7 +5,18 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../../errors';
-import { digestFile, digestOf, EmptyJson, MediaTypes, parseManifest, serializeManifest, verifyingStream, type ImageManifest } from '.';
+import {
+  digestFile,
+  digestOf,
+  EmptyJson,
+  indexedManifests,
+  MediaTypes,
+  parseManifest,
+  serializeManifest,
+  tryParseManifest,
+  verifyingStream,
+  type ImageManifest,
+} from '.';
 
 describe('digests', () => {
   it('digests the OCI empty JSON blob to its well-known digest', () => {
@@ -71,5 +82,17 @@ describe('serializeManifest', () => {
       'manifest v1 of ham is not an OCI image manifest',
     );
     expect(() => parseManifest(Buffer.from('nope'), 'x')).toThrow('x is not valid JSON');
+  });
+
+  it('tells an image index from an image manifest without throwing, and lists what an index holds', () => {
+    const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaTypes.imageManifest, config: EmptyJson.descriptor, layers: [layer] };
+    const child = { mediaType: MediaTypes.imageManifest, digest: layer.digest, size: 10 };
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.imageIndex, manifests: [child, { bogus: true }] }));
+    expect(tryParseManifest(serializeManifest(manifest))).toEqual(manifest);
+    expect(tryParseManifest(index)).toBeUndefined();
+    expect(tryParseManifest(Buffer.from('nope'))).toBeUndefined();
+    expect(indexedManifests(index)).toEqual([layer.digest]);
+    expect(indexedManifests(serializeManifest(manifest))).toEqual([]);
+    expect(indexedManifests(Buffer.from('nope'))).toEqual([]);
   });
 });

@@ -60,23 +60,43 @@ function sortedAnnotations(annotations: Record<string, string> | undefined): Rec
 
 /** Parses manifest bytes, checking the fields this client relies on. */
 export function parseManifest(bytes: Buffer, what: string): ImageManifest {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new UserError(`${what} is not valid JSON`);
-  }
-  const manifest = value as Partial<ImageManifest> | null;
-  if (
-    !manifest ||
-    manifest.schemaVersion !== 2 ||
-    !isDescriptor(manifest.config) ||
-    !Array.isArray(manifest.layers) ||
-    !manifest.layers.every(isDescriptor)
-  ) {
+  const value = parseJson(bytes);
+  if (value === undefined) throw new UserError(`${what} is not valid JSON`);
+  if (!isImageManifest(value)) {
     throw new UserError(`${what} is not an OCI image manifest (schemaVersion 2 with config and layers)`);
   }
-  return manifest as ImageManifest;
+  return value;
+}
+
+/** The image manifest in `bytes`, or undefined for anything else (an image index, a Docker manifest list, not JSON). */
+export function tryParseManifest(bytes: Buffer): ImageManifest | undefined {
+  const value = parseJson(bytes);
+  return isImageManifest(value) ? value : undefined;
+}
+
+/** Digests of the manifests an image index (or Docker manifest list) lists; [] for anything else. */
+export function indexedManifests(bytes: Buffer): string[] {
+  const listed = (parseJson(bytes) as { manifests?: unknown } | null | undefined)?.manifests;
+  return Array.isArray(listed) ? listed.filter(isDescriptor).map((descriptor) => descriptor.digest) : [];
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isImageManifest(value: unknown): value is ImageManifest {
+  const manifest = value as Partial<ImageManifest> | null | undefined;
+  return (
+    !!manifest &&
+    manifest.schemaVersion === 2 &&
+    isDescriptor(manifest.config) &&
+    Array.isArray(manifest.layers) &&
+    manifest.layers.every(isDescriptor)
+  );
 }
 
 function isDescriptor(value: unknown): value is Descriptor {
@@ -104,10 +124,6 @@ export function declaredMediaType(bytes: Buffer): string | undefined {
 }
 
 function stringField(bytes: Buffer, field: 'mediaType' | 'artifactType'): string | undefined {
-  try {
-    const value = JSON.parse(bytes.toString('utf8')) as Record<string, unknown> | null;
-    return typeof value?.[field] === 'string' ? (value[field] as string) : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = (parseJson(bytes) as Record<string, unknown> | null | undefined)?.[field];
+  return typeof value === 'string' ? value : undefined;
 }
