@@ -90,8 +90,10 @@ export function foreignEntryFor(tag: string, summary: ForeignSummary): ForeignEn
 }
 
 /**
- * Tags whose digest never changes once pushed: versions are immutable by our rules and adhoc tags
- * name their content. Everything else (latest, client-v<MAJOR>, env-*, branch tags) is re-resolved.
+ * Tags whose digest never changes once pushed, by our rules: releases and versioned packages.
+ * Adhoc tags are not among them: after `clean`, a re-store pushes the same adhoc tag with a new
+ * created time, hence a new digest, which an index in another cache must not miss. Everything
+ * else (adhoc and branch tags, latest, client-v<MAJOR>, env-*) is re-resolved.
  */
 export function isImmutableTag(entry: Pick<IndexEntry, 'tag' | 'kind'>): boolean {
   switch (entry.kind) {
@@ -99,7 +101,6 @@ export function isImmutableTag(entry: Pick<IndexEntry, 'tag' | 'kind'>): boolean
     case 'branch-release':
     case 'prerelease':
     case 'server-package':
-    case 'adhoc':
       return true;
     case 'client-package':
       return classifyTag(entry.tag).version !== undefined;

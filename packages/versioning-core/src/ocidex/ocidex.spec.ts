@@ -13,7 +13,7 @@ let repo: Repository;
 let indexDir: string;
 
 /** A small real artifact whose annotations say which version of the content it is. */
-async function push(tag: string, content: string): Promise<string> {
+async function push(tag: string, content: string, created = '2026-01-01T00:00:00.000Z'): Promise<string> {
   await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
   const bytes = serializeManifest({
     schemaVersion: 2,
@@ -21,7 +21,7 @@ async function push(tag: string, content: string): Promise<string> {
     artifactType: MediaTypes.resourceArtifact,
     config: EmptyJson.descriptor,
     layers: [EmptyJson.descriptor],
-    annotations: { [Annotations.clientHash]: content, [Annotations.created]: '2026-01-01T00:00:00.000Z' },
+    annotations: { [Annotations.clientHash]: content, [Annotations.created]: created },
   });
   return (await repo.pushManifest(bytes, MediaTypes.imageManifest, tag)).digest;
 }
@@ -63,6 +63,31 @@ describe('Ocidex', () => {
     const entries = await new Ocidex(repo, indexDir).refresh();
     expect(entries.map((e) => e.tag).sort()).toEqual(['latest', 'v1.0.0']);
     expect(entries.find((e) => e.tag === 'latest')).toMatchObject({ digest: moved, clientHash: 'z' });
+  });
+
+  it('re-resolves adhoc tags: a tag cleaned and re-stored through another cache shows its new digest', async () => {
+    const adhoc = '0123456-0000000-abcdef1';
+    await push('v1.0.0', 'a');
+    const first = await push(adhoc, 'a');
+    expect((await new Ocidex(repo, indexDir).refresh()).find((e) => e.tag === adhoc)?.digest).toBe(first);
+
+    // Elsewhere, with its own cache: clean drops the tag, a re-store pushes it again with a new created time.
+    const otherCache = fs.mkdtempSync(path.join(os.tmpdir(), 'ocidex-other-'));
+    let second: string;
+    try {
+      await untag(repo, adhoc);
+      await new Ocidex(repo, otherCache).refresh();
+      second = await push(adhoc, 'a', '2026-03-01T00:00:00.000Z');
+      expect(second).not.toBe(first);
+      expect((await new Ocidex(repo, otherCache).refresh()).find((e) => e.tag === adhoc)?.digest).toBe(second);
+    } finally {
+      fs.rmSync(otherCache, { recursive: true, force: true });
+    }
+
+    const index = new Ocidex(repo, indexDir);
+    // The list, and a HEAD for the adhoc tag; the release is trusted as indexed.
+    expect(await requestsOf(() => index.refresh())).toBe(1 + 1 + 1);
+    expect(index.get(adhoc)).toMatchObject({ digest: second, created: '2026-03-01T00:00:00.000Z' });
   });
 
   it('rebuilds a corrupt or foreign index file instead of trusting it', async () => {
