@@ -97,3 +97,24 @@ describe('a repository holding an image index', () => {
     expect(rows.map((row) => [row.tag, row.kind]).sort()).toEqual([['some-index', 'other'], ['v1.0.0', 'release']]);
   });
 });
+
+describe('cleanRepository', () => {
+  it('writes the index once at the end, even when a deletion fails midway', async () => {
+    await pushArtifact('aaaaaaa-0000000-1234567', 'a');
+    await pushArtifact('bbbbbbb-0000000-1234567', 'b');
+    await pushArtifact('v1.0.0', 'release');
+    // The real repository, with its second deletion failing as a dropped connection would.
+    let deletions = 0;
+    const failing: Repository = Object.create(repo);
+    failing.deleteManifest = async (digest) => {
+      if (++deletions === 2) throw new Error('connection reset');
+      return repo.deleteManifest(digest);
+    };
+
+    await expect(cleanRepository(failing)).rejects.toThrow('connection reset');
+    const [file] = fs.readdirSync(path.join(cacheDir, 'ocidex')).map((name) => path.join(cacheDir, 'ocidex', name));
+    const indexed = (JSON.parse(fs.readFileSync(file, 'utf8')).entries as Array<{ tag: string }>).map((e) => e.tag).sort();
+    expect(indexed).toEqual(['bbbbbbb-0000000-1234567', 'v1.0.0']);
+    expect((await repo.listTags()).sort()).toEqual(['bbbbbbb-0000000-1234567', 'v1.0.0']);
+  });
+});

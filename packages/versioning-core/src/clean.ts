@@ -29,11 +29,16 @@ export async function cleanRepository(repo: Repository, options: { dryRun?: bool
   const foreign = index.foreign();
   const actions = planClean(entries, foreign);
   if (!options.dryRun) {
-    for (const { tag, digest, action } of actions) {
-      if (action === 'delete') await deleteIfStill(repo, tag, digest);
-      else await untag(repo, tag);
-      index.forget(tag);
-      options.log?.(`${action === 'delete' ? 'deleted' : 'untagged'} ${repo.reference}:${tag}`);
+    try {
+      for (const { tag, digest, action } of actions) {
+        if (action === 'delete') await deleteIfStill(repo, tag, digest);
+        else await untag(repo, tag);
+        index.forget(tag);
+        options.log?.(`${action === 'delete' ? 'deleted' : 'untagged'} ${repo.reference}:${tag}`);
+      }
+    } finally {
+      // One write for the run; a failure midway still records the tags already gone.
+      index.save();
     }
   }
   return { repository: repo.reference, actions, kept: entries.length + foreign.length - actions.length, dryRun: !!options.dryRun };

@@ -108,6 +108,23 @@ describe('Ocidex', () => {
     await expect(refresh).rejects.toThrow(`cannot write index directory ${path.join(indexDir, 'cache', 'ocidex')}: ENOTDIR: not a directory`);
   });
 
+  it('forgets tags in memory and writes them all with one save', async () => {
+    await push('0123456-0000000-abcdef1', 'a');
+    await push('0123456-0000000-abcdef2', 'b');
+    const index = new Ocidex(repo, indexDir);
+    await index.refresh();
+    const [file] = fs.readdirSync(indexDir).map((name) => path.join(indexDir, name));
+    const tagsInFile = () => (JSON.parse(fs.readFileSync(file, 'utf8')).entries as Array<{ tag: string }>).map((e) => e.tag).sort();
+    const written = fs.readFileSync(file);
+
+    index.forget('0123456-0000000-abcdef1');
+    index.forget('0123456-0000000-abcdef2');
+    expect(fs.readFileSync(file).equals(written)).toBe(true);
+    expect(index.list()).toEqual([]);
+    index.save();
+    expect(tagsInFile()).toEqual([]);
+  });
+
   it('records our own pushes without another read', async () => {
     const index = new Ocidex(repo, indexDir);
     await index.refresh();

@@ -50,6 +50,8 @@ const CONCURRENCY = 8;
 export class Ocidex {
   private entries = new Map<string, IndexEntry>();
   private foreignEntries = new Map<string, ForeignEntry>();
+  /** Changed in memory since the file was last read or written. */
+  private dirty = false;
   private readonly file: string;
 
   constructor(
@@ -82,6 +84,7 @@ export class Ocidex {
     });
     this.entries = entries;
     this.foreignEntries = foreign;
+    this.dirty = true;
     this.save();
     return this.list();
   }
@@ -104,14 +107,32 @@ export class Ocidex {
     const entry = entryFor(tag, summarizeManifest(bytes, descriptor, `${this.repo.reference}:${tag}`));
     this.entries.set(tag, entry);
     this.foreignEntries.delete(tag);
+    this.dirty = true;
     this.save();
     return entry;
   }
 
+  /** Drops a tag in memory only: `save` writes a whole batch of them at once. */
   forget(tag: string): void {
     this.entries.delete(tag);
     this.foreignEntries.delete(tag);
-    this.save();
+    this.dirty = true;
+  }
+
+  /** Writes the index file if it changed; an atomic replace, so a crash mid-write leaves the old index, never a torn one. */
+  save(): void {
+    if (!this.dirty) return;
+    const data: IndexFile = { format: FORMAT, repository: this.repo.reference, entries: this.list(), foreign: this.foreign() };
+    const dir = path.dirname(this.file);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.renameSync(tmp, this.file);
+      this.dirty = false;
+    } catch (err) {
+      throw fileSystemRefusal(err, 'write', 'index directory', dir);
+    }
   }
 
   /**
@@ -145,20 +166,6 @@ export class Ocidex {
       };
     } catch {
       return none;
-    }
-  }
-
-  /** Atomic replace: a crash mid-write leaves the old index, never a torn one. */
-  private save(): void {
-    const data: IndexFile = { format: FORMAT, repository: this.repo.reference, entries: this.list(), foreign: this.foreign() };
-    const dir = path.dirname(this.file);
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(data));
-      fs.renameSync(tmp, this.file);
-    } catch (err) {
-      throw fileSystemRefusal(err, 'write', 'index directory', dir);
     }
   }
 }
