@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { Annotations } from './artifact/annotations';
 import { cleanRepository } from './clean';
 import { listReleases } from './release/releases';
-import { EmptyJson, MediaTypes, openRepository, parseRegistryReference, serializeManifest, type Descriptor, type Repository } from './oci';
+import { MediaTypes, openRepository, parseRegistryReference, type Descriptor, type Repository } from './oci';
 import { listRepositoryVersions } from './versions';
+import { pushTinyArtifact } from './test-support/tiny-artifact';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const savedCacheDir = process.env.MODELOS_CACHE_DIR;
@@ -25,17 +25,8 @@ afterEach(() => {
 });
 
 /** A small real artifact under `tag`; `note` makes its digest unique. */
-async function pushArtifact(tag: string, note: string): Promise<Descriptor> {
-  await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
-  const bytes = serializeManifest({
-    schemaVersion: 2,
-    mediaType: MediaTypes.imageManifest,
-    artifactType: MediaTypes.resourceArtifact,
-    config: EmptyJson.descriptor,
-    layers: [EmptyJson.descriptor],
-    annotations: { [Annotations.created]: '2026-01-01T00:00:00.000Z', note },
-  });
-  return repo.pushManifest(bytes, MediaTypes.imageManifest, tag);
+function pushArtifact(tag: string, note: string): Promise<Descriptor> {
+  return pushTinyArtifact(repo, tag, { [Annotations.created]: '2026-01-01T00:00:00.000Z', note });
 }
 
 /** An OCI image index, as another tool (docker buildx, oras) would push it. */

@@ -6,6 +6,7 @@ import { Annotations } from '../artifact/annotations';
 import { UserError } from '../errors';
 import { EmptyJson, MediaTypes, openRepository, parseRegistryReference, serializeManifest, untag, type Repository } from '../oci';
 import { Ocidex } from './ocidex';
+import { pushTinyArtifact } from '../test-support/tiny-artifact';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 let counter = 0;
@@ -14,16 +15,7 @@ let indexDir: string;
 
 /** A small real artifact whose annotations say which version of the content it is. */
 async function push(tag: string, content: string, created = '2026-01-01T00:00:00.000Z'): Promise<string> {
-  await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
-  const bytes = serializeManifest({
-    schemaVersion: 2,
-    mediaType: MediaTypes.imageManifest,
-    artifactType: MediaTypes.resourceArtifact,
-    config: EmptyJson.descriptor,
-    layers: [EmptyJson.descriptor],
-    annotations: { [Annotations.clientHash]: content, [Annotations.created]: created },
-  });
-  return (await repo.pushManifest(bytes, MediaTypes.imageManifest, tag)).digest;
+  return (await pushTinyArtifact(repo, tag, { [Annotations.clientHash]: content, [Annotations.created]: created })).digest;
 }
 
 function requestsOf(run: () => Promise<unknown>): Promise<number> {

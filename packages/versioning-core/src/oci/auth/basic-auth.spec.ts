@@ -2,10 +2,10 @@ import { hashSync } from 'bcryptjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { UserError } from '../../errors';
-import { digestOf, EmptyJson, MediaTypes, serializeManifest } from '../content';
+import { EmptyJson } from '../content';
 import { openRepository } from '../repository';
+import { pushTinyArtifact } from '../../test-support/tiny-artifact';
 
 // tools/registry.js is plain JS (shared with the Jest global setup), hence require with a typed view.
 const { startRegistry } = require('../../../../../tools/registry') as {
@@ -50,15 +50,7 @@ describe('a registry with htpasswd (Basic) auth', () => {
 
   it('pushes and reads with credentials from the env, then from docker config.json', async () => {
     const repo = open({ MODELOS_REGISTRY_USERNAME: 'bob', MODELOS_REGISTRY_PASSWORD: 'builder-pw' });
-    await repo.pushBlob(EmptyJson.descriptor, () => Readable.from([EmptyJson.bytes]));
-    const manifest = serializeManifest({
-      schemaVersion: 2,
-      mediaType: MediaTypes.imageManifest,
-      artifactType: MediaTypes.resourceArtifact,
-      config: EmptyJson.descriptor,
-      layers: [EmptyJson.descriptor],
-    });
-    await repo.pushManifest(manifest, MediaTypes.imageManifest, 'v1.0.0');
+    const pushed = await pushTinyArtifact(repo, 'v1.0.0');
     // Basic is sent up front once the registry asked for it: one 401 in the whole push.
     expect(repo.counters.requests).toBe(1 + 4); // HEAD refused, then HEAD, POST, PUT blob, PUT manifest
 
@@ -68,6 +60,6 @@ describe('a registry with htpasswd (Basic) auth', () => {
     fs.writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth } } }));
     const reader = open({ DOCKER_CONFIG: configDir });
     expect(await reader.listTags()).toEqual(['v1.0.0']);
-    expect((await reader.fetchManifest('v1.0.0'))?.descriptor.digest).toBe(digestOf(manifest));
+    expect((await reader.fetchManifest('v1.0.0'))?.descriptor.digest).toBe(pushed.digest);
   });
 });
