@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { ResourceFacts } from './artifact/resource-artifact';
 import { UserError } from './errors';
-import { gitFacts, headCommit } from './git';
+import { gitFacts } from './git';
 import { clientHash, extractInterface, type InterfaceDescriptor } from './interface';
 import type { ProjectRef } from './project-ref';
 import { readResourceConfig, type ResourceConfig } from './resource/resource-config';
@@ -49,7 +49,8 @@ export async function collectResourceFacts(
     clientHash: current.clientHash,
     closureProjects: closure.map((p) => p.name).sort(),
     closureCommit: git.closureCommit,
-    headCommit: await headCommit(workspaceRoot),
+    // From the same rev-parse as the closure facts: no second git call, no HEAD moving in between.
+    headCommit: git.head,
     dirtyHash: git.dirtyHash,
     requires: current.config.requires,
     metrics: readMetrics(workspaceRoot, resource, current.config),

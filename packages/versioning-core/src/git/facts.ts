@@ -22,6 +22,8 @@ export interface ClosureFacts {
   dirtyHash: string | null;
   /** Workspace-relative paths of those changes, sorted. */
   dirtyFiles: string[];
+  /** Full sha of HEAD when the facts were read (the same for every closure). */
+  head: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function gitFacts(workspaceRoot: string, closures: ClosureSpec[]): 
       closureCommit: commits.get(index) ?? head,
       dirtyHash: entries.length === 0 ? null : dirtyHash(entries),
       dirtyFiles: entries.map(([file]) => file).sort(),
+      head,
     });
   });
   return facts;

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { UserError } from '../errors';
-import { currentBranch, gitFacts, headCommit, type ClosureFacts } from './index';
+import { currentBranch, gitFacts, type ClosureFacts } from './index';
 import { locateWorkspace } from './repo';
 import { onNulRecords } from './run';
 
@@ -59,7 +59,7 @@ describe('gitFacts: closure commit', () => {
       { name: 'oven', paths: ['libs/oven'] },
       { name: 'lonely', paths: ['libs/ham'] },
     ]);
-    expect(facts.get('ham')).toEqual({ closureCommit: ovenChange, dirtyHash: null, dirtyFiles: [] });
+    expect(facts.get('ham')).toEqual({ closureCommit: ovenChange, dirtyHash: null, dirtyFiles: [], head: git(repo, 'rev-parse', 'HEAD') });
     expect(facts.get('oven')!.closureCommit).toBe(ovenChange);
     expect(facts.get('lonely')!.closureCommit).toBe(first);
   });
@@ -75,7 +75,7 @@ describe('gitFacts: closure commit', () => {
       { name: 'ham', paths: ['ham'] },
       { name: 'hamster', paths: ['hamster'] },
     ]);
-    expect(facts.get('ham')).toEqual({ closureCommit: hamCommit, dirtyHash: null, dirtyFiles: [] });
+    expect(facts.get('ham')).toEqual({ closureCommit: hamCommit, dirtyHash: null, dirtyFiles: [], head: git(repo, 'rev-parse', 'HEAD') });
     expect(facts.get('hamster')!.dirtyFiles).toEqual(['hamster/b.ts', 'hamster/new.ts']);
   });
 
@@ -142,6 +142,7 @@ describe('gitFacts: closure commit', () => {
       closureCommit: head,
       dirtyHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       dirtyFiles: ['fresh/f.ts'],
+      head,
     });
     expect((await factsOf(repo, 'empty', [])).closureCommit).toBe(head);
   });
@@ -245,6 +246,7 @@ describe('gitFacts: workspace inside a larger repository', () => {
       closureCommit: inside,
       dirtyHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       dirtyFiles: ['ham/c.ts'],
+      head: git(repo, 'rev-parse', 'HEAD'),
     });
     expect(fs.realpathSync((await locateWorkspace(workspace)).top)).toBe(fs.realpathSync(repo));
   });
@@ -255,7 +257,6 @@ describe('gitFacts: refusals', () => {
     const repo = initRepo();
     write(repo, 'ham/a.ts', '1');
     await expect(factsOf(repo, 'ham', ['ham'])).rejects.toThrow(/has no commit yet: commit once before storing/);
-    await expect(headCommit(repo)).rejects.toThrow(UserError);
   });
 
   it('refuses a directory outside any repository, naming it', async () => {
@@ -279,18 +280,18 @@ describe('gitFacts: refusals', () => {
   });
 });
 
-describe('headCommit, currentBranch, locateWorkspace', () => {
+describe('HEAD, currentBranch, locateWorkspace', () => {
   it('reads HEAD and the branch, null when detached', async () => {
     const repo = initRepo();
     const first = commit(repo, 'one');
     const second = commit(repo, 'two');
-    expect(await headCommit(repo)).toBe(second);
+    expect((await factsOf(repo, 'ham', ['ham'])).head).toBe(second);
     expect(await currentBranch(repo)).toBe('main');
     git(repo, 'checkout', '-q', '-b', 'feat/x');
     expect(await currentBranch(repo)).toBe('feat/x');
     git(repo, 'checkout', '-q', '--detach', first);
     expect(await currentBranch(repo)).toBeNull();
-    expect(await headCommit(repo)).toBe(first);
+    expect((await factsOf(repo, 'ham', ['ham'])).head).toBe(first);
     expect(fs.realpathSync((await locateWorkspace(repo)).top)).toBe(fs.realpathSync(repo));
   });
 });

@@ -1,5 +1,5 @@
 export { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
-export { currentBranch, headCommit } from './repo';
+export { currentBranch } from './repo';
 export {
   tagsMergedIntoHead,
   nearestAncestor,

@@ -20,10 +20,6 @@ export async function locateWorkspace(workspaceRoot: string): Promise<WorkspaceR
 }
 
 /** Full sha of HEAD; a UserError when the repository has no commit yet. */
-export async function headCommit(workspaceRoot: string): Promise<string> {
-  return requireHead(await locateWorkspace(workspaceRoot));
-}
-
 export function requireHead(repo: WorkspaceRepo): string {
   if (repo.head === null) throw new UserError(`the git repository at ${repo.top} has no commit yet: commit once before storing`);
   return repo.head;
