@@ -159,7 +159,7 @@ export class Routing {
     if (binding.generation !== replica.generation) {
       if (isDelete) this.instances.delete(id);
       req.resume();
-      return this.fail(res, series, started, `${this.resource} ${pool.version}: instance ${id} was on ${replica.name}, which exited, and is gone with it; create a new instance`, 'ReplicaLost');
+      return this.fail(res, series, started, this.lostInstance(pool, replica, id, 'exited'), 'ReplicaLost');
     }
     readBody(req, (err, body) => {
       if (err) return sendError(res, 413, 'PayloadTooLarge', err.message);
@@ -169,9 +169,14 @@ export class Routing {
         this.pipeBack(up, res, pool, replica, series, started);
       }, (error) => {
         replica.inflight--;
-        this.fail(res, series, started, `${this.resource} ${pool.version} (${replica.name}) failed during the call on instance ${id}: ${error.message}`, 'ReplicaLost');
+        this.fail(res, series, started, this.lostInstance(pool, replica, id, `failed during the call (${error.message})`), 'ReplicaLost');
       });
     });
+  }
+
+  /** The 502 of a call whose instance died with its replica: names the version, never tries another. */
+  private lostInstance(pool: VersionPool, replica: Replica, id: string, what: string): string {
+    return `${this.resource} ${pool.version}: instance ${id} was on ${replica.name}, which ${what}, and is gone with it; create a new instance`;
   }
 
   private pipeBack(up: http.IncomingMessage, res: http.ServerResponse, pool: VersionPool, replica: Replica, series: CallSeries, started: number): void {
