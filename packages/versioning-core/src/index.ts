@@ -12,6 +12,7 @@ export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
 export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
 export * from './environments';
+export * from './endpoint';
 export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
 export {
   buildReleasePackages,
