@@ -12,7 +12,7 @@ export function chooseVersions(specs: RequirementSpec[], available: string[]): s
   const versions = [...available].sort(semver.rcompare);
   const masks = specs.map((spec) => versions.map((v) => satisfiesSpec(v, spec)));
   if (masks.some((mask) => !mask.includes(true))) return null;
-  const majors = [...new Set(versions.map(semver.major))];
+  const majors = [...new Set(versions.map((v) => semver.major(v)))];
   // Per major, the highest version of each distinct "which requirements it meets" signature.
   const options = majors.map((major) => {
     const best = new Map<string, number>();

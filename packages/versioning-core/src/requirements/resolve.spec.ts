@@ -82,7 +82,7 @@ describe('resolveRequirements (properties)', () => {
     let best: number | null = null;
     for (let subset = 1; subset < 1 << available.length; subset++) {
       const picked = available.filter((_, i) => subset & (1 << i));
-      const majors = picked.map(semver.major);
+      const majors = picked.map((v) => semver.major(v));
       if (new Set(majors).size !== majors.length) continue;
       if (!specs.every((spec) => picked.some((v) => parseSpec(spec, 'test').range.test(v)))) continue;
       if (best === null || picked.length < best) best = picked.length;

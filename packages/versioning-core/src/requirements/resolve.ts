@@ -117,7 +117,7 @@ async function collect(roots: Requirement[], chosen: Map<string, string[]>, cata
 async function meetsAll(chosen: Map<string, string[]>, roots: Requirement[], catalog: ReleaseCatalog): Promise<boolean> {
   for (const [resource, versions] of chosen) {
     const releases = await catalog.releases(resource);
-    const majors = versions.map(semver.major);
+    const majors = versions.map((v) => semver.major(v));
     if (versions.some((v) => !releases.has(v)) || new Set(majors).size !== majors.length) return false;
   }
   // Every requirement is met, and every version meets one (else a requirement went away and the lock is stale).
@@ -176,7 +176,7 @@ function conflictError(resource: string, conflict: Requirement[], available: str
   });
   const sorted = [...available].sort(semver.compare);
   if (sorted.length === 0) return new RequirementConflict(`${needs.join('; ')}; ${resource} has no releases`, resource, conflict);
-  const majors = new Set(sorted.filter((v) => conflict.some((r) => r.spec.range.test(v))).map(semver.major));
+  const majors = new Set(sorted.filter((v) => conflict.some((r) => r.spec.range.test(v))).map((v) => semver.major(v)));
   const within = majors.size === 1 ? `no ${resource} ${[...majors][0]}.x` : `no choice of one ${resource} version per major`;
   const what = conflict.length === 1 ? `no release of ${resource} satisfies it` : `${within} satisfies ${conflict.length === 2 ? 'both' : 'all of them'}`;
   const shown = majors.size === 1 ? sorted.filter((v) => majors.has(semver.major(v))) : sorted;
