@@ -12,6 +12,7 @@ export { cleanRepository, formatCleanTable, type CleanResult, type CleanAction }
 export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
 export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
+export * from './environments';
 export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
 export {
   buildReleasePackages,
