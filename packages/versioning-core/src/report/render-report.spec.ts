@@ -88,7 +88,7 @@ describe('renderReport', () => {
     let focused = '';
     for (let i = 0; i < 40 && focused !== 'compare-from'; i++) {
       await page.keyboard.press('Tab');
-      focused = await page.evaluate(() => document.activeElement?.id ?? '');
+      focused = await page.evaluate<string>("document.activeElement?.id ?? ''");
     }
     expect(focused).toBe('compare-from');
     await page.selectOption('#compare-from', 'v1.0.0');
@@ -105,7 +105,7 @@ describe('renderReport', () => {
     mkdirSync(artifacts, { recursive: true });
     const small = await open(renderReport(sampleReportModel(3)), 375);
     // Nothing wider than the window but the scrollable tables themselves.
-    expect(await small.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await small.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await small.page.screenshot({ path: join(artifacts, 'report-narrow.png'), fullPage: true });
     await small.page.close();
 
