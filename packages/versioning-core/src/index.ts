@@ -3,6 +3,7 @@ export { UserError } from './errors';
 export type { ProjectRef } from './project-ref';
 export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resource/resource-config';
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
+export { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from './git';
 export { storeResource, type StoreInput, type StoreResult } from './store';
 export { listVersions, listRepositoryVersions, formatVersionsTable, type VersionRow } from './versions';
 export { releaseResource, type ReleaseInput, type ReleaseResult } from './release/release';
