@@ -8,6 +8,7 @@ import { openRepository, parseRegistryReference, type RegistryReference, type Re
 import { failure } from '../test-support/failure';
 import { hamClient, publishServedRelease } from '../test-support/served-release';
 import { startEndpoint, type Endpoint } from './endpoint';
+import type { EndpointStatus } from './routing';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const namespace = `endpoint-${randomUUID().slice(0, 8)}`;
@@ -64,7 +65,7 @@ describe('mdl endpoint', () => {
     expect(metrics).toContain('modelos_instances{version="v1.0.0"} 0');
     expect(metrics).toContain('modelos_replicas_up{version="v1.0.0"} 1');
 
-    const status = await (await fetch(`${endpoint.url}/-/status`)).json();
+    const status = (await (await fetch(`${endpoint.url}/-/status`)).json()) as EndpointStatus;
     expect(status).toMatchObject({ resource: 'ham', environment: 'serve', entry: { n: 1, action: 'promote' }, lastError: null });
     expect(status.versions).toEqual([
       expect.objectContaining({ version: 'v1.0.0', share: 1, replicas: 1, replicasUp: 1, instances: 0, requests: 6, errors: 1, errorRate: 1 / 6, p50Ms: expect.any(Number) }),
