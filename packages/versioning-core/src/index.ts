@@ -26,3 +26,9 @@ export {
   type PackageFile,
   type ServedResource,
 } from './packages';
+export { describeVersion, type VersionDescription, type VersionStatus } from './metadata/describe';
+export { formatDescription } from './metadata/format-describe';
+export type { VersionMetadata, ProjectContent } from './metadata/version-metadata';
+export type { FileRecord } from './metadata/file-digests';
+export type { ResolvedRequirement } from './metadata/recorded-config';
+export type { Author } from './git';

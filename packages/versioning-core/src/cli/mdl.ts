@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors';
 import { formatTable } from '../format/table';
 import { install as installPackage } from '../install/install';
+import { describeVersion } from '../metadata/describe';
+import { formatDescription } from '../metadata/format-describe';
 import { openRepository, type Repository } from '../oci';
 import { formatReleasesTable, listReleases } from '../release/releases';
 import { formatVersionsTable, listRepositoryVersions } from '../versions';
-import { parseRepositoryArgument } from './repository-argument';
+import { parseRepositoryArgument, parseRepositoryTagArgument } from './repository-argument';
 import { serve as servePackage } from './serve';
 
 const USAGE = `usage: mdl <command> [options]
@@ -14,6 +16,8 @@ const USAGE = `usage: mdl <command> [options]
 commands:
   versions <repo> [--json]   list every tag of a resource repository (tag, kind, digest, created, client hash)
   releases <repo> [--json]   list releases, newest semver first, latest on top
+  describe <repo>:<tag> [--json]
+                             one version: created, author, size, files per project, metrics, labels, status
   install <ref> [--json]     pull a client or server package and add it to the nearest npm project
                              under a per-major name (@scope/ham-client-v1, @scope/ham-v1_2_1)
   serve <ref> [--port N] [--host H]
@@ -35,6 +39,14 @@ async function releases(args: string[]): Promise<void> {
   const { json, repo } = repositoryCommand('releases', args);
   const rows = await listReleases(repo);
   process.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatReleasesTable(rows)}\n`);
+}
+
+async function describe(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  if (positionals.length !== 1) throw new UserError('mdl describe takes one <repo>:<tag> argument, e.g. oci://127.0.0.1:5000/ml-project/ham:v1.1.0 (see mdl --help)');
+  const { registry, name, tag } = parseRepositoryTagArgument(positionals[0], process.cwd());
+  const description = await describeVersion(openRepository(registry, name), tag);
+  process.stdout.write(values.json ? `${JSON.stringify(description, null, 2)}\n` : `${formatDescription(description)}\n`);
 }
 
 async function install(args: string[]): Promise<void> {
@@ -75,7 +87,7 @@ function repositoryCommand(command: string, args: string[]): { json: boolean; re
   return { json: !!values.json, repo: openRepository(registry, name) };
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases, install, serve };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases, describe, install, serve };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
