@@ -14,7 +14,9 @@ import { serve as servePackage } from './serve';
 const USAGE = `usage: mdl <command> [options]
 
 commands:
-  versions <repo> [--json]   list every tag of a resource repository (tag, kind, digest, created, client hash)
+  versions <repo> [--json] [--metrics]
+                             list every tag of a resource repository (tag, kind, digest, created, client hash;
+                             with --metrics a column per metric)
   releases <repo> [--json]   list releases, newest semver first, latest on top
   describe <repo>:<tag> [--json]
                              one version: created, author, size, files per project, metrics, labels, status
@@ -30,8 +32,8 @@ or the path of an OCI image layout such as .modelos/registry/<resource>.
 e.g. acme.org/ml-project:ham-client-v1 or .modelos/registry:ham-pkg-v1.2.1.`;
 
 async function versions(args: string[]): Promise<void> {
-  const { json, repo } = repositoryCommand('versions', args);
-  const rows = await listRepositoryVersions(repo);
+  const { json, repo, values } = repositoryCommand('versions', args, { metrics: { type: 'boolean' } });
+  const rows = await listRepositoryVersions(repo, { metrics: values.metrics === true });
   process.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatVersionsTable(rows)}\n`);
 }
 
@@ -80,11 +82,15 @@ function onePackageRef(command: string, positionals: string[]): string {
   return positionals[0];
 }
 
-function repositoryCommand(command: string, args: string[]): { json: boolean; repo: Repository } {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+function repositoryCommand(
+  command: string,
+  args: string[],
+  flags: Record<string, { type: 'boolean' }> = {},
+): { json: boolean; repo: Repository; values: Record<string, unknown> } {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, ...flags }, allowPositionals: true });
   if (positionals.length !== 1) throw new UserError(`mdl ${command} takes one repository argument: oci://host[:port]/<namespace>/<resource> or a layout path (see mdl --help)`);
   const { registry, name } = parseRepositoryArgument(positionals[0], process.cwd());
-  return { json: !!values.json, repo: openRepository(registry, name) };
+  return { json: !!values.json, repo: openRepository(registry, name), values };
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases, describe, install, serve };

@@ -3,6 +3,7 @@ import { UserError } from '../errors';
 import type { Author } from '../git';
 import type { InterfaceDescriptor } from '../interface';
 import { MediaTypes, parseManifest, type ImageManifest, type Repository } from '../oci';
+import { fetchConfig } from './config-cache';
 import type { FileRecord } from './file-digests';
 import { parseRecordedConfig, type ResolvedRequirement } from './recorded-config';
 
@@ -49,7 +50,7 @@ export async function readVersionMetadata(repo: Repository, tag: string, digest:
   if (manifest.artifactType !== MediaTypes.resourceArtifact) {
     throw new UserError(`${what} is not a resource version (artifact type ${manifest.artifactType ?? 'none'}): give a version tag such as v1.0.0, latest or an adhoc tag`);
   }
-  const config = parseRecordedConfig(await repo.fetchBlob(manifest.config.digest), what);
+  const config = parseRecordedConfig(await fetchConfig(repo, manifest.config.digest), what);
   return {
     tag,
     digest,
