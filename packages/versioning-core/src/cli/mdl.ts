@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors';
 import { formatTable } from '../format/table';
 import { install as installPackage } from '../install/install';
+import { compareResourceVersions } from '../metadata/compare';
 import { describeVersion } from '../metadata/describe';
+import { formatComparison } from '../metadata/format-compare';
 import { formatDescription } from '../metadata/format-describe';
 import { openRepository, type Repository } from '../oci';
 import { formatReleasesTable, listReleases } from '../release/releases';
@@ -20,6 +22,9 @@ commands:
   releases <repo> [--json]   list releases, newest semver first, latest on top
   describe <repo>:<tag> [--json]
                              one version: created, author, size, files per project, metrics, labels, status
+  compare <repo> --to <tag> [--from <tag>] [--json]
+                             size, metrics, interface and file differences of two versions (from: latest);
+                             reads manifests and configs only. The working tree: nx run <resource>:compare
   install <ref> [--json]     pull a client or server package and add it to the nearest npm project
                              under a per-major name (@scope/ham-client-v1, @scope/ham-v1_2_1)
   serve <ref> [--port N] [--host H]
@@ -49,6 +54,15 @@ async function describe(args: string[]): Promise<void> {
   const { registry, name, tag } = parseRepositoryTagArgument(positionals[0], process.cwd());
   const description = await describeVersion(openRepository(registry, name), tag);
   process.stdout.write(values.json ? `${JSON.stringify(description, null, 2)}\n` : `${formatDescription(description)}\n`);
+}
+
+async function compare(args: string[]): Promise<void> {
+  const { json, repo, values } = repositoryCommand('compare', args, { from: { type: 'string' }, to: { type: 'string' } });
+  if (typeof values.to !== 'string') {
+    throw new UserError('mdl compare needs --to <tag>: comparing with the working tree needs the Nx project graph (nx run <resource>:compare)');
+  }
+  const comparison = await compareResourceVersions(repo, { from: values.from as string | undefined, to: values.to });
+  process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : `${formatComparison(comparison)}\n`);
 }
 
 async function install(args: string[]): Promise<void> {
@@ -85,7 +99,7 @@ function onePackageRef(command: string, positionals: string[]): string {
 function repositoryCommand(
   command: string,
   args: string[],
-  flags: Record<string, { type: 'boolean' }> = {},
+  flags: Record<string, { type: 'boolean' | 'string' }> = {},
 ): { json: boolean; repo: Repository; values: Record<string, unknown> } {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, ...flags }, allowPositionals: true });
   if (positionals.length !== 1) throw new UserError(`mdl ${command} takes one repository argument: oci://host[:port]/<namespace>/<resource> or a layout path (see mdl --help)`);
@@ -93,7 +107,7 @@ function repositoryCommand(
   return { json: !!values.json, repo: openRepository(registry, name), values };
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases, describe, install, serve };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases, describe, compare, install, serve };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

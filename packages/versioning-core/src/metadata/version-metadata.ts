@@ -20,6 +20,8 @@ export interface ProjectContent {
 export interface VersionMetadata {
   /** The tag it was read through; null for the working tree. */
   tag: string | null;
+  /** `org.opencontainers.image.version` of a release (`1.0.0`), whatever tag it was read through. */
+  version: string | null;
   /** Manifest digest; null for the working tree (nothing pushed). */
   digest: string | null;
   /** `org.opencontainers.image.created`; null for the working tree. */
@@ -53,6 +55,7 @@ export async function readVersionMetadata(repo: Repository, tag: string, digest:
   const config = parseRecordedConfig(await fetchConfig(repo, manifest.config.digest), what);
   return {
     tag,
+    version: manifest.annotations?.[Annotations.version] ?? null,
     digest,
     created: manifest.annotations?.[Annotations.created] ?? null,
     author: config.author,
