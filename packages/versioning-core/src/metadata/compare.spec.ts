@@ -103,7 +103,7 @@ describe('compareResourceVersions against the real registry', () => {
       expect(table).toMatch(/\naccuracy\s+0\.89 → 0\.92, \+0\.03 \(\+3\.4%\)\n/);
       expect(table).toMatch(/\nf1\s+0\.8 → 0\.8, 0 \(0\.0%\)\n/);
       expect(table).toMatch(/\nversion\s+latest \(v1\.0\.0\)\s+[0-9a-f]{7}-0000000-[0-9a-f]{7}\n/);
-      expect(table).toContain('interface: minor (interface grew since v1.0.0: added method slice)');
+      expect(table).toContain('\nbump: minor — interface grew since v1.0.0: added method slice\n');
       expect(table).toMatch(/\neggs\s+added\s+libs\/eggs\/src\/new\.ts\s+24 B\n/);
     } finally {
       await proxy.close();

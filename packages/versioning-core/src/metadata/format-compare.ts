@@ -12,17 +12,18 @@ export function formatComparison(c: Comparison): string {
       ['digest', shortDigest(c.from.digest), shortDigest(c.to.digest)],
       ['created', c.from.created ?? '-', c.to.created ?? '-'],
       ['author', formatAuthor(c.from.author), formatAuthor(c.to.author)],
+      ['size', `${c.size.from} bytes`, `${c.size.to} bytes`],
     ],
   );
   const changes = formatTable(
     ['', 'change'],
     [
-      ['size', `${formatChange(c.size, formatBytes)} [${formatChange(c.size, String)} bytes]`],
+      ['size', formatChange(c.size, formatBytes)],
       ...c.metrics.map((m) => [m.name, formatChange(m, String)]),
       ...c.labels.filter((l) => l.from !== l.to).map((l) => [l.name, `${l.from ?? '-'} → ${l.to ?? '-'}`]),
     ],
   );
-  const sections = [versions, changes, `interface: ${c.interface.bump} (${c.interface.reason})`];
+  const sections = [versions, changes, `bump: ${c.interface.bump} — ${c.interface.reason}`];
   if (c.interface.changes.length) {
     sections.push(formatTable(['bump', 'change'], c.interface.changes.map((change) => [change.bump, change.detail])));
   }
