@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { listClosureFiles, type ClosureFile } from './artifact/closure-files';
 import type { ResourceFacts } from './artifact/resource-artifact';
-import { commitAuthor, gitFacts, gitUser } from './git';
+import { commitAuthor, gitUser, perCallGitFacts, type ClosureFactsSource, type ClosureSpec } from './git';
 import { clientHash, extractInterface, type InterfaceDescriptor } from './interface';
 import { FileDigestCache, type FileRecord } from './metadata/file-digests';
 import { readMetricsFile } from './metadata/metrics';
@@ -42,12 +42,20 @@ export interface CollectedFacts {
   closureFiles: Map<string, ClosureFile[]>;
 }
 
-/** Everything a store records: config, interface, metrics, git state of its closure, its files. */
-export async function collectResourceFacts(workspaceRoot: string, resource: ProjectRef, closure: ProjectRef[]): Promise<CollectedFacts> {
+/**
+ * Everything a store records: config, interface, metrics, git state of its closure, its files.
+ * `git` is shared by the tasks of an Nx batch, so that one git log answers all of them.
+ */
+export async function collectResourceFacts(
+  workspaceRoot: string,
+  resource: ProjectRef,
+  closure: ProjectRef[],
+  git: ClosureFactsSource = perCallGitFacts(workspaceRoot),
+): Promise<CollectedFacts> {
   const current = readResourceInterface(workspaceRoot, resource);
   const { metrics, labels } = readMetricsFile(workspaceRoot, resource.root, current.config.metricsFile);
   // Git facts first: outside a repository they say so in one clear line.
-  const git = (await gitFacts(workspaceRoot, [{ name: resource.name, paths: closure.map((p) => p.root) }])).get(resource.name)!;
+  const facts = await git.factsOf(closureSpec(resource, closure));
   const closureFiles = await listClosureFiles(workspaceRoot, closure.map((p) => p.root));
   return {
     facts: {
@@ -55,13 +63,13 @@ export async function collectResourceFacts(workspaceRoot: string, resource: Proj
       interface: current.interface,
       clientHash: current.clientHash,
       closureProjects: closure.map((p) => p.name).sort(),
-      closureCommit: git.closureCommit,
+      closureCommit: facts.closureCommit,
       // From the same rev-parse as the closure facts: no second git call, no HEAD moving in between.
-      headCommit: git.head,
-      dirtyHash: git.dirtyHash,
+      headCommit: facts.head,
+      dirtyHash: facts.dirtyHash,
       requires: current.config.requires,
       // Uncommitted content is the work of whoever stores it, not of the last committer.
-      author: git.dirtyHash ? await gitUser(workspaceRoot) : await commitAuthor(workspaceRoot, git.closureCommit),
+      author: facts.dirtyHash ? await gitUser(workspaceRoot) : await commitAuthor(workspaceRoot, facts.closureCommit),
       files: await closureFileRecords(workspaceRoot, closure, closureFiles),
       metrics,
       labels,
@@ -80,6 +88,11 @@ async function closureFileRecords(
   const files: Record<string, FileRecord[]> = {};
   for (const project of closure) files[project.name] = await cache.records(project.root, closureFiles.get(project.root) ?? []);
   return files;
+}
+
+/** The git question for a resource: its name and the roots of its closure projects. */
+export function closureSpec(resource: ProjectRef, closure: ProjectRef[]): ClosureSpec {
+  return { name: resource.name, paths: closure.map((p) => p.root) };
 }
 
 /** `.source` annotation: where the code lives, when the repository says so; credentials stripped. */
