@@ -16,6 +16,8 @@ export interface ModelosPluginOptions {
   releaseTargetName?: string;
   releasesTargetName?: string;
   cleanTargetName?: string;
+  describeTargetName?: string;
+  compareTargetName?: string;
 }
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
@@ -25,6 +27,8 @@ export interface NormalizedPluginOptions {
   releaseTargetName: string;
   releasesTargetName: string;
   cleanTargetName: string;
+  describeTargetName: string;
+  compareTargetName: string;
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
@@ -34,6 +38,8 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     releaseTargetName: options?.releaseTargetName ?? 'release',
     releasesTargetName: options?.releasesTargetName ?? 'releases',
     cleanTargetName: options?.cleanTargetName ?? 'clean',
+    describeTargetName: options?.describeTargetName ?? 'describe',
+    compareTargetName: options?.compareTargetName ?? 'compare',
   };
 }
 

@@ -74,6 +74,8 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
     [options.releaseTargetName, 'release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure'],
     [options.releasesTargetName, 'releases', 'List the releases of this resource, newest first, latest on top'],
     [options.cleanTargetName, 'clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag'],
+    [options.describeTargetName, 'describe', 'Show one version of this resource (--version, default latest): created, author, size, files, metrics, labels, status'],
+    [options.compareTargetName, 'compare', 'Compare two versions of this resource (--from, default latest; --to, default the working tree): size, metrics, interface, files, authors'],
   ];
   return {
     ...(fallbackName ? { name: fallbackName } : {}),
@@ -85,7 +87,7 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
   };
 }
 
-type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean';
+type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'describe' | 'compare';
 
 /**
  * Not cacheable: every target acts on or reads registry state outside the workspace, which Nx

@@ -89,7 +89,10 @@ export interface CompareInput {
 export async function compareResourceVersions(repo: Repository, input: CompareInput): Promise<Comparison> {
   const index = new Ocidex(repo);
   const entries = await index.refresh();
-  const read = (tag: string) => readVersionMetadata(repo, tag, findVersion(repo, tag, entries, index).digest);
+  const read = (tag: string) => {
+    const entry = findVersion(repo, tag, entries, index);
+    return readVersionMetadata(repo, entry.tag, entry.digest);
+  };
   const from = await read(input.from ?? LATEST_TAG);
   const to = input.to !== undefined ? await read(input.to) : await workingTreeMetadata(repo, requireWorkingTree(input));
   return {

@@ -1,7 +1,7 @@
 import { UserError } from '../errors';
 import type { Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { classifyTag, compareVersions, isReleaseKind, parseVersion, type TagKind } from '../tags';
+import { classifyTag, compareVersions, isReleaseKind, parseVersion, tryParseVersion, versionTag, type TagKind } from '../tags';
 import { readVersionMetadata, type VersionMetadata } from './version-metadata';
 
 /** Where a version stands now: what its tag is, and which tags and environments point at it. */
@@ -24,12 +24,12 @@ export interface VersionDescription extends VersionMetadata {
 export async function describeVersion(repo: Repository, tag: string, index = new Ocidex(repo)): Promise<VersionDescription> {
   const entries = await index.refresh();
   const entry = findVersion(repo, tag, entries, index);
-  const metadata = await readVersionMetadata(repo, tag, entry.digest);
+  const metadata = await readVersionMetadata(repo, entry.tag, entry.digest);
   const same = entries.filter((other) => other.digest === entry.digest);
   return {
     ...metadata,
     repository: repo.reference,
-    tag,
+    tag: entry.tag,
     digest: entry.digest,
     status: {
       kind: entry.kind,
@@ -42,9 +42,14 @@ export async function describeVersion(repo: Repository, tag: string, index = new
   };
 }
 
-/** The index entry of `tag`; a missing or foreign tag is the user's to fix, with the releases there are. */
+/**
+ * The index entry of `tag`, a version given without its `v` (`1.1.0`) included; a missing or
+ * foreign tag is the user's to fix, with the releases there are.
+ */
 export function findVersion(repo: Repository, tag: string, entries: IndexEntry[], index: Ocidex): IndexEntry {
-  const entry = entries.find((candidate) => candidate.tag === tag);
+  const version = /^\d/.test(tag) ? tryParseVersion(tag) : undefined;
+  const wanted = version ? versionTag(version) : tag;
+  const entry = entries.find((candidate) => candidate.tag === wanted);
   if (entry) return entry;
   if (index.foreign().some((foreign) => foreign.tag === tag)) {
     throw new UserError(`${repo.reference}:${tag} is not a resource version (another tool's image index or manifest list)`);

@@ -1,6 +1,7 @@
 import { LayerCache } from '../artifact/layer-cache';
 import { pushClosureLayers } from '../artifact/push-layers';
 import { resourceConfigBlob } from '../artifact/resource-artifact';
+import type { ClosureFactsSource } from '../git';
 import type { Repository } from '../oci';
 import type { ProjectRef } from '../project-ref';
 import { cacheDir, collectResourceFacts } from '../resource-facts';
@@ -10,6 +11,8 @@ export interface WorkingTree {
   workspaceRoot: string;
   resource: ProjectRef;
   closure: ProjectRef[];
+  /** An Nx batch's shared git facts; default: a git call of its own. */
+  git?: ClosureFactsSource;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface WorkingTree {
  * facts, config and layer digests (from the layer cache when unchanged), nothing pushed.
  */
 export async function workingTreeMetadata(repo: Repository, tree: WorkingTree): Promise<VersionMetadata> {
-  const { facts, closureFiles } = await collectResourceFacts(tree.workspaceRoot, tree.resource, tree.closure);
+  const { facts, closureFiles } = await collectResourceFacts(tree.workspaceRoot, tree.resource, tree.closure, tree.git);
   const layers = await pushClosureLayers(repo, tree.closure, closureFiles, new LayerCache(cacheDir(tree.workspaceRoot, 'layers')), false);
   return {
     tag: null,
