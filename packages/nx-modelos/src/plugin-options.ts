@@ -20,6 +20,7 @@ export interface ModelosPluginOptions {
   rollbackTargetName?: string;
   trafficTargetName?: string;
   environmentsTargetName?: string;
+  reportTargetName?: string;
   describeTargetName?: string;
   compareTargetName?: string;
 }
@@ -35,6 +36,7 @@ export interface NormalizedPluginOptions {
   rollbackTargetName: string;
   trafficTargetName: string;
   environmentsTargetName: string;
+  reportTargetName: string;
   describeTargetName: string;
   compareTargetName: string;
 }
@@ -50,6 +52,7 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
     trafficTargetName: options?.trafficTargetName ?? 'traffic',
     environmentsTargetName: options?.environmentsTargetName ?? 'environments',
+    reportTargetName: options?.reportTargetName ?? 'report',
     describeTargetName: options?.describeTargetName ?? 'describe',
     compareTargetName: options?.compareTargetName ?? 'compare',
   };

@@ -50,3 +50,5 @@ export {
 } from './metadata/compare';
 export { formatComparison } from './metadata/format-compare';
 export type { WorkingTree } from './metadata/working-tree';
+export { writeResourceReport, type ReportResult } from './report/write-report';
+export type { ReportModel } from './report/report-model';
