@@ -1,6 +1,6 @@
 import { formatTable } from './format/table';
 import { openRepository, type RegistryReference, type Repository } from './oci';
-import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
+import { Ocidex, type ForeignEntry, type IndexEntry, type RecordedRequirement } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
 import type { TagKind } from './tags';
@@ -14,6 +14,8 @@ export interface VersionRow {
   clientHash: string | null;
   /** Same client hash as the resource's current interface. */
   compatible: boolean;
+  /** Releases: direct requirements, spec and resolved versions (SPEC §9). */
+  requires: Record<string, RecordedRequirement> | null;
 }
 
 export interface ListVersionsInput {
@@ -47,12 +49,13 @@ function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
     created: entry.created,
     clientHash: entry.clientHash,
     compatible: entry.clientHash !== null && entry.clientHash === currentClientHash,
+    requires: entry.requires,
   };
 }
 
 /** Another tool's image index or manifest list: only its digest is known. */
 function foreignRow(entry: ForeignEntry): VersionRow {
-  return { tag: entry.tag, kind: entry.kind, digest: entry.digest, created: null, clientHash: null, compatible: false };
+  return { tag: entry.tag, kind: entry.kind, digest: entry.digest, created: null, clientHash: null, compatible: false, requires: null };
 }
 
 function newestFirst(a: VersionRow, b: VersionRow): number {

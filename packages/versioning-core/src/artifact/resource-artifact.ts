@@ -17,8 +17,11 @@ export interface ResourceFacts {
   source?: string;
 }
 
-/** The config blob: canonical JSON, so the same facts give the same digest. */
-export function resourceConfigBlob(facts: ResourceFacts): Buffer {
+/**
+ * The config blob: canonical JSON, so the same facts give the same digest. A release adds the
+ * versions its requirements resolved to (`requirements`: resource, version, digests, requirers).
+ */
+export function resourceConfigBlob(facts: ResourceFacts, requirements?: unknown[]): Buffer {
   return Buffer.from(
     canonicalJson({
       name: facts.name,
@@ -28,6 +31,7 @@ export function resourceConfigBlob(facts: ResourceFacts): Buffer {
       dirtyHash: facts.dirtyHash,
       requires: facts.requires,
       metrics: facts.metrics ?? null,
+      requirements,
     }),
   );
 }

@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+import { installName, installPackages, type PulledPackage } from '../install/install';
+import { resolvePackage } from '../install/pull-package';
+import { openRepository, type RegistryReference } from '../oci';
+import type { ProjectRef } from '../project-ref';
+import { readResourceConfig, RESOURCE_FILE } from '../resource/resource-config';
+import { clientPackageTag, parseVersion } from '../tags';
+import { buildLock, lockedChoice, lockPath, readLock, serializeLock, type LockedVersion } from './lock';
+import { RegistryCatalog, type ReleaseDigests } from './registry-catalog';
+import { resolveRequirements, type RootRequirements } from './resolve';
+
+export interface ResolveWorkspaceInput {
+  workspaceRoot: string;
+  /** The resources to resolve; the roots of an existing lock that are still in `workspace` join them. */
+  resources: ProjectRef[];
+  /** Every resource of the workspace. */
+  workspace: ProjectRef[];
+  registry: RegistryReference;
+  /** Re-resolve even when the lock still meets every spec. */
+  update?: boolean;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface ResolveWorkspaceResult {
+  lockFile: string;
+  /** The resources whose requirements were resolved. */
+  roots: string[];
+  resolved: LockedVersion[];
+  /** The lock's bytes changed (or it was created). */
+  changed: boolean;
+  /** Client packages npm installed this time: `@ml-project/eggs-client-v1`. */
+  installed: string[];
+}
+
+/**
+ * `resolve` (SPEC §9): resolves the requirements of a set of workspace resources as one set,
+ * installs the clients of every resolved version (one per major) into the workspace, then
+ * writes `modelos.lock.json`. Everything that can fail runs before anything is written, and a
+ * failed install puts package.json and node_modules back: a failed resolve changes nothing.
+ */
+export async function resolveWorkspace(input: ResolveWorkspaceInput): Promise<ResolveWorkspaceResult> {
+  const env = input.env ?? process.env;
+  const file = lockPath(input.workspaceRoot);
+  const previous = readLock(file);
+  const roots = rootsOf(input, previous ? Object.keys(previous.roots) : []);
+  const catalog = new RegistryCatalog(input.registry, { env });
+  const resolution = await resolveRequirements(roots, catalog, previous && !input.update ? lockedChoice(previous) : undefined);
+  const digests = new Map<string, ReleaseDigests>();
+  for (const r of resolution) digests.set(`${r.resource}@${r.version}`, await catalog.digests(r.resource, r.version));
+  const lock = buildLock(roots, resolution, digests);
+  const resolved = Object.values(lock.resolved);
+
+  const installed = await installClients(input, resolved, env);
+  const bytes = serializeLock(lock);
+  const changed = !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== bytes;
+  if (changed && (resolved.length > 0 || previous)) writeAtomically(file, bytes);
+  for (const r of resolved) input.log?.(`${r.resource} ${r.version} for ${r.requiredBy.map((q) => `${q.by} (${q.spec || '*'})`).join(', ')}`);
+  return { lockFile: file, roots: roots.map((r) => r.resource), resolved, changed, installed };
+}
+
+function rootsOf(input: ResolveWorkspaceInput, locked: string[]): RootRequirements[] {
+  const byName = new Map(input.workspace.map((p) => [p.name, p]));
+  for (const p of input.resources) byName.set(p.name, p);
+  const names = new Set([...input.resources.map((p) => p.name), ...locked.filter((name) => byName.has(name))]);
+  return [...names].sort().map((name) => {
+    const root = byName.get(name)!.root;
+    const requires = readResourceConfig(path.join(input.workspaceRoot, root)).requires;
+    return { resource: name, requires, file: path.join(root, RESOURCE_FILE) };
+  });
+}
+
+/**
+ * The client of every resolved version under its per-major name, checked against the digest
+ * the lock records; clients already installed at that version are left alone.
+ */
+async function installClients(input: ResolveWorkspaceInput, resolved: LockedVersion[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  const pulled: PulledPackage[] = [];
+  for (const r of resolved) {
+    const repo = openRepository(input.registry, r.resource, { env });
+    const tag = clientPackageTag(parseVersion(r.version));
+    if (!r.client) throw new UserError(`${r.repository}:v${r.version} has no client package (${tag}): re-run its release to complete it`);
+    const artifact = await resolvePackage(repo, r.resource, tag, 'client');
+    if (artifact.manifestDigest !== r.client) throw new UserError(`${r.repository}:${tag} moved while resolving (${artifact.manifestDigest}, expected ${r.client}): resolve again`);
+    if (!isInstalled(input.workspaceRoot, installName(artifact.config), r.version)) pulled.push({ repo, artifact });
+  }
+  if (pulled.length === 0) return [];
+  return (await installPackages(input.workspaceRoot, pulled, env)).map((p) => p.name);
+}
+
+function isInstalled(workspaceRoot: string, name: string, version: string): boolean {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string };
+    const root = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    return manifest.version === version && root.dependencies?.[name] !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function writeAtomically(file: string, content: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
