@@ -16,6 +16,7 @@ export interface ModelosPluginOptions {
   releaseTargetName?: string;
   releasesTargetName?: string;
   cleanTargetName?: string;
+  resolveTargetName?: string;
 }
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
@@ -25,6 +26,7 @@ export interface NormalizedPluginOptions {
   releaseTargetName: string;
   releasesTargetName: string;
   cleanTargetName: string;
+  resolveTargetName: string;
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
@@ -34,6 +36,7 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     releaseTargetName: options?.releaseTargetName ?? 'release',
     releasesTargetName: options?.releasesTargetName ?? 'releases',
     cleanTargetName: options?.cleanTargetName ?? 'clean',
+    resolveTargetName: options?.resolveTargetName ?? 'resolve',
   };
 }
 

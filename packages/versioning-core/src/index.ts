@@ -26,3 +26,8 @@ export {
   type PackageFile,
   type ServedResource,
 } from './packages';
+export { parseSpec, SPEC_FORMS, type RequirementSpec } from './requirements/spec';
+export { resolveRequirements, RequirementConflict, type ReleaseCatalog, type Resolution, type RootRequirements } from './requirements/resolve';
+export { resolveWorkspace, formatResolveSummary, type ResolveWorkspaceInput, type ResolveWorkspaceResult } from './requirements/resolve-workspace';
+export { LOCK_FILE, readLock, findLock, type Lock, type LockedVersion } from './requirements/lock';
+export { RegistryCatalog } from './requirements/registry-catalog';

@@ -74,6 +74,7 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
     [options.releaseTargetName, 'release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure'],
     [options.releasesTargetName, 'releases', 'List the releases of this resource, newest first, latest on top'],
     [options.cleanTargetName, 'clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag'],
+    [options.resolveTargetName, 'resolve', 'Resolve the requirements of this resource to the fewest versions, install their clients and write modelos.lock.json'],
   ];
   return {
     ...(fallbackName ? { name: fallbackName } : {}),
@@ -85,7 +86,7 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
   };
 }
 
-type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean';
+type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'resolve';
 
 /**
  * Not cacheable: every target acts on or reads registry state outside the workspace, which Nx

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { formatTable } from '../format/table';
 import { installName, installPackages, type PulledPackage } from '../install/install';
 import { resolvePackage } from '../install/pull-package';
 import { openRepository, type RegistryReference } from '../oci';
@@ -104,4 +105,15 @@ function writeAtomically(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
+}
+
+/** For people: one row per resolved version, then where the lock is and what npm installed. */
+export function formatResolveSummary(result: ResolveWorkspaceResult): string {
+  const table = formatTable(
+    ['resource', 'version', 'required by', 'manifest'],
+    result.resolved.map((r) => [r.resource, r.version, r.requiredBy.map((q) => `${q.by} (${q.spec || '*'})`).join(', '), r.manifest.replace(/^sha256:/, '').slice(0, 12)]),
+  );
+  const lock = `${result.changed ? 'wrote' : 'kept'} ${result.lockFile}`;
+  const installed = result.installed.length ? `\ninstalled ${result.installed.join(', ')}` : '';
+  return result.resolved.length ? `${table}\n${lock}${installed}` : `no requirements among ${result.roots.join(', ') || 'no resources'}`;
 }
