@@ -29,7 +29,11 @@ async function publishRelease(resource: string, version: string, requires: Recor
     version,
     resource,
     kind: 'client',
-    files: { 'index.js': `exports.version = ${JSON.stringify(version)};` },
+    // Generated clients name their resource in package.json `modelos`: how resolve sees them installed.
+    files: {
+      'package.json': JSON.stringify({ name: `@${namespace}/${resource}-client`, version, main: 'index.js', modelos: { resource } }),
+      'index.js': `exports.version = ${JSON.stringify(version)};`,
+    },
     tags: [`client-v${version}`],
     tarball: clientTarball,
   });

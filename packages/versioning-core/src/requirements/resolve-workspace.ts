@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { formatTable } from '../format/table';
-import { installName, installPackages, type PulledPackage } from '../install/install';
+import { installPackages, type PulledPackage } from '../install/install';
 import { resolvePackage } from '../install/pull-package';
 import { openRepository, type RegistryReference } from '../oci';
 import type { ProjectRef } from '../project-ref';
@@ -75,29 +75,39 @@ function rootsOf(input: ResolveWorkspaceInput, locked: string[]): RootRequiremen
 
 /**
  * The client of every resolved version under its per-major name, checked against the digest
- * the lock records; clients already installed at that version are left alone.
+ * the lock records; a version whose client is installed already costs no registry request.
  */
 async function installClients(input: ResolveWorkspaceInput, resolved: LockedVersion[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  const installed = installedClients(input.workspaceRoot);
   const pulled: PulledPackage[] = [];
-  for (const r of resolved) {
+  for (const r of resolved.filter((v) => !installed.has(`${v.resource}@${v.version}`))) {
     const repo = openRepository(input.registry, r.resource, { env });
     const tag = clientPackageTag(parseVersion(r.version));
     if (!r.client) throw new UserError(`${r.repository}:v${r.version} has no client package (${tag}): re-run its release to complete it`);
     const artifact = await resolvePackage(repo, r.resource, tag, 'client');
     if (artifact.manifestDigest !== r.client) throw new UserError(`${r.repository}:${tag} moved while resolving (${artifact.manifestDigest}, expected ${r.client}): resolve again`);
-    if (!isInstalled(input.workspaceRoot, installName(artifact.config), r.version)) pulled.push({ repo, artifact });
+    pulled.push({ repo, artifact });
   }
   if (pulled.length === 0) return [];
   return (await installPackages(input.workspaceRoot, pulled, env)).map((p) => p.name);
 }
 
-function isInstalled(workspaceRoot: string, name: string, version: string): boolean {
+/** `<resource>@<version>` of every generated client the workspace's package.json depends on (their package.json says `modelos.resource`). */
+function installedClients(workspaceRoot: string): Set<string> {
+  const found = new Set<string>();
+  const root = readJson(path.join(workspaceRoot, 'package.json')) as { dependencies?: Record<string, string> } | undefined;
+  for (const name of Object.keys(root?.dependencies ?? {})) {
+    const manifest = readJson(path.join(workspaceRoot, 'node_modules', name, 'package.json')) as { version?: string; modelos?: { resource?: string } } | undefined;
+    if (manifest?.modelos?.resource && manifest.version) found.add(`${manifest.modelos.resource}@${manifest.version}`);
+  }
+  return found;
+}
+
+function readJson(file: string): unknown {
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string };
-    const root = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    return manifest.version === version && root.dependencies?.[name] !== undefined;
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
