@@ -15,6 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const semver = require('semver');
 const { printTable } = require('./bench-table');
+const { random } = require('./bench-random');
 
 const DIST = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist');
 const { resolveRequirements, resolveWorkspace, parseRegistryReference, parseSpec, openRepository } = require(DIST);
@@ -22,16 +23,6 @@ const { Annotations } = require(path.join(DIST, 'artifact', 'annotations'));
 const { EmptyJson, MediaTypes, serializeManifest } = require(path.join(DIST, 'oci'));
 const { npmTarball, packageArtifact } = require(path.join(DIST, 'packages'));
 const { Readable } = require('node:stream');
-
-/** A small deterministic PRNG (mulberry32): the same instances every run. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `resources` resources with `releases` versions each over majors 1..3; every requirement is
