@@ -16,6 +16,10 @@ export interface ModelosPluginOptions {
   releaseTargetName?: string;
   releasesTargetName?: string;
   cleanTargetName?: string;
+  promoteTargetName?: string;
+  rollbackTargetName?: string;
+  trafficTargetName?: string;
+  environmentsTargetName?: string;
   resolveTargetName?: string;
 }
 
@@ -26,6 +30,10 @@ export interface NormalizedPluginOptions {
   releaseTargetName: string;
   releasesTargetName: string;
   cleanTargetName: string;
+  promoteTargetName: string;
+  rollbackTargetName: string;
+  trafficTargetName: string;
+  environmentsTargetName: string;
   resolveTargetName: string;
 }
 
@@ -36,6 +44,10 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     releaseTargetName: options?.releaseTargetName ?? 'release',
     releasesTargetName: options?.releasesTargetName ?? 'releases',
     cleanTargetName: options?.cleanTargetName ?? 'clean',
+    promoteTargetName: options?.promoteTargetName ?? 'promote',
+    rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
+    trafficTargetName: options?.trafficTargetName ?? 'traffic',
+    environmentsTargetName: options?.environmentsTargetName ?? 'environments',
     resolveTargetName: options?.resolveTargetName ?? 'resolve',
   };
 }

@@ -16,22 +16,17 @@ export function resolveResourceTarget(registryOption: string | undefined, contex
   const name = context.projectName;
   const node = name ? context.projectGraph.nodes[name] : undefined;
   if (!name || !node) throw new UserError('no project to run on: run this target through a project, e.g. nx run ham:store');
+  const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
   return {
     workspaceRoot: context.root,
     resource: { name, root: node.data.root },
     closure: resourceClosure(context.projectGraph, name),
-    registry: workspaceRegistry(registryOption, context),
+    registry: resolveRegistry({
+      option: registryOption,
+      env: process.env,
+      pluginOption: pluginOptions.registry,
+      workspaceRoot: context.root,
+      insecure: pluginOptions.insecure === true,
+    }),
   };
-}
-
-/** The registry of the workspace's resources: `--registry`, MODELOS_REGISTRY, the plugin option, the embedded default. */
-export function workspaceRegistry(registryOption: string | undefined, context: ExecutorContext): RegistryReference {
-  const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
-  return resolveRegistry({
-    option: registryOption,
-    env: process.env,
-    pluginOption: pluginOptions.registry,
-    workspaceRoot: context.root,
-    insecure: pluginOptions.insecure === true,
-  });
 }

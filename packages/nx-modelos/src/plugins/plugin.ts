@@ -74,6 +74,10 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
     [options.releaseTargetName, 'release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure'],
     [options.releasesTargetName, 'releases', 'List the releases of this resource, newest first, latest on top'],
     [options.cleanTargetName, 'clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag'],
+    [options.promoteTargetName, 'promote', 'Send all of an environment\'s traffic to one release (--env, --version, --replicas)'],
+    [options.rollbackTargetName, 'rollback', 'Put an environment back to its previous assignment, or to --to <version>'],
+    [options.trafficTargetName, 'traffic', 'Split an environment\'s traffic across releases of one major (--weights v1.0.0=90,v1.1.0=10), or --status of its endpoint'],
+    [options.environmentsTargetName, 'environments', 'List the environments of this resource and their current split, or one environment\'s history (--env)'],
     [options.resolveTargetName, 'resolve', 'Resolve the requirements of this resource to the fewest versions, install their clients and write modelos.lock.json'],
   ];
   return {
@@ -86,7 +90,7 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
   };
 }
 
-type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'resolve';
+type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'promote' | 'rollback' | 'traffic' | 'environments' | 'resolve';
 
 /**
  * Not cacheable: every target acts on or reads registry state outside the workspace, which Nx

@@ -7,6 +7,9 @@ import { openRepository, type Repository } from '../oci';
 import { formatReleasesTable, listReleases } from '../release/releases';
 import { formatVersionsTable, listRepositoryVersions } from '../versions';
 import { parseRepositoryArgument } from './repository-argument';
+import { endpointCommand } from './endpoint-command';
+import { endpointStatusCommand, environmentsCommand, promoteCommand, rollbackCommand, trafficCommand } from './environment-commands';
+import { parsePort } from './port';
 import { serve as servePackage } from './serve';
 
 const USAGE = `usage: mdl <command> [options]
@@ -18,6 +21,19 @@ commands:
                              under a per-major name (@scope/ham-client-v1, @scope/ham-v1_2_1)
   serve <ref> [--port N] [--host H]
                              run a server package in the foreground (default 127.0.0.1, port 0 = any free)
+  environments <repo> [--env E] [--json]
+                             each environment and its current split, or the history of one
+  promote <repo> --env E --version V [--replicas N] [--reason R] [--json]
+                             all of environment E's traffic to release V
+  traffic <repo> --env E --weights v1.0.0=90,v1.1.0=10 [--replicas N] [--reason R] [--json]
+                             split E's traffic across releases of one major
+  rollback <repo> --env E [--to V] [--reason R] [--json]
+                             E back to its previous assignment, or to release V
+  endpoint <registry>:<resource>@<env> [--port N] [--host H] [--poll-ms MS]
+                             serve an environment: replicas of each version, traffic by weight,
+                             GET /metrics (Prometheus) and GET /-/status; SIGHUP re-reads the environment
+  endpoint-status <url> [--json]
+                             the split, replicas, requests, error rate and p50/p99 of a running endpoint
 
 <repo> is oci://host[:port]/<namespace>/<resource>, host[:port]/<namespace>/<resource>
 or the path of an OCI image layout such as .modelos/registry/<resource>.
@@ -56,8 +72,7 @@ async function serve(args: string[]): Promise<void> {
     allowPositionals: true,
   });
   const ref = onePackageRef('serve', positionals);
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65535) throw new UserError(`invalid --port "${values.port}": expected a number from 0 to 65535 (0 = any free port)`);
+  const port = parsePort(values.port);
   process.exitCode = await servePackage({ ref, port, host: values.host, cwd: process.cwd(), env: process.env });
 }
 
@@ -75,7 +90,18 @@ function repositoryCommand(command: string, args: string[]): { json: boolean; re
   return { json: !!values.json, repo: openRepository(registry, name) };
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { versions, releases, install, serve };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  versions,
+  releases,
+  install,
+  serve,
+  environments: environmentsCommand,
+  promote: promoteCommand,
+  traffic: trafficCommand,
+  rollback: rollbackCommand,
+  endpoint: endpointCommand,
+  'endpoint-status': endpointStatusCommand,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
