@@ -20,6 +20,8 @@ export interface ModelosPluginOptions {
   rollbackTargetName?: string;
   trafficTargetName?: string;
   environmentsTargetName?: string;
+  describeTargetName?: string;
+  compareTargetName?: string;
   resolveTargetName?: string;
 }
 
@@ -34,6 +36,8 @@ export interface NormalizedPluginOptions {
   rollbackTargetName: string;
   trafficTargetName: string;
   environmentsTargetName: string;
+  describeTargetName: string;
+  compareTargetName: string;
   resolveTargetName: string;
 }
 
@@ -48,6 +52,8 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
     trafficTargetName: options?.trafficTargetName ?? 'traffic',
     environmentsTargetName: options?.environmentsTargetName ?? 'environments',
+    describeTargetName: options?.describeTargetName ?? 'describe',
+    compareTargetName: options?.compareTargetName ?? 'compare',
     resolveTargetName: options?.resolveTargetName ?? 'resolve',
   };
 }

@@ -30,6 +30,26 @@ export {
   type PackageFile,
   type ServedResource,
 } from './packages';
+export { describeVersion, type VersionDescription, type VersionStatus } from './metadata/describe';
+export { formatDescription } from './metadata/format-describe';
+export type { VersionMetadata, ProjectContent } from './metadata/version-metadata';
+export type { FileRecord } from './metadata/file-digests';
+export type { ResolvedRequirement } from './metadata/recorded-config';
+export type { Author } from './git';
+export {
+  compareResourceVersions,
+  type Comparison,
+  type CompareInput,
+  type ComparedVersion,
+  type NumberDifference,
+  type MetricDifference,
+  type LabelDifference,
+  type InterfaceDifference,
+  type ProjectFileChanges,
+  type ChangedFile,
+} from './metadata/compare';
+export { formatComparison } from './metadata/format-compare';
+export type { WorkingTree } from './metadata/working-tree';
 export { parseSpec, SPEC_FORMS, type RequirementSpec } from './requirements/spec';
 export { resolveRequirements, RequirementConflict, type ReleaseCatalog, type Resolution, type RootRequirements } from './requirements/resolve';
 export { resolveWorkspace, formatResolveSummary, type ResolveWorkspaceInput, type ResolveWorkspaceResult } from './requirements/resolve-workspace';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Annotations } from '../artifact/annotations';
+import { parseRecordedConfig } from '../metadata/recorded-config';
 import { openRepository, parseManifest, parseRegistryReference, type RegistryReference } from '../oci';
 import { readNpmTarball } from '../packages';
 import { failure } from '../test-support/failure';
@@ -48,8 +49,12 @@ describe('release with requirements (SPEC §9)', () => {
     const manifest = parseManifest((await ham.fetchManifest('v1.0.0'))!.bytes, 'v1.0.0');
     expect(JSON.parse(manifest.annotations![Annotations.requires])).toEqual({ jam: { spec: '^1', versions: ['1.3.0'] } });
     const config = JSON.parse((await ham.fetchBlob(manifest.config.digest)).toString('utf8'));
-    expect(config.requirements).toEqual([
-      expect.objectContaining({ resource: 'jam', version: '1.3.0', client: client.manifestDigest, requiredBy: [{ by: 'ham', spec: '^1' }] }),
+    expect(config.resolved).toEqual({
+      jam: [expect.objectContaining({ version: '1.3.0', digest: (await jam.resolve('v1.3.0'))!.digest, client: client.manifestDigest, requiredBy: [{ by: 'ham', spec: '^1' }] })],
+    });
+    // What describe reads back.
+    expect(parseRecordedConfig(await ham.fetchBlob(manifest.config.digest), 'config').resolved).toEqual([
+      { resource: 'jam', version: '1.3.0', digest: (await jam.resolve('v1.3.0'))!.digest },
     ]);
     expect((await listReleases(ham)).find((row) => row.tag === 'v1.0.0')!.requires).toEqual({ jam: { spec: '^1', versions: ['1.3.0'] } });
 

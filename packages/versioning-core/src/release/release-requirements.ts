@@ -70,7 +70,10 @@ async function bundledClient(registry: RegistryReference, locked: LockedVersion)
  * fetching configs). Layers are unchanged: only the small config blob is new.
  */
 export async function withRequirements(repo: Repository, storedBytes: Buffer, facts: ResourceFacts, requirements: ReleaseRequirements): Promise<Buffer> {
-  const configBytes = resourceConfigBlob(facts, requirements.resolved);
+  // Shaped as describe reads it: per resource, its versions with `digest` the release manifest's.
+  const resolved: Record<string, unknown[]> = {};
+  for (const { resource, manifest, ...rest } of requirements.resolved) (resolved[resource] ??= []).push({ ...rest, digest: manifest });
+  const configBytes = resourceConfigBlob(facts, resolved);
   const config = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
   await repo.pushBlob(config, () => Readable.from([configBytes]));
   const manifest = parseManifest(storedBytes, 'stored artifact');
