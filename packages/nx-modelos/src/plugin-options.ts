@@ -23,6 +23,7 @@ export interface ModelosPluginOptions {
   reportTargetName?: string;
   describeTargetName?: string;
   compareTargetName?: string;
+  resolveTargetName?: string;
 }
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
@@ -39,6 +40,7 @@ export interface NormalizedPluginOptions {
   reportTargetName: string;
   describeTargetName: string;
   compareTargetName: string;
+  resolveTargetName: string;
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
@@ -55,6 +57,7 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     reportTargetName: options?.reportTargetName ?? 'report',
     describeTargetName: options?.describeTargetName ?? 'describe',
     compareTargetName: options?.compareTargetName ?? 'compare',
+    resolveTargetName: options?.resolveTargetName ?? 'resolve',
   };
 }
 

@@ -3,7 +3,7 @@ import { forEachConcurrently } from './concurrently';
 import { fetchConfig } from './metadata/config-cache';
 import { parseRecordedConfig } from './metadata/recorded-config';
 import { MediaTypes, openRepository, type RegistryReference, type Repository } from './oci';
-import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
+import { Ocidex, type ForeignEntry, type IndexEntry, type RecordedRequirement } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
 import type { TagKind } from './tags';
@@ -17,6 +17,8 @@ export interface VersionRow {
   clientHash: string | null;
   /** Same client hash as the resource's current interface. */
   compatible: boolean;
+  /** Releases: direct requirements, spec and resolved versions (SPEC §9). */
+  requires: Record<string, RecordedRequirement> | null;
   /** With `metrics`: the numbers of the version's metricsFile (from its config); {} for other artifacts. */
   metrics?: Record<string, number>;
 }
@@ -80,12 +82,13 @@ function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
     created: entry.created,
     clientHash: entry.clientHash,
     compatible: entry.clientHash !== null && entry.clientHash === currentClientHash,
+    requires: entry.requires,
   };
 }
 
 /** Another tool's image index or manifest list: only its digest is known. */
 function foreignRow(entry: ForeignEntry): VersionRow {
-  return { tag: entry.tag, kind: entry.kind, digest: entry.digest, created: null, clientHash: null, compatible: false };
+  return { tag: entry.tag, kind: entry.kind, digest: entry.digest, created: null, clientHash: null, compatible: false, requires: null };
 }
 
 function newestFirst(a: VersionRow, b: VersionRow): number {

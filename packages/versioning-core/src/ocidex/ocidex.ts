@@ -17,7 +17,7 @@ import {
 } from './entry';
 
 /** Bump when entries gain or change fields: an older file is rebuilt, never read. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface IndexFile {
   format: number;
