@@ -67,7 +67,8 @@ export async function install(ref: string, options: InstallOptions = {}): Promis
       fs.mkdirSync(path.dirname(tarballFile), { recursive: true });
       await downloadTarball(repo, artifact, tarballFile);
     }
-    await runNpm(['install', `${name}@file:${tarball}`, '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${name}` });
+    // --ignore-scripts: our packages need no lifecycle scripts, and a hostile artifact must not run code here.
+    await runNpm(['install', `${name}@file:${tarball}`, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${name}` });
   } catch (err) {
     changes.undo();
     throw err;

@@ -119,6 +119,11 @@ export class RemoteRepository implements Repository {
     if (isDigest(ref) && descriptor.digest !== ref) {
       throw new UserError(`manifest ${ref} from ${this.reference} does not match its digest (got ${descriptor.digest})`);
     }
+    // By tag, the registry's own word on the digest is what the bytes must match (a proxy or cache in between may have changed them).
+    const sent = header(response, 'docker-content-digest');
+    if (!isDigest(ref) && sent !== undefined && isDigest(sent) && sent !== descriptor.digest) {
+      throw new UserError(`manifest ${ref} from ${this.reference} does not match the digest the registry gave for it (Docker-Content-Digest ${sent}, content ${descriptor.digest})`);
+    }
     return { descriptor, bytes };
   }
 
