@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { UserError } from '../../errors';
+import { proxyAgentFor } from './proxy';
 
 /**
  * A request body: bytes and stream factories can be sent again (on a retry or an auth
@@ -44,6 +45,8 @@ export interface NodeTransportOptions {
   idleTimeoutMs: number;
   /** Called once per request actually sent (for counters). */
   onRequest?: () => void;
+  /** CAs to trust for HTTPS instead of node's defaults (see trust.ts). */
+  ca?: string[];
 }
 
 /** The bottom layer: one HTTP(S) request with node's http module, bodies streamed with backpressure. */
@@ -57,7 +60,8 @@ export function nodeTransport(options: NodeTransportOptions): Transport {
       }
       options.onRequest?.();
       const module = protocol === 'https:' ? https : http;
-      const req = module.request(request.url, { method: request.method, headers: request.headers, agent: agents[protocol] });
+      const agent = proxyAgentFor(request.url) ?? agents[protocol];
+      const req = module.request(request.url, { method: request.method, headers: request.headers, agent, ...(options.ca ? { ca: options.ca } : {}) });
       let settled = false;
       let bodyError: Error | undefined;
       req.on('response', (res) => {
