@@ -122,13 +122,19 @@ export function header(response: HttpResponse, name: string): string | undefined
 export async function readBody(response: HttpResponse, limit = 64 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      response.body.destroy();
-      throw new UserError(`response from ${response.url.host} for ${response.url.pathname} is larger than ${limit} bytes`);
+  try {
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        response.body.destroy();
+        throw new UserError(`response from ${response.url.host} for ${response.url.pathname} is larger than ${limit} bytes`);
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    // A connection reset or cut short mid-answer: nothing was used, so the command can be re-run.
+    throw new UserError(`the answer of ${response.url.host} for ${response.url.pathname} broke off after ${size} bytes (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run the command again`);
   }
   return Buffer.concat(chunks);
 }
