@@ -34,7 +34,12 @@ export async function startFaultProxy(registryHost: string, random: () => number
   const pick = (req: http.IncomingMessage): Fault | undefined => {
     if (random() >= proxy.rate) return undefined;
     const isUploadStart = req.method === 'POST' && /\/blobs\/uploads\/$/.test(req.url!.split('?')[0]);
-    const candidates = FAULTS.filter((fault) => fault !== 'no-location' || isUploadStart);
+    // Body faults where there is a body to break (manifests, tag lists, blobs), a Location where one is due.
+    const candidates = FAULTS.filter((fault) => {
+      if (fault === 'no-location') return isUploadStart;
+      if (fault === 'reset-mid-body' || fault === 'truncated-body' || fault === 'slow-body') return req.method === 'GET';
+      return true;
+    });
     return candidates[Math.floor(random() * candidates.length)];
   };
 
@@ -100,7 +105,7 @@ function slowly(answer: http.IncomingMessage, res: http.ServerResponse): void {
     setTimeout(() => {
       res.write(chunk);
       answer.resume();
-    }, 50);
+    }, 20);
   });
-  answer.on('end', () => setTimeout(() => res.end(), 60));
+  answer.on('end', () => setTimeout(() => res.end(), 30));
 }
