@@ -1,8 +1,10 @@
 // The public API of @modelos/versioning-core: what the Nx plugin and the mdl CLI build on.
 export { UserError } from './errors';
 export type { ProjectRef } from './project-ref';
+export { extractInterface, type SourceFiles } from './interface';
 export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resource/resource-config';
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
+export { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from './git';
 export { storeResource, type StoreInput, type StoreResult } from './store';
 export { listVersions, listRepositoryVersions, formatVersionsTable, type VersionRow } from './versions';
 export { releaseResource, type ReleaseInput, type ReleaseResult } from './release/release';
@@ -11,6 +13,7 @@ export { cleanRepository, formatCleanTable, type CleanResult, type CleanAction }
 export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
 export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
+export * from './environments';
 export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
 export {
   buildReleasePackages,
