@@ -95,7 +95,8 @@ export function createGuardedServer(options: GuardOptions, handle: Handler): htt
   if (!isLoopbackHost(options.host) && !options.token) {
     throw new Error(`binding ${options.host} (beyond loopback) needs a bearer token: set MODELOS_SERVE_TOKEN`);
   }
-  const server = http.createServer((req, res) => {
+  // Node checks the timeouts of open connections every `connectionsCheckingInterval` (30 s by default).
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     answer(options, handle, req).then(
       (reply) => sendReply(res, reply),
       () => sendReply(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
@@ -112,8 +113,9 @@ export function limitServer<S extends http.Server>(server: S, options: Pick<Guar
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = options.headersTimeoutMs;
   server.maxHeadersCount = 100;
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
   return server;
