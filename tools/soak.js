@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Longer fault soak than the test suite's (packages/versioning-core/src/soak.spec.ts): a seeded
-// random run of store, release, clean, versions and install through a fault-injecting proxy in
+// random run of store, release, clean, versions, install, promote and traffic through a fault-injecting proxy in
 // front of a throwaway docker-registry started here; then every release is copied with skopeo
 // and the invariants checked. Prints the counts; exits 1 on any invariant violation.
 //   node tools/soak.js [--seed N] [--operations 1000] [--minutes 10] [--fault-rate 0.05] [--verbose]

@@ -1,4 +1,4 @@
-// Fault soak: a seeded random run of store, release, clean, versions and install through a
+// Fault soak: a seeded random run of store, release, clean, versions, install, promote and traffic through a
 // fault-injecting proxy in front of the real registry, then the invariants of SPEC §12 checked
 // with the faults off (skopeo copies every release, which verifies each blob's digest).
 // Shared by soak.spec.ts (bounded) and tools/soak.js (longer runs).
@@ -8,11 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { cleanRepository } from '../clean';
+import { promote, readEnvlog, traffic, type VersionWeight } from '../environments';
 import { install } from '../install/install';
 import { openRepository, parseRegistryReference, type Repository } from '../oci';
 import { releaseResource } from '../release/release';
 import { storeResource } from '../store';
-import { classifyTag } from '../tags';
+import { classifyTag, environmentTag } from '../tags';
 import { listRepositoryVersions } from '../versions';
 import { FAULTS, startFaultProxy, type Fault } from './fault-proxy';
 import { GitWorkspace } from './git-workspace';
@@ -31,7 +32,7 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
-type Kind = 'store' | 'release' | 'clean' | 'versions' | 'install';
+type Kind = 'store' | 'release' | 'clean' | 'versions' | 'install' | 'promote' | 'traffic';
 
 export interface SoakReport {
   seed: number;
@@ -69,7 +70,10 @@ const WEIGHTS: Array<[Kind, number]> = [
   ['clean', 12],
   ['versions', 30],
   ['install', 6],
+  ['promote', 5],
+  ['traffic', 4],
 ];
+const ENVIRONMENT = 'production';
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const random = seededRandom(options.seed);
@@ -90,7 +94,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const report: SoakReport = {
     seed: options.seed,
     operations: 0,
-    byKind: { store: 0, release: 0, clean: 0, versions: 0, install: 0 },
+    byKind: { store: 0, release: 0, clean: 0, versions: 0, install: 0, promote: 0, traffic: 0 },
     requests: 0,
     faults: 0,
     faultsByKind: proxy.injected,
@@ -103,6 +107,25 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   /** What successful releases reported: version tag → manifest digest. */
   const released = new Map<string, string>();
   let edits = 0;
+  /** The environment's assignment as the last successful promote/traffic left it, and how many changes were attempted. */
+  const environment = { expected: null as VersionWeight[] | null, successes: 0, failedAttempts: 0 };
+  const changeEnvironment = async (weights: VersionWeight[]) => {
+    const repo = openRepository(registry, 'ham');
+    const input = { repo, resource: 'ham', environment: ENVIRONMENT, workspaceRoot: ws.root, settleMs: 50 };
+    try {
+      if (weights.length === 1) await promote({ ...input, version: weights[0].version });
+      else await traffic({ ...input, weights: weights.map((w) => `${w.version}=${w.weight}`).join(',') });
+    } catch (err) {
+      environment.failedAttempts++;
+      throw err;
+    }
+    environment.expected = weights;
+    environment.successes++;
+  };
+  const pickRelease = () => {
+    const versions = [...released.keys()];
+    return versions[Math.floor(random() * versions.length)];
+  };
 
   const operations: Record<Kind, () => Promise<void>> = {
     store: async () => {
@@ -127,10 +150,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     },
     install: async () => {
       // Server packages: they need no npm registry (nothing but the closure's own code).
-      const versions = [...released.keys()];
-      if (versions.length === 0) return;
-      const version = versions[Math.floor(random() * versions.length)];
-      await install(`${proxy.host}/${namespace}:ham-pkg-${version}`, { cwd: project });
+      if (released.size === 0) return;
+      await install(`${proxy.host}/${namespace}:ham-pkg-${pickRelease()}`, { cwd: project });
+    },
+    promote: async () => {
+      if (released.size > 0) await changeEnvironment([{ version: pickRelease(), weight: 100 }]);
+    },
+    traffic: async () => {
+      const [a, b] = [pickRelease(), pickRelease()];
+      if (a && b && a !== b && a.split('.')[0] === b.split('.')[0]) await changeEnvironment([{ version: a, weight: 90 }, { version: b, weight: 10 }]);
     },
   };
 
@@ -171,7 +199,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     report.requests = proxy.requests;
     report.faults = FAULTS.reduce((sum, fault) => sum + proxy.injected[fault], 0);
     report.releases = [...released.keys()];
-    report.violations.push(...(await checkInvariants(openRepository(parseRegistryReference(`oci://${options.registryHost}/${namespace}`, ws.root), 'ham'), released, cacheDir)));
+    const direct = openRepository(parseRegistryReference(`oci://${options.registryHost}/${namespace}`, ws.root), 'ham');
+    report.violations.push(...(await checkInvariants(direct, released, cacheDir)));
+    report.violations.push(...(await checkEnvironment(direct, environment, released)));
     return report;
   } finally {
     process.env.MODELOS_CACHE_DIR = savedCache;
@@ -223,5 +253,38 @@ async function checkInvariants(repo: Repository, released: Map<string, string>, 
     if (!descriptor) violations.push(`release ${version} was reported but is gone (lost)`);
     else if (descriptor.digest !== digest) violations.push(`release ${version} was reported as ${digest} but points at ${descriptor.digest}`);
   }
+  return violations;
+}
+
+/**
+ * The environment's history holds every change that succeeded, and nothing but changes that were
+ * attempted, numbered without gaps; its last entry is the last successful change, with the
+ * digests of those releases, and `env-<name>` points at the heaviest of them.
+ */
+async function checkEnvironment(
+  repo: Repository,
+  environment: { expected: VersionWeight[] | null; successes: number; failedAttempts: number },
+  released: Map<string, string>,
+): Promise<string[]> {
+  if (!environment.expected) return [];
+  const head = await readEnvlog(repo, ENVIRONMENT);
+  if (!head) return [`${ENVIRONMENT} had ${environment.successes} successful changes but has no history`];
+  const violations: string[] = [];
+  const entries = head.log.entries;
+  if (entries.some((entry, i) => entry.n !== i + 1)) violations.push(`${ENVIRONMENT} history is not numbered 1..${entries.length}`);
+  if (entries.length < environment.successes) violations.push(`${ENVIRONMENT} history lost changes: ${entries.length} entries for ${environment.successes} successful changes`);
+  if (entries.length > environment.successes + environment.failedAttempts) {
+    violations.push(`${ENVIRONMENT} history has ${entries.length} entries for ${environment.successes + environment.failedAttempts} attempted changes`);
+  }
+  const last = entries[entries.length - 1];
+  const got = last.targets.map((t) => `${t.version}=${t.weight}`).sort().join(',');
+  const want = environment.expected.map((t) => `${t.version}=${t.weight}`).sort().join(',');
+  if (got !== want) violations.push(`${ENVIRONMENT} ends at ${got}, but the last successful change set ${want}`);
+  for (const target of last.targets) {
+    if (target.digest !== released.get(target.version)) violations.push(`${ENVIRONMENT} points ${target.version} at ${target.digest}, the release is ${released.get(target.version)}`);
+  }
+  const heaviest = [...last.targets].sort((a, b) => b.weight - a.weight)[0];
+  const envTag = await repo.resolve(environmentTag(ENVIRONMENT));
+  if (envTag?.digest !== heaviest.digest) violations.push(`${environmentTag(ENVIRONMENT)} points at ${envTag?.digest}, not at ${heaviest.version}`);
   return violations;
 }
