@@ -153,7 +153,7 @@ describe('install refuses bad input before touching the project', () => {
 
   it('a package npm fails to install: the project is put back as it was', async () => {
     await install(`${host}/${namespace}:ham-client-v1`, { cwd: project });
-    const failing = client('9.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '9.0.0', scripts: { install: 'exit 3' } }) });
+    const failing = client('9.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '9.0.0', os: ['win32'] }) });
     await publishTestPackage(repo, failing);
     const before = projectState();
     const error = await failure(install(`${host}/${namespace}:ham-client-v9`, { cwd: project }));
@@ -162,6 +162,16 @@ describe('install refuses bad input before touching the project', () => {
     expect(error.message).not.toContain('\n');
     expect(projectState()).toEqual(before);
     expect(requireInProject(`console.log(require('${scope}/ham-client-v1').version)`)).toBe('1.1.0');
+  });
+
+  it('a hostile package: its lifecycle scripts never run (npm --ignore-scripts)', async () => {
+    const marker = path.join(work, `ran-${randomUUID()}`);
+    const touch = `node -e "require('fs').appendFileSync(${JSON.stringify(marker).replace(/"/g, "'")}, process.env.npm_lifecycle_event + ' ')"`;
+    const scripts = { preinstall: touch, install: touch, postinstall: touch, prepare: touch };
+    await publishTestPackage(repo, client('7.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '7.0.0', main: 'index.js', scripts }) }));
+    await install(`${host}/${namespace}:ham-client-v7`, { cwd: project });
+    expect(requireInProject(`console.log(require('${scope}/ham-client-v7').version)`)).toBe('7.0.0');
+    expect(fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : 'no script ran').toBe('no script ran');
   });
 });
 

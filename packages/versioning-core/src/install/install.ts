@@ -113,7 +113,8 @@ export async function installPackages(projectRoot: string, packages: PulledPacka
       await downloadTarball(p.repo, p.artifact, p.file);
     }
     const specs = planned.map((p) => `${p.name}@file:${p.tarball}`);
-    await runNpm(['install', ...specs, '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${planned.map((p) => p.name).join(', ')}` });
+    // --ignore-scripts: our packages need no lifecycle scripts, and a hostile artifact must not run code here.
+    await runNpm(['install', ...specs, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${planned.map((p) => p.name).join(', ')}` });
   } catch (err) {
     changes.undo();
     throw err;
