@@ -31,6 +31,8 @@ describe('resource generator: a new resource', () => {
     await resourceGenerator(tree, { name: 'ham', skipFormat: true });
     for (const file of ['tsconfig.json', 'tsconfig.lib.json', 'tsconfig.spec.json', 'src/index.ts']) expect(tree.exists(`ham/${file}`)).toBe(true);
     expect(tree.children('ham').some((file) => /^jest\.config\.c?ts$/.test(file))).toBe(true);
+    // ts-node compiles jest.config.cts with this tsconfig; TypeScript 6 includes no @types unless told.
+    expect(readJson(tree, 'ham/tsconfig.json').compilerOptions.types).toEqual(['node']);
     expect(readJson(tree, 'package.json').devDependencies).toEqual(
       expect.objectContaining({ '@nx/js': expect.any(String), '@nx/jest': expect.any(String), jest: expect.any(String) }),
     );
