@@ -2,6 +2,7 @@ import {
   addDependenciesToPackageJson,
   ensurePackage,
   generateFiles,
+  getDependencyVersionFromPackageJson,
   getProjects,
   getWorkspaceLayout,
   joinPathFragments,
@@ -61,7 +62,7 @@ export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSche
     fileNameImport: `${fileName}${importSuffix(tree, projectRoot, fileName)}`,
   });
   if (unitTestRunner === 'none') tree.delete(joinPathFragments(projectRoot, 'src/lib', `${fileName}.spec.ts`));
-  if (unitTestRunner === 'jest') giveJestConfigNodeTypes(tree, projectRoot);
+  if (unitTestRunner === 'jest') configureTsNodeForJestConfig(tree, projectRoot);
   writeResourceFile(tree, projectRoot, { entry: ENTRY, className, metrics: schema.metrics });
   return runTasksInSerial(installJs, library);
 }
@@ -83,15 +84,23 @@ function loadOfficialPlugin<T = unknown>(pkg: string): T {
 }
 
 /**
- * Jest reads `jest.config.cts` through ts-node with the project's tsconfig.json, and TypeScript 6
- * (what create-nx-workspace 23 installs) no longer includes every `@types` package by default:
- * without `types: ["node"]` there, `module.exports` fails to compile and `nx test` fails before
- * running a test. tsconfig.lib.json and tsconfig.spec.json set their own `types`.
+ * Jest compiles `jest.config.cts` with ts-node and the project's tsconfig.json, forcing CommonJS.
+ * Under TypeScript 6 (what create-nx-workspace 23 installs) that fails before any test runs: no
+ * `@types` are included unless listed, and CommonJS implies the deprecated node10 resolution.
+ * The `ts-node` section of tsconfig.json is read by ts-node only, so tsc and editors are unaffected.
  */
-function giveJestConfigNodeTypes(tree: Tree, projectRoot: string): void {
+function configureTsNodeForJestConfig(tree: Tree, projectRoot: string): void {
+  const typescript = getDependencyVersionFromPackageJson(tree, 'typescript');
+  // The first number of a range like ~6.0.3 or ^5.9.2 is its major.
+  const typescriptMajor = Number(/\d+/.exec(typescript ?? '')?.[0] ?? 0);
   updateJson(tree, joinPathFragments(projectRoot, 'tsconfig.json'), (tsconfig) => {
-    tsconfig.compilerOptions ??= {};
-    tsconfig.compilerOptions.types ??= ['node'];
+    tsconfig['ts-node'] ??= {};
+    tsconfig['ts-node'].compilerOptions = {
+      types: ['node'],
+      // bundler resolution with CommonJS is allowed from TypeScript 6 on, an error before it.
+      ...(typescriptMajor >= 6 ? { moduleResolution: 'bundler' } : {}),
+      ...tsconfig['ts-node'].compilerOptions,
+    };
     return tsconfig;
   });
 }
