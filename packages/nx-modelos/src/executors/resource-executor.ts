@@ -1,5 +1,6 @@
 import { logger, type ExecutorContext, type PromiseExecutor, type TaskGraph } from '@nx/devkit';
-import { batchedGitFacts, perCallGitFacts, UserError, type ClosureFactsSource } from '@modelos/versioning-core';
+import { UserError } from '@modelos/versioning-core/errors';
+import { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from '@modelos/versioning-core/git';
 import { printJson } from './print-json';
 import { resolveResourceTarget, type ResourceTarget } from './resource-target';
 

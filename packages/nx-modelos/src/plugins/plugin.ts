@@ -8,7 +8,7 @@ import {
   type TargetConfiguration,
 } from '@nx/devkit';
 import { hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
-import { readResourceConfig } from '@modelos/versioning-core';
+import { readResourceConfig } from '@modelos/versioning-core/resource';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { normalizePluginOptions, type ModelosPluginOptions, type NormalizedPluginOptions } from '../plugin-options';

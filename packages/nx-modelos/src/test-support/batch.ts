@@ -7,7 +7,7 @@ export function taskGraphOf(target: string, projects: string[], dependencies: Re
   return {
     roots: projects.filter((p) => !dependencies[p]?.length).map(id),
     tasks: Object.fromEntries(
-      projects.map((project) => [id(project), { id: id(project), target: { project, target }, overrides: {}, outputs: [], parallelism: true }]),
+      projects.map((project) => [id(project), { id: id(project), target: { project, target }, overrides: {}, outputs: [], parallelism: true, cache: false }]),
     ),
     dependencies: Object.fromEntries(projects.map((p) => [id(p), (dependencies[p] ?? []).map(id)])),
     continuousDependencies: {},

@@ -3,7 +3,7 @@ import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, delet
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { openRepository, type RegistryReference, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages';
+import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages/release-packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';

@@ -1,4 +1,5 @@
-import { cleanRepository, formatCleanTable, openRepository } from '@modelos/versioning-core';
+import { cleanRepository, formatCleanTable } from '@modelos/versioning-core/clean';
+import { openRepository } from '@modelos/versioning-core/oci';
 import { defineResourceExecutor } from '../resource-executor';
 import type { CleanExecutorOptions } from './schema';
 

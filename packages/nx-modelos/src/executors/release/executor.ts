@@ -1,4 +1,4 @@
-import { releaseResource, type ReleaseResult } from '@modelos/versioning-core';
+import { releaseResource, type ReleaseResult } from '@modelos/versioning-core/release';
 import { readPluginOptions } from '../../plugin-options';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';

@@ -1,4 +1,5 @@
-import { formatReleasesTable, listReleases, openRepository } from '@modelos/versioning-core';
+import { openRepository } from '@modelos/versioning-core/oci';
+import { formatReleasesTable, listReleases } from '@modelos/versioning-core/releases';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleasesExecutorOptions } from './schema';
 

@@ -1,4 +1,4 @@
-import { storeResource } from '@modelos/versioning-core';
+import { storeResource } from '@modelos/versioning-core/store';
 import { defineResourceExecutor } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';

@@ -1,4 +1,4 @@
-import { formatVersionsTable, listVersions } from '@modelos/versioning-core';
+import { formatVersionsTable, listVersions } from '@modelos/versioning-core/versions';
 import { defineResourceExecutor } from '../resource-executor';
 import type { VersionsExecutorOptions } from './schema';
 
