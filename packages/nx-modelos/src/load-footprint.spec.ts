@@ -10,7 +10,12 @@ import { ExecutorWorkspace } from './test-support/executor-workspace';
 jest.setTimeout(120_000);
 
 const DIST = resolve(__dirname, '../dist');
-const HEAVY = { 'ts-morph': /node_modules\/(ts-morph|@ts-morph\/common)\/dist\//, ajv: /node_modules\/ajv\// };
+const HEAVY = {
+  'ts-morph': /node_modules\/(ts-morph|@ts-morph\/common)\/dist\//,
+  ajv: /node_modules\/ajv\//,
+  // Its index loads generator utilities (templates, formatters) that no target needs.
+  '@nx/devkit': /node_modules\/@nx\/devkit\//,
+};
 
 /** Requires `entry` in a fresh node, runs its default export with `options` when given, returns require.cache's keys. */
 function loadedBy(entry: string, run?: { options: object; ws: ExecutorWorkspace; project?: string }): string[] {
@@ -47,11 +52,12 @@ describe('what the plugin loads', () => {
   beforeEach(() => (ws = new ExecutorWorkspace()));
   afterEach(() => ws.remove());
 
-  it('createNodes (the package main) loads the resource.json reader, not the engine, ts-morph or ajv', () => {
+  it('createNodes (the package main) loads the resource.json reader, not the engine, ts-morph, ajv or @nx/devkit', () => {
     const loaded = loadedBy('index.js');
     expect(engineModules(loaded).sort()).toEqual(['errors.js', 'resource/resource-config.js', 'resource/resource.schema.json']);
     expect(uses(loaded, 'ts-morph')).toBe(false);
     expect(uses(loaded, 'ajv')).toBe(false);
+    expect(uses(loaded, '@nx/devkit')).toBe(false);
   });
 
   it('store parses the interface with ts-morph on a cold cache only: a warm run never loads it', () => {
@@ -60,7 +66,7 @@ describe('what the plugin loads', () => {
     expect(uses(loadedBy('executors/store/executor.js', store), 'ts-morph')).toBe(false);
   });
 
-  it('a release dry run, versions, releases and clean load no ts-morph on a warm interface cache', () => {
+  it('a release dry run, versions, releases and clean load neither ts-morph (warm interface cache) nor @nx/devkit', () => {
     const registry = '.modelos/registry';
     loadedBy('executors/store/executor.js', { options: { registry }, ws });
     for (const [executor, options] of [
@@ -69,7 +75,8 @@ describe('what the plugin loads', () => {
       ['releases', { registry }],
       ['clean', { registry, dryRun: true }],
     ] as const) {
-      expect({ executor, tsMorph: uses(loadedBy(`executors/${executor}/executor.js`, { options, ws }), 'ts-morph') }).toEqual({ executor, tsMorph: false });
+      const loaded = loadedBy(`executors/${executor}/executor.js`, { options, ws });
+      expect({ executor, tsMorph: uses(loaded, 'ts-morph'), devkit: uses(loaded, '@nx/devkit') }).toEqual({ executor, tsMorph: false, devkit: false });
     }
   });
 });

@@ -1,4 +1,6 @@
-import { logger, type ExecutorContext, type PromiseExecutor, type TaskGraph } from '@nx/devkit';
+import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
+// Nx's own logger module rather than @nx/devkit's index, which loads generator utilities.
+import { logger } from 'nx/src/utils/logger';
 import { UserError } from '@modelos/versioning-core/errors';
 import { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from '@modelos/versioning-core/git';
 import { printJson } from './print-json';

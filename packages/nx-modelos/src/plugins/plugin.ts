@@ -1,13 +1,11 @@
-import {
-  createNodesFromFiles,
-  hashArray,
-  type CreateNodes,
-  type CreateNodesContext,
-  type CreateNodesResult,
-  type ProjectConfiguration,
-  type TargetConfiguration,
-} from '@nx/devkit';
-import { hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+// The modules @nx/devkit re-exports, from the `nx` that runs this plugin: the plugin worker has
+// them loaded already, where @nx/devkit's index would add its generator utilities to every nx
+// command. Same paths in Nx 22 and 23 (Nx 22's @nx/devkit/internal lacks hashObject and
+// workspaceDataDirectory).
+import { createNodesFromFiles, hashArray } from 'nx/src/devkit-exports';
+import { hashObject, PluginCache } from 'nx/src/devkit-internals';
+import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { readResourceConfig } from '@modelos/versioning-core/resource';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
