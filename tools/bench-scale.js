@@ -101,7 +101,7 @@ function nxEnv(ws, extra = {}) {
 /** One nx command, timed; throws with its output when it fails. */
 function nx(ws, args, env = {}) {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, [path.join(ws, 'node_modules/nx/bin/nx.js'), ...args], {
+  const child = spawnSync(process.execPath, [fs.realpathSync(path.join(ws, 'node_modules/.bin/nx')), ...args], {
     cwd: ws,
     env: nxEnv(ws, env),
     encoding: 'utf8',

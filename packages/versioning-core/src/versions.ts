@@ -1,5 +1,5 @@
 import { formatTable } from './format/table';
-import { openRepository, type RegistryReference, type Repository } from './oci';
+import { openRepository, type RegistryReference, type RegistrySession, type Repository } from './oci';
 import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
@@ -21,12 +21,14 @@ export interface ListVersionsInput {
   resource: ProjectRef;
   registry: RegistryReference;
   compatibleOnly?: boolean;
+  /** Registry auth shared with other tasks of the same run; default: this call's own. */
+  session?: RegistrySession;
 }
 
 /** Every tag of the resource's repository, newest first, marked compatible with the current interface. */
 export async function listVersions(input: ListVersionsInput): Promise<VersionRow[]> {
   const current = readResourceInterface(input.workspaceRoot, input.resource);
-  const rows = await listRepositoryVersions(openRepository(input.registry, input.resource.name), current.clientHash);
+  const rows = await listRepositoryVersions(openRepository(input.registry, input.resource.name, { session: input.session }), current.clientHash);
   return input.compatibleOnly ? rows.filter((row) => row.compatible) : rows;
 }
 

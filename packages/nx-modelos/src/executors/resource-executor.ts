@@ -3,6 +3,7 @@ import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
 import { logger } from 'nx/src/utils/logger';
 import { UserError } from '@modelos/versioning-core/errors';
 import { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from '@modelos/versioning-core/git';
+import { RegistrySession } from '@modelos/versioning-core/oci';
 import { printJson } from './print-json';
 import { resolveResourceTarget, type ResourceTarget } from './resource-target';
 
@@ -32,6 +33,8 @@ export interface ResourceTask<O> {
   out: TaskOutput;
   /** Git facts shared by every task of the run: hand it to core as `git`. */
   git: ClosureFactsSource;
+  /** Registry auth shared by every task of the run: hand it to core as `session`. */
+  session: RegistrySession;
 }
 
 export type ResourceTaskBody<O> = (task: ResourceTask<O>) => Promise<void>;
@@ -65,7 +68,7 @@ export function defineResourceExecutor<O extends ResourceTargetOptions>(
 ): { executor: PromiseExecutor<O>; batch: BatchExecutor<O> } {
   const executor: PromiseExecutor<O> = async (options, context) => {
     const out = consoleOutput(options.json === true);
-    const ok = await runTask(body, options, context, out, perCallGitFacts(context.root));
+    const ok = await runTask(body, options, context, out, { git: perCallGitFacts(context.root), session: new RegistrySession() });
     return { success: ok };
   };
   const batch: BatchExecutor<O> = (taskGraph, inputs, _overrides, context) => runBatch(body, taskGraph, inputs, context);
@@ -80,10 +83,10 @@ async function* runBatch<O extends ResourceTargetOptions>(
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
   const taskIds = Object.keys(inputs);
   const contexts = new Map(taskIds.map((id) => [id, taskContext(context, taskGraph, id)]));
-  const git = batchedGitFacts(context.root, announcedClosures(taskIds, inputs, contexts));
+  const shared = { git: batchedGitFacts(context.root, announcedClosures(taskIds, inputs, contexts)), session: new RegistrySession() };
   const run = async (id: string): Promise<TaskResult> => {
     const out = bufferedOutput(inputs[id].json === true);
-    const success = await runTask(body, inputs[id], contexts.get(id)!, out, git);
+    const success = await runTask(body, inputs[id], contexts.get(id)!, out, shared);
     return { success, terminalOutput: out.text() };
   };
   yield* runInDependencyOrder(taskIds, taskGraph, run);
@@ -98,11 +101,11 @@ async function runTask<O>(
   options: O,
   context: ExecutorContext,
   out: TaskOutput,
-  git: ClosureFactsSource,
+  shared: Pick<ResourceTask<O>, 'git' | 'session'>,
 ): Promise<boolean> {
   try {
     const target = resolveResourceTarget((options as ResourceTargetOptions).registry, context);
-    await body({ options, target, context, out, git });
+    await body({ options, target, context, out, ...shared });
     return true;
   } catch (err) {
     if (err instanceof UserError) out.error(err.message);

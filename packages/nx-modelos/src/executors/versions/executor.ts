@@ -2,8 +2,8 @@ import { formatVersionsTable, listVersions } from '@modelos/versioning-core/vers
 import { defineResourceExecutor } from '../resource-executor';
 import type { VersionsExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<VersionsExecutorOptions>(async ({ options, target, out }) => {
-  const rows = await listVersions({ ...target, compatibleOnly: options.compatible });
+export const { executor, batch } = defineResourceExecutor<VersionsExecutorOptions>(async ({ options, target, out, session }) => {
+  const rows = await listVersions({ ...target, compatibleOnly: options.compatible, session });
   if (options.json) out.json(rows);
   else out.info(formatVersionsTable(rows));
 });

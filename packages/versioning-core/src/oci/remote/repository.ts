@@ -7,6 +7,7 @@ import { assertDigest, declaredMediaType, digestOf, isDigest, MANIFEST_ACCEPT, m
 import { assertTag } from '../../tags/oci-tag';
 import type { Repository, RepositoryCounters } from '../repository';
 import { withRetry } from '../retry/client';
+import type { RegistrySession } from '../session';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
 import { describeFailure, networkError } from './errors';
 import { discard, header, nodeTransport, readBody, withRedirects, type HttpRequest, type HttpResponse } from './transport';
@@ -20,6 +21,7 @@ export interface RemoteRepositoryOptions {
   env?: NodeJS.ProcessEnv;
   retryPolicy?: RetryPolicy;
   idleTimeoutMs?: number;
+  session?: RegistrySession;
 }
 
 const USER_AGENT = 'modelos-versioning-core';
@@ -44,7 +46,7 @@ export class RemoteRepository implements Repository {
     const env = options.env ?? process.env;
     const send = nodeTransport({ idleTimeoutMs: options.idleTimeoutMs ?? 60_000, onRequest: () => this.counters.requests++ });
     const transport = withRedirects(withRetry(send, options.retryPolicy ?? defaultRetryPolicy));
-    this.auth = new AuthClient(options.host, transport, () => resolveCredentials(options.host, env));
+    this.auth = new AuthClient(options.host, transport, () => resolveCredentials(options.host, env), options.session?.authState(options.host));
   }
 
   async blobExists(digest: string): Promise<boolean> {
