@@ -74,7 +74,8 @@ function installNx(ws, tarballs, registryRef) {
       projects: ['r*'],
       projectsRelationship: 'independent',
       releaseTag: { pattern: 'mdl-{projectName}-v{version}' },
-      version: { conventionalCommits: true, currentVersionResolver: 'git-tag' },
+      // The shorthand: versions from conventional commits, current versions from git tags.
+      version: { conventionalCommits: true },
       changelog: { projectChangelogs: false, workspaceChangelog: false },
       git: { commit: false, tag: false },
     },
