@@ -41,7 +41,7 @@ describe(`@modelos/nx on Nx ${NX_PREVIOUS_MAJOR}`, () => {
 
   it('infers the targets (createNodesV2) and stores every resource per task, then in batch mode', () => {
     expect(ws.readJson('node_modules/@modelos/nx/package.json').peerDependencies.nx).toBe('>= 22 < 24');
-    expect(jsonDocument(ws.nx(['show', 'project', 'ham', '--json']).stdout).targets.store.executor).toBe('@modelos/nx:store');
+    expect(JSON.parse(ws.nx(['show', 'project', 'ham', '--json']).stdout).targets.store.executor).toBe('@modelos/nx:store');
 
     const run = (env: Record<string, string>) =>
       taskDocuments(ws.nx(['run-many', '-t', 'store', '--json', '--outputStyle=static'], { env: { ...REMOTE, ...env } }).stdout, 'store');
