@@ -6,7 +6,7 @@
 // then `nx show projects` over 1,000 resources with and without the plugin, cold and warm.
 // The workspace is a real one: nx from the npm registry, our packages installed from `npm pack`
 // tarballs (as users get them). Needs the build (`npm run build`) and npm's registry (or cache).
-//   node tools/bench-scale.js [--runs 3] [--keep]
+//   node tools/bench-scale.js [--runs 3] [--keep] [--show-projects]
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -26,6 +26,8 @@ const option = (flag, fallback) => {
 /** Repeats of each show-projects figure (median); run-many rows run once each (tens of seconds). */
 const RUNS = option('runs', 5);
 const KEEP = process.argv.includes('--keep');
+/** `--show-projects`: only the `nx show projects` figures (a few minutes instead of a quarter hour). */
+const ONLY_SHOW_PROJECTS = process.argv.includes('--show-projects');
 const GOALS = { batchVsNxRelease: 0.5, perTaskVsNoop: 1.3, showProjectsAddedS: 0.1 };
 
 const write = (dir, file, content) => {
@@ -64,7 +66,8 @@ function installNx(ws, tarballs, registryRef) {
   write(ws, 'package.json', {
     name: 'bench',
     private: true,
-    devDependencies: { nx: NX_VERSION, '@nx/devkit': NX_VERSION, '@bench/noop': 'file:./tools/noop', ...tarballs },
+    // @nx/js: the version actions nx release uses for package.json projects.
+    devDependencies: { nx: NX_VERSION, '@nx/devkit': NX_VERSION, '@nx/js': NX_VERSION, '@bench/noop': 'file:./tools/noop', ...tarballs },
     // @modelos/nx asks for versioning-core 0.1.0: the tarball is that version.
     overrides: { '@modelos/versioning-core': '$@modelos/versioning-core' },
   });
@@ -100,15 +103,22 @@ function nxEnv(ws, extra = {}) {
 /** One nx command, timed; throws with its output when it fails. */
 function nx(ws, args, env = {}) {
   const start = process.hrtime.bigint();
+  // stdout to a file: nx exits right after printing, and a busy machine loses the end of a pipe.
+  const outFile = path.join(ws, '.nx-bench-stdout');
+  const fd = fs.openSync(outFile, 'w');
   const child = spawnSync(process.execPath, [fs.realpathSync(path.join(ws, 'node_modules/.bin/nx')), ...args], {
     cwd: ws,
     env: nxEnv(ws, env),
     encoding: 'utf8',
+    stdio: ['ignore', fd, 'pipe'],
     maxBuffer: 1 << 28,
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (child.status !== 0) throw new Error(`nx ${args.join(' ')} exited with ${child.status}\n${child.stdout}\n${child.stderr}`);
-  return { ms, stdout: child.stdout };
+  fs.closeSync(fd);
+  const stdout = fs.readFileSync(outFile, 'utf8');
+  fs.rmSync(outFile);
+  if (child.status !== 0) throw new Error(`nx ${args.join(' ')} exited with ${child.status}\n${stdout}\n${child.stderr}`);
+  return { ms, stdout };
 }
 
 const count = (text, pattern) => (text.match(pattern) ?? []).length;
@@ -173,14 +183,13 @@ async function runManyRows(tmp, tarballs) {
         ['nx run-many -t store (unchanged)', seconds(rows.store.ms), `${verdict(ratio('store', 'noop'), GOALS.perTaskVsNoop)} × no-op floor`],
       ],
     );
-    return ws;
   } finally {
     await server.stop();
   }
 }
 
 /** 1,000 resources, each an Nx project through its project.json (as the resource generator makes them). */
-function showProjectsWorkspace(tmp, installed) {
+function showProjectsWorkspace(tmp, tarballs) {
   const ws = path.join(tmp, 'ws-1000');
   for (let i = 0; i < SHOW_PROJECTS_RESOURCES; i++) {
     const dir = `libs/p${String(i).padStart(4, '0')}`;
@@ -188,8 +197,8 @@ function showProjectsWorkspace(tmp, installed) {
     write(ws, `${dir}/resource.json`, { formatVersion: '1', entry: 'src/index.ts', class: `P${i}`, requires: {} });
     write(ws, `${dir}/src/index.ts`, `export class P${i} {\n  run(x: number): number {\n    return x;\n  }\n}\n`);
   }
-  write(ws, 'package.json', { name: 'bench-1000', private: true });
-  fs.symlinkSync(path.join(installed, 'node_modules'), path.join(ws, 'node_modules'));
+  write(ws, 'package.json', { name: 'bench-1000', private: true, devDependencies: { nx: NX_VERSION, ...tarballs }, overrides: { '@modelos/versioning-core': '$@modelos/versioning-core' } });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: ws, stdio: 'inherit' });
   git(ws, ['init', '-q', '-b', 'main']);
   return ws;
 }
@@ -216,9 +225,9 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modelos-bench-scale-'));
   try {
     const tarballs = packTarballs(tmp);
-    const installed = await runManyRows(tmp, tarballs);
+    if (!ONLY_SHOW_PROJECTS) await runManyRows(tmp, tarballs);
 
-    const ws = showProjectsWorkspace(tmp, installed);
+    const ws = showProjectsWorkspace(tmp, tarballs);
     const without = showProjects(ws, false);
     const withPlugin = showProjects(ws, true);
     const added = (key) => ((withPlugin[key] - without[key]) / 1000).toFixed(2);
