@@ -17,7 +17,7 @@ import {
   type Version,
 } from '../tags';
 import { nextInLine } from './release-line';
-import { nextVersion, type Bump } from './next-version';
+import { nextVersion, sameContent, type Bump, type ContentState } from './next-version';
 import { interfaceDiffSince } from './previous-interface';
 import { findPreviousRelease } from './previous-release';
 import { moveTag, publishImmutableTag } from './publish-tag';
@@ -102,6 +102,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (chosen.existing) {
     return { ...result, released: false, bump: null, reason: `${name} is already released as ${tag} with this content`, digest: index.get(tag)!.digest, tags: [] };
   }
+  assertVersionFree(name, tag, index.get(tag), facts);
   if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
 
   const claim = `refs/modelos/claims/${name}/${tag}`;
@@ -109,13 +110,16 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   try {
     const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, facts);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
-    const bytes = releaseManifest(stored.manifestBytes, chosen.version, head);
+    const bytes = releaseManifest(stored.manifestBytes, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
-    const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes });
+    const packages = await buildReleasePackages({ ...input, facts, version: chosen.version, releaseManifest: bytes });
     // A pushed git tag is the claim across machines: the remote refuses a second one, before any registry write.
     if (result.gitTag && input.push) await tagInGit(input, result.gitTag, head.commit, tag);
+    // The adhoc tag takes the release manifest first, so that it and the version resolve to one digest (SPEC §7.5).
+    const [adhoc] = stored.result.tags;
+    if (!bytes.equals(stored.manifestBytes)) await moveTag(stored.repo, index, adhoc, bytes);
     const published = await publishImmutableTag(stored.repo, index, tag, bytes);
-    const tags = [...stored.result.tags, tag, ...(await publishPackages(stored.repo, index, packages))];
+    const tags = [adhoc, tag, ...(await publishPackages(stored.repo, index, packages))];
     if (!line && input.latest !== false) tags.push(...(await moveLatest(stored.repo, index, published, bytes)));
     if (result.gitTag && !input.push) await tagInGit(input, result.gitTag, head.commit, tag);
     input.log?.(`released ${name} ${tag} (${next.reason})`);
@@ -142,7 +146,7 @@ async function completeRelease(
   const done: string[] = [];
   const bytes = async () => (await repo.fetchManifest(release.tag))!.bytes;
   if (packagesIncomplete(version, index)) {
-    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: await bytes() }))));
+    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, version, releaseManifest: await bytes() }))));
   }
   if (onMain && input.latest !== false) done.push(...(await moveLatest(repo, index, release, await bytes())));
   if (input.gitTag && release.revision) {
@@ -157,6 +161,20 @@ async function moveLatest(repo: Repository, index: Ocidex, release: IndexEntry, 
   if (index.get(LATEST_TAG)?.digest === release.digest || !isHighestStable(parseVersion(release.tag), index.list())) return [];
   await moveTag(repo, index, LATEST_TAG, bytes);
   return [LATEST_TAG];
+}
+
+/**
+ * The next version may already be taken by other content: released from a clone whose history
+ * diverged from this one (SPEC §7.4). Re-running cannot help until that commit is merged: then
+ * it is the previous release, and the next version follows it.
+ */
+function assertVersionFree(name: string, tag: string, holder: IndexEntry | undefined, current: ContentState): void {
+  if (!holder || sameContent(holder, current)) return;
+  const commit = holder.revision ?? 'unknown (its manifest records no revision)';
+  throw new UserError(
+    `${tag} of ${name} is already released from commit ${commit}, which is not in this branch's history (another clone released it first): ` +
+      `merge that commit (git fetch, then git merge ${holder.revision ?? '<that commit>'}) and re-run release to get the version after ${tag}`,
+  );
 }
 
 /** Of processes sharing this repository, one at a time may publish a given version. */
