@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { LayerCache } from './artifact/layer-cache';
 import { pushClosureLayers } from './artifact/push-layers';
 import { resourceConfigBlob, resourceManifest, sameContent, type ResourceFacts } from './artifact/resource-artifact';
-import { currentBranch } from './git';
+import { currentBranch, type ClosureFactsSource } from './git';
 import {
   digestOf,
   MediaTypes,
@@ -30,6 +30,8 @@ export interface StoreInput {
   branchOnly?: boolean;
   dryRun?: boolean;
   log?: (line: string) => void;
+  /** Git facts shared with other tasks of the same run; default: a git call of its own. */
+  git?: ClosureFactsSource;
 }
 
 export interface StoreResult {
@@ -48,7 +50,7 @@ export interface StoreResult {
 
 /** Builds the resource artifact and pushes it under its adhoc (and/or branch) tag. */
 export async function storeResource(input: StoreInput): Promise<StoreResult> {
-  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure);
+  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
   return (await pushResourceArtifact(input, facts)).result;
 }
 
