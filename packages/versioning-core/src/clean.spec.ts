@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Annotations } from './artifact/annotations';
+import { Annotations } from './oci';
 import { cleanRepository } from './clean';
 import { listReleases } from './release/releases';
 import { MediaTypes, openRepository, parseRegistryReference, type Descriptor, type Repository } from './oci';
 import { listRepositoryVersions } from './versions';
-import { pushTinyArtifact } from './test-support/tiny-artifact';
+import { pushTinyArtifact } from '../../runtime/src/test-support/tiny-artifact';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const savedCacheDir = process.env.MODELOS_CACHE_DIR;

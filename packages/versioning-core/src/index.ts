@@ -11,9 +11,9 @@ export { listReleases, formatReleasesTable, type ReleaseRow } from './release/re
 export { cleanRepository, formatCleanTable, type CleanResult, type CleanAction } from './clean';
 export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
-export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
+export { parsePackageRef, type PackageRef } from './install/package-ref';
 export * from './environments';
-export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
+export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput, type PackageKind } from '@modelos/runtime';
 export {
   buildReleasePackages,
   publishPackages,

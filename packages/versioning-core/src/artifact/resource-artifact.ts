@@ -1,7 +1,7 @@
 import { canonicalJson } from '../canonical-json';
 import type { InterfaceDescriptor } from '../interface';
 import { MediaTypes, type Descriptor, type ImageManifest } from '../oci';
-import { Annotations, CLEAN_DIRTY_ANNOTATION } from './annotations';
+import { Annotations, CLEAN_DIRTY_ANNOTATION } from '../oci';
 
 /** Everything the resource config blob and the manifest annotations say about one store. */
 export interface ResourceFacts {

@@ -7,7 +7,7 @@ import { formatSplit } from '../environments/weights';
 import { UserError } from '../errors';
 import { openRepository, type RegistryReference, type Repository } from '../oci';
 import type { ServedResource } from '../packages';
-import { prepareServerPackage } from '../runtime/local-server-package';
+import { prepareServerPackage } from '@modelos/runtime';
 import { parseVersion } from '../tags';
 import { EndpointMetrics } from './endpoint-metrics';
 import type { Replica } from './replica';

@@ -3,10 +3,9 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { digestFile, openRepository } from '../oci';
 import { parseVersion } from '../tags';
-import { runNpm } from './npm';
-import { parsePackageRef, type PackageKind } from './package-ref';
+import { downloadTarball, resolvePackage, runNpm, type PackageConfig, type PackageKind } from '@modelos/runtime';
+import { parsePackageRef } from './package-ref';
 import { ProjectChanges } from './project-changes';
-import { downloadTarball, resolvePackage, type PackageConfig } from './pull-package';
 
 export interface InstallOptions {
   /** Where the npm project is looked for (nearest package.json); relative layout paths resolve here too. Default: process.cwd(). */
@@ -67,7 +66,7 @@ export async function install(ref: string, options: InstallOptions = {}): Promis
       fs.mkdirSync(path.dirname(tarballFile), { recursive: true });
       await downloadTarball(repo, artifact, tarballFile);
     }
-    await runNpm(['install', `${name}@file:${tarball}`, '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${name}` });
+    await runNpm(['install', `${name}@file:${tarball}`, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${name}` });
   } catch (err) {
     changes.undo();
     throw err;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { formatRegistryReference, parseManifest, type RegistryReference, type Repository } from '../oci';
 import type { Ocidex } from '../ocidex';

@@ -1,4 +1,4 @@
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import { parseManifest, serializeManifest } from '../oci';
 
 /**

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { runNpm } from '../install/npm';
-import { downloadTarball, resolvePackage, type PackageArtifact } from '../install/pull-package';
+import { runNpm } from '../packages/npm';
+import { downloadTarball, resolvePackage, type PackageArtifact } from '../packages/pull-package';
 import { digestHex, openRepository, type RegistryReference } from '../oci';
-import { defaultIndexDir } from '../ocidex';
+import { modelosCacheDir } from '../cache-dir';
 import { serverPackageTag, versionTag, type Version } from '../tags';
-import { extractNpmTarball } from './local-server-extract';
+import { extractNpmTarball } from './npm-tarball-extract';
 
 /** The entry every server package has at its root: `node server.js --port N`. */
 export const SERVER_ENTRY = 'server.js';
@@ -41,7 +41,7 @@ export interface ServerPackage {
 
 /** Extracted packages live beside Ocidex's indexes, in the user's modelos cache. */
 export function packageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(path.dirname(defaultIndexDir(env)), 'packages');
+  return path.join(modelosCacheDir(env), 'packages');
 }
 
 /**
