@@ -1,6 +1,7 @@
 // The public API of @modelos/versioning-core: what the Nx plugin and the mdl CLI build on.
 export { UserError } from './errors';
 export type { ProjectRef } from './project-ref';
+export { extractInterface, type SourceFiles } from './interface';
 export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resource/resource-config';
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
 export { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from './git';

@@ -58,7 +58,7 @@ describe('batch twin of a resource executor', () => {
   it('runs a task after the tasks it depends on in the batch, and keeps a bug to its own task', async () => {
     const ws = workspace();
     const order: string[] = [];
-    const { batch } = defineResourceExecutor<{ fail?: boolean }>(async ({ options, target, out }) => {
+    const { batch } = defineResourceExecutor<{ fail?: boolean; json?: boolean }>(async ({ options, target, out }) => {
       await new Promise((resolve) => setTimeout(resolve, target.resource.name === 'eggs' ? 50 : 0));
       order.push(target.resource.name);
       if (options.fail) throw new TypeError('a bug');

@@ -1,17 +1,16 @@
-import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import type { ExecutorContext, Task, TaskGraph } from '@nx/devkit';
 import type { BatchExecutor, TaskResult } from '../executors/resource-executor';
 
 /** A task graph of one target over several projects, as Nx hands it to a batch implementation. */
 export function taskGraphOf(target: string, projects: string[], dependencies: Record<string, string[]> = {}): TaskGraph {
   const id = (project: string) => `${project}:${target}`;
+  const task = (project: string): Task => ({ id: id(project), target: { project, target }, overrides: {}, outputs: [], cache: false, parallelism: true });
   return {
     roots: projects.filter((p) => !dependencies[p]?.length).map(id),
-    tasks: Object.fromEntries(
-      projects.map((project) => [id(project), { id: id(project), target: { project, target }, overrides: {}, outputs: [], parallelism: true }]),
-    ),
+    tasks: Object.fromEntries(projects.map((project) => [id(project), task(project)])),
     dependencies: Object.fromEntries(projects.map((p) => [id(p), (dependencies[p] ?? []).map(id)])),
     continuousDependencies: {},
-  } as TaskGraph;
+  };
 }
 
 /** Runs a batch implementation to the end; results in the order the tasks finished. */

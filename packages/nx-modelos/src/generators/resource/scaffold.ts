@@ -1,0 +1,88 @@
+import {
+  addDependenciesToPackageJson,
+  ensurePackage,
+  generateFiles,
+  getProjects,
+  getWorkspaceLayout,
+  joinPathFragments,
+  names,
+  NX_VERSION,
+  readNxJson,
+  runTasksInSerial,
+  type GeneratorCallback,
+  type Tree,
+} from '@nx/devkit';
+import { join } from 'node:path';
+import { writeResourceFile } from './resource-file';
+import type { ResourceGeneratorSchema } from './schema';
+import { workspaceLints, workspaceUnitTestRunner } from './workspace-conventions';
+
+/** The name is also a registry repository component (OCI distribution spec). */
+const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const ENTRY = 'src/index.ts';
+
+/**
+ * A new resource is an @nx/js library (tsconfigs, the workspace's test runner, lint when the
+ * workspace lints) whose class file and spec are the resource's, plus `resource.json`. Every
+ * refusal comes before the first write, so a refused generation leaves the tree as it was.
+ */
+export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSchema): Promise<GeneratorCallback> {
+  const { fileName, className } = resourceNames(schema.name);
+  const projectRoot = joinPathFragments(schema.directory ?? joinPathFragments(getWorkspaceLayout(tree).libsDir, fileName));
+  assertFree(tree, fileName, projectRoot);
+  const unitTestRunner = schema.unitTestRunner ?? workspaceUnitTestRunner(tree);
+
+  // As the official plugins compose @nx/js: load it (installed to a temp dir when missing) and
+  // record it in package.json, so that the install after generation keeps it.
+  const { libraryGenerator } = ensurePackage<typeof import('@nx/js')>('@nx/js', NX_VERSION);
+  const installJs = schema.skipPackageJson ? () => undefined : addDependenciesToPackageJson(tree, {}, { '@nx/js': NX_VERSION }, undefined, true);
+  const library = await libraryGenerator(tree, {
+    directory: projectRoot,
+    name: fileName,
+    tags: schema.tags,
+    // A resource is versioned by store and release, not built: no bundler, no build target.
+    bundler: 'none',
+    unitTestRunner,
+    // Following the workspace's linter is @nx/js's rule; none instead of a prompt when it has none.
+    linter: schema.linter ?? (workspaceLints(tree) ? undefined : 'none'),
+    testEnvironment: 'node',
+    skipPackageJson: schema.skipPackageJson,
+    skipFormat: true,
+    addPlugin: process.env.NX_ADD_PLUGINS !== 'false' && readNxJson(tree)?.useInferencePlugins !== false,
+  });
+
+  generateFiles(tree, join(__dirname, 'files', 'library'), projectRoot, {
+    fileName,
+    className,
+    fileNameImport: `${fileName}${importSuffix(tree, projectRoot, fileName)}`,
+  });
+  if (unitTestRunner === 'none') tree.delete(joinPathFragments(projectRoot, 'src/lib', `${fileName}.spec.ts`));
+  writeResourceFile(tree, projectRoot, { entry: ENTRY, className, metrics: schema.metrics });
+  return runTasksInSerial(installJs, library);
+}
+
+function resourceNames(name: string | undefined): { fileName: string; className: string } {
+  if (!name) throw new Error('a resource needs a name (nx g @modelos/nx:resource ham), or --project to convert an existing library');
+  const { fileName, className } = names(name);
+  if (!REPOSITORY_COMPONENT.test(fileName)) {
+    throw new Error(
+      `resource name "${name}" cannot name a registry repository; use lowercase letters and digits separated by ".", "_" or "-", e.g. ham or price-model`,
+    );
+  }
+  return { fileName, className };
+}
+
+function assertFree(tree: Tree, projectName: string, projectRoot: string): void {
+  if (getProjects(tree).has(projectName)) {
+    throw new Error(`a project named "${projectName}" exists already; to make it a resource, run with --project ${projectName} --class <Class>`);
+  }
+  if (tree.exists(projectRoot) && tree.children(projectRoot).length > 0) {
+    throw new Error(`${projectRoot} is not empty: choose another --directory for the resource`);
+  }
+}
+
+/** `.js` where the library's tsconfig resolves modules as node16/nodenext (its index.ts says so). */
+function importSuffix(tree: Tree, projectRoot: string, fileName: string): string {
+  const index = tree.read(joinPathFragments(projectRoot, ENTRY), 'utf-8') ?? '';
+  return index.includes(`./lib/${fileName}.js'`) ? '.js' : '';
+}
