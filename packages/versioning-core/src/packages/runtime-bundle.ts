@@ -63,14 +63,16 @@ function readManifest(dir: string): Manifest {
 }
 
 /**
- * package.json and the entries of `files` (whole directory when there is none), never a nested
- * node_modules. Our runtime and its dependencies list plain paths; a glob would need npm-packlist.
+ * package.json and the entries of `files` (whole directory when there is none) less its `!`
+ * entries, never a nested node_modules. Our runtime and its dependencies list plain paths; globs
+ * would need npm-packlist.
  */
 function packedFiles(dir: string): string[] {
   const { files, name } = readManifest(dir);
-  const entries = files ?? fs.readdirSync(dir).filter((entry) => entry !== 'node_modules' && entry !== 'package.json');
+  const listed = files ?? fs.readdirSync(dir).filter((entry) => entry !== 'node_modules' && entry !== 'package.json');
+  const excluded = new Set(listed.filter((entry) => entry.startsWith('!')).map((entry) => entry.slice(1)));
   const found = new Set(['package.json']);
-  for (const entry of entries) {
+  for (const entry of listed.filter((e) => !e.startsWith('!'))) {
     if (/[*?!{]/.test(entry)) throw new Error(`cannot bundle ${name}: its "files" entry ${entry} is a pattern`);
     const full = path.join(dir, entry);
     if (!fs.existsSync(full)) continue;
@@ -81,5 +83,5 @@ function packedFiles(dir: string): string[] {
       }
     } else found.add(entry.replace(/\/$/, ''));
   }
-  return [...found].sort();
+  return [...found].filter((file) => !excluded.has(file)).sort();
 }
