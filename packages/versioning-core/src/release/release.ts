@@ -10,12 +10,14 @@ import { pushResourceArtifact } from '../store';
 import {
   compareVersions,
   gitReleaseTag,
+  isStable,
   LATEST_TAG,
   parsePreid,
   parseVersion,
   versionTag,
   type Version,
 } from '../tags';
+import { npmDistTag, publishToNpm, type NpmPublished } from './npm-publish';
 import { nextInLine } from './release-line';
 import { nextVersion, sameContent, type Bump, type ContentState } from './next-version';
 import { interfaceDiffSince } from './previous-interface';
@@ -42,6 +44,10 @@ export interface ReleaseInput {
   initialVersion?: string;
   /** npm scope of the server and client packages; default: the scope of the workspace root package.json's name. */
   npmScope?: string;
+  /** Also publish the server and client packages to an npm registry (SPEC §11); implied by `npmRegistry`. */
+  publish?: boolean;
+  /** npm registry URL to publish to; default: npm's configuration for the packages' scope. */
+  npmRegistry?: string;
   dryRun?: boolean;
   log?: (line: string) => void;
   warn?: (line: string) => void;
@@ -61,6 +67,8 @@ export interface ReleaseResult {
   digest: string | null;
   tags: string[];
   gitTag: string | null;
+  /** Packages published to (or already on) the npm registry with `publish`. */
+  npm: NpmPublished[];
   warnings: string[];
   dryRun: boolean;
 }
@@ -85,7 +93,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const index = new Ocidex(repo);
   const entries = await index.refresh();
   const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn });
-  const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, warnings, dryRun: !!input.dryRun };
+  const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, npm: [], warnings, dryRun: !!input.dryRun };
 
   const interfaceDiff = previous && !input.forceMajor ? await interfaceDiffSince(repo, previous, facts) : null;
   const next = nextVersion(previous && { version: previous.version, state: previous.entry, interfaceDiff }, facts, input);
@@ -93,9 +101,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const onMain = !!input.forceMain || branch === input.mainBranch;
   if (next.unchanged) {
     const since = versionTag(next.since);
-    const completed = input.dryRun ? [] : await completeRelease(input, facts, repo, index, previous!.entry, onMain);
-    const reason = `${name} is unchanged since ${since}${completed.length ? `; completed its release: ${completed.join(', ')}` : ''}`;
-    return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null };
+    const { tags: completed, npm } = input.dryRun ? { tags: [], npm: [] } : await completeRelease(input, facts, repo, index, previous!.entry, onMain);
+    const done = [...completed, ...npm.filter((p) => p.published).map((p) => `npm ${p.package}`)];
+    const reason = `${name} is unchanged since ${since}${done.length ? `; completed its release: ${done.join(', ')}` : ''}`;
+    return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null, npm };
   }
   const line = preid ? { preid } : onMain ? null : { branch };
   const chosen = line ? nextInLine(next.version, line, entries, facts) : { version: next.version, existing: false };
@@ -123,9 +132,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
     const published = await publishImmutableTag(stored.repo, index, tag, bytes);
     const tags = [adhoc, tag, ...(await publishPackages(stored.repo, index, packages))];
     if (!line && input.latest !== false) tags.push(...(await moveLatest(stored.repo, index, published, bytes)));
+    const npm = await publishReleaseToNpm(input, stored.repo, chosen.version, !line, index);
     if (result.gitTag && !input.push) await tagInGit(input, result.gitTag, head.commit, tag);
     input.log?.(`released ${name} ${tag} (${next.reason})`);
-    return { ...result, released: true, digest: published.digest, tags };
+    return { ...result, released: true, digest: published.digest, tags, npm };
   } finally {
     await deleteRef(input.workspaceRoot, claim);
   }
@@ -133,8 +143,9 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
 
 /**
  * An unchanged re-run finishes what a release cut off after its version tag left undone: its
- * packages and `client-v<MAJOR>`, `latest`, the git tag. The closure is unchanged, so what is
- * built now is what that release would have published. Returns the tags it added.
+ * packages and `client-v<MAJOR>`, `latest`, npm with `publish`, the git tag. The closure is
+ * unchanged, so what is built now is what that release would have published. Returns the tags it
+ * added and the npm packages.
  */
 async function completeRelease(
   input: ReleaseInput,
@@ -143,7 +154,7 @@ async function completeRelease(
   index: Ocidex,
   release: IndexEntry,
   onMain: boolean,
-): Promise<string[]> {
+): Promise<{ tags: string[]; npm: NpmPublished[] }> {
   const version = parseVersion(release.tag);
   const done: string[] = [];
   const bytes = async () => (await repo.fetchManifest(release.tag))!.bytes;
@@ -151,11 +162,19 @@ async function completeRelease(
     done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, version, releaseManifest: await bytes() }))));
   }
   if (onMain && input.latest !== false) done.push(...(await moveLatest(repo, index, release, await bytes())));
+  const npm = await publishReleaseToNpm(input, repo, version, onMain, index);
   if (input.gitTag && release.revision) {
     const gitTag = gitReleaseTag(input.resource.name, version);
     if (await tagInGit(input, gitTag, release.revision, release.tag)) done.push(`git tag ${gitTag}`);
   }
-  return done;
+  return { tags: done, npm };
+}
+
+/** With `publish` or `npmRegistry`: the release's packages on npm, `latest` there when it is the newest stable on the main line. */
+async function publishReleaseToNpm(input: ReleaseInput, repo: Repository, version: Version, mainLine: boolean, index: Ocidex): Promise<NpmPublished[]> {
+  if (!input.publish && !input.npmRegistry) return [];
+  const newestStable = mainLine && input.latest !== false && isStable(version) && isHighestStable(version, index.list());
+  return publishToNpm(repo, input.resource.name, version, npmDistTag(version, newestStable), input);
 }
 
 /** `latest` means the highest stable version, not the last pushed; it moves only to one. */
