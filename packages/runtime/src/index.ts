@@ -27,4 +27,23 @@ export {
   type ServerPackage,
   type ServerPackageInput,
 } from './local-server/server-package';
-export { newestServerVersion, spawnServer, startLocalServer, stopChild, type LocalServer, type LocalServerInput } from './local-server/local-server';
+export {
+  newestServerVersion,
+  serverVersionFor,
+  spawnServer,
+  startLocalServer,
+  stopChild,
+  type LocalServer,
+  type LocalServerInput,
+} from './local-server/local-server';
+export { parseSpec, satisfiesSpec, SPEC_FORMS, type RequirementSpec } from './requirements/spec';
+export {
+  findLock,
+  LOCK_FILE,
+  LOCK_FORMAT,
+  lockedVersion,
+  readLock,
+  type Lock,
+  type LockedVersion,
+  type ReleaseDigests,
+} from './requirements/lock-file';

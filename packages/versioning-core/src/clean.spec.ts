@@ -6,7 +6,7 @@ import { cleanRepository } from './clean';
 import { listReleases } from './release/releases';
 import { MediaTypes, openRepository, parseRegistryReference, type Descriptor, type Repository } from './oci';
 import { listRepositoryVersions } from './versions';
-import { pushTinyArtifact } from '../../runtime/src/test-support/tiny-artifact';
+import { pushTinyArtifact } from './test-support/tiny-artifact';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const savedCacheDir = process.env.MODELOS_CACHE_DIR;
@@ -59,6 +59,7 @@ describe('a repository holding an image index', () => {
       created: null,
       clientHash: null,
       compatible: false,
+      requires: null,
     });
     expect(rows.map((row) => row.tag).sort()).toEqual([listed, unlisted, 'some-index']);
 

@@ -7,7 +7,7 @@ import { openRepository, parseRegistryReference, type Repository } from '../oci'
 import { failure } from '../test-support/failure';
 import { GitWorkspace } from '../test-support/git-workspace';
 import { publishTestPackage } from '../test-support/package-artifact';
-import { pushTinyArtifact } from '../../../runtime/src/test-support/tiny-artifact';
+import { pushTinyArtifact } from '../test-support/tiny-artifact';
 import { promote, rollback, traffic } from './change';
 import { readEnvlog } from './envlog';
 import { environmentHistory, listEnvironments } from './list';

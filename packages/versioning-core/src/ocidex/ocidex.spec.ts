@@ -6,7 +6,7 @@ import { Annotations } from '../oci';
 import { UserError } from '../errors';
 import { EmptyJson, MediaTypes, openRepository, parseRegistryReference, serializeManifest, untag, type Repository } from '../oci';
 import { Ocidex } from './ocidex';
-import { pushTinyArtifact } from '../../../runtime/src/test-support/tiny-artifact';
+import { pushTinyArtifact } from '../test-support/tiny-artifact';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 let counter = 0;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileSystemRefusal, modelosCacheDir } from '@modelos/runtime';
+import { forEachConcurrently } from '../concurrently';
 import type { Descriptor, Repository } from '../oci';
 import {
   describeManifest,
@@ -15,7 +16,7 @@ import {
 } from './entry';
 
 /** Bump when entries gain or change fields: an older file is rebuilt, never read. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface IndexFile {
   format: number;
@@ -69,7 +70,7 @@ export class Ocidex {
 
     const entries = new Map<string, IndexEntry>();
     const foreign = new Map<string, ForeignEntry>();
-    await forEachConcurrently(tags, async (tag) => {
+    await forEachConcurrently(tags, CONCURRENCY, async (tag) => {
       const previous = known.entries.get(tag);
       if (previous && isImmutableTag(previous)) {
         entries.set(tag, previous);
@@ -184,12 +185,4 @@ function isWellFormedForeign(entry: ForeignEntry): boolean {
 
 function isSha256(digest: unknown): boolean {
   return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest);
-}
-
-async function forEachConcurrently<T>(items: T[], task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }

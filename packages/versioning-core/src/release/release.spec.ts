@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { cleanRepository } from '../clean';
 import { openRepository, parseManifest, parseRegistryReference, serializeManifest, type RegistryReference } from '../oci';
-import { startRegistryProxy } from '../../../runtime/src/test-support/registry-proxy';
+import { startRegistryProxy } from '../test-support/registry-proxy';
 import { GitWorkspace } from '../test-support/git-workspace';
 import { storeResource } from '../store';
 import { listReleases } from './releases';

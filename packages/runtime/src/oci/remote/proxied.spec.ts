@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { digestOf, MediaTypes, serializeManifest, type Descriptor } from '../content';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
 import { RemoteRepository } from './repository';
-import { startRegistryProxy, type RegistryProxy } from '../../test-support/registry-proxy';
+import { startRegistryProxy, type RegistryProxy } from '../../../../versioning-core/src/test-support/registry-proxy';
 
 jest.setTimeout(60_000);
 
