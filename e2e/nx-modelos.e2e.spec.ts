@@ -274,8 +274,10 @@ describe('releases', () => {
     expect(first.tags).toEqual(expect.arrayContaining(['v1.0.0', 'latest']));
     expect(ws.git(['tag', '--list', 'mdl-ham-*'])).toBe('mdl-ham-v1.0.0');
     const manifest = inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:v1.0.0`);
-    expect(manifest.annotations['org.opencontainers.image.version']).toBe('1.0.0');
+    expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git(['rev-parse', 'HEAD']));
     expect(inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:latest`)).toEqual(manifest);
+    // The release image is the adhoc image, secondarily tagged (SPEC §7.5).
+    expect(inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:${first.tags[0]}`)).toEqual(manifest);
 
     const again = ws.nx(['run', 'ham:release'], { env: REMOTE }).stdout;
     expect(again).toContain('ham is unchanged since v1.0.0');
