@@ -174,3 +174,28 @@ describe('install refuses bad input before touching the project', () => {
     expect(fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : 'no script ran').toBe('no script ran');
   });
 });
+
+describe('install with a modelos.lock.json (SPEC §9)', () => {
+  const lockWith = (client: string | null) => ({
+    lockfileVersion: 1,
+    roots: {},
+    resolved: { 'ham@1.0.0': { resource: 'ham', version: '1.0.0', repository: `${host}/${namespace}/ham`, manifest: 'sha256:x', client, server: null, requiredBy: [] } },
+  });
+
+  it('installs the locked version of a floating client-v<MAJOR>, checked against the locked digest', async () => {
+    const locked = (await repo.resolve('client-v1.0.0'))!.digest;
+    fs.writeFileSync(path.join(project, 'modelos.lock.json'), JSON.stringify(lockWith(locked)));
+    const result = await install(`${host}/${namespace}:ham-client-v1`, { cwd: project });
+    expect([result.tag, result.version]).toEqual(['client-v1.0.0', '1.0.0']);
+    expect(requireInProject(`console.log(require('${scope}/ham-client-v1').version)`)).toBe('1.0.0');
+    // Another major is not in the lock: the floating tag as usual.
+    expect((await install(`${host}/${namespace}:ham-client-v2`, { cwd: project })).version).toBe('2.0.0');
+  });
+
+  it('refuses a registry that no longer matches the lock, installing nothing', async () => {
+    fs.writeFileSync(path.join(project, 'modelos.lock.json'), JSON.stringify(lockWith(`sha256:${'0'.repeat(64)}`)));
+    const before = projectState();
+    await expect(install(`${host}/${namespace}:ham-client-v1`, { cwd: project })).rejects.toThrow(/client-v1\.0\.0 is sha256:[0-9a-f]{64}, but .*modelos\.lock\.json locks it at sha256:0{64}: the registry changed under the lock; resolve again with --update/);
+    expect(projectState()).toEqual(before);
+  });
+});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { forEachConcurrently } from '../concurrently';
 import { UserError } from '../errors';
 import { fileSystemRefusal } from '../fs-refusal';
 import type { Descriptor, Repository } from '../oci';
@@ -17,7 +18,7 @@ import {
 } from './entry';
 
 /** Bump when entries gain or change fields: an older file is rebuilt, never read. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface IndexFile {
   format: number;
@@ -85,7 +86,7 @@ export class Ocidex {
     const entries = new Map<string, IndexEntry>();
     const foreign = new Map<string, ForeignEntry>();
     const broken = new Map<string, BrokenTag>();
-    await forEachConcurrently(tags, async (tag) => {
+    await forEachConcurrently(tags, CONCURRENCY, async (tag) => {
       const previous = known.entries.get(tag);
       if (previous && isImmutableTag(previous)) {
         entries.set(tag, previous);
@@ -218,12 +219,4 @@ function unreadable(broken: BrokenTag[]): UserError {
   const [first, ...more] = broken;
   const others = more.length ? ` (and ${more.length} more unreadable tag${more.length > 1 ? 's' : ''}: ${more.map((b) => b.tag).join(', ')})` : '';
   return new UserError(`tag ${first.tag} cannot be read: ${first.error}${others}; \`versions\` lists every tag with its error`);
-}
-
-async function forEachConcurrently<T>(items: T[], task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }

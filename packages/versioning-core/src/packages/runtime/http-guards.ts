@@ -5,10 +5,6 @@
 //   const server = createGuardedServer(options, async (req) => ({ status: 200, body: { … } }));
 //   const instances = new BoundedInstances<Ham>(options);     // capped, idle ones dropped
 //
-// A server that must stream or proxy its answers uses the parts instead: `limitServer(server,
-// options)` once, then per request `guardRequest(options, req)` (throws HttpError) and
-// `sendReply(res, errorReply(err))` for what it refuses.
-//
 // A guarded server never lets a request crash the process: the handler's errors (thrown or
 // rejected) become JSON answers without stack traces, and malformed requests are 4xx before the
 // handler runs. Before any handler: the Host header must name the bound address (loopback names
@@ -92,27 +88,31 @@ export function isLoopbackHost(host: string): boolean {
 
 /** An HTTP server that runs `handle` behind the guards; throws if bound beyond loopback without a token. */
 export function createGuardedServer(options: GuardOptions, handle: Handler): http.Server {
-  if (!isLoopbackHost(options.host) && !options.token) {
-    throw new Error(`binding ${options.host} (beyond loopback) needs a bearer token: set MODELOS_SERVE_TOKEN`);
-  }
-  // Node checks the timeouts of open connections every `connectionsCheckingInterval` (30 s by default).
-  const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    answer(options, handle, req).then(
-      (reply) => sendReply(res, reply),
-      () => sendReply(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
-    );
-  });
-  return limitServer(server, options);
+  return guardServer(
+    options,
+    // Node checks the timeouts of open connections every `connectionsCheckingInterval` (30 s by default).
+    http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+      answer(options, handle, req).then(
+        (reply) => send(res, reply),
+        () => send(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
+      );
+    }),
+  );
 }
 
 /**
- * Request and header timeouts, and a 400 (instead of a crash) for what node cannot parse, on a
- * server of your own (a proxying endpoint that cannot use `createGuardedServer`).
+ * The server-wide guards (token required beyond loopback, request and header times, header
+ * count, malformed requests answered 400) on a server whose handler runs `checkRequest` itself:
+ * for a proxy that streams instead of answering JSON replies (the endpoint).
  */
-export function limitServer<S extends http.Server>(server: S, options: Pick<GuardOptions, 'requestTimeoutMs' | 'headersTimeoutMs'>): S {
+export function guardServer(options: GuardOptions, server: http.Server): http.Server {
+  if (!isLoopbackHost(options.host) && !options.token) {
+    throw new Error(`binding ${options.host} (beyond loopback) needs a bearer token: set MODELOS_SERVE_TOKEN`);
+  }
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = options.headersTimeoutMs;
   server.maxHeadersCount = 100;
+  // A request node cannot parse never reaches the handler: answer 400 (or just close) instead of crashing.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
@@ -121,19 +121,10 @@ export function limitServer<S extends http.Server>(server: S, options: Pick<Guar
   return server;
 }
 
-/**
- * The checks `createGuardedServer` runs before its handler (Host, Origin, token, content type,
- * declared size), for a server of your own: returns the URL and decoded path segments, or throws
- * an HttpError to answer with `sendReply(res, errorReply(err))`.
- */
-export function guardRequest(options: GuardOptions, req: http.IncomingMessage): { url: URL; path: string[] } {
-  const url = checkRequest(options, req);
-  return { url, path: url.pathname.split('/').filter(Boolean).map(decodeSegment) };
-}
-
 async function answer(options: GuardOptions, handle: Handler, raw: http.IncomingMessage): Promise<Reply> {
   try {
-    const { url, path } = guardRequest(options, raw);
+    const url = checkRequest(options, raw);
+    const path = url.pathname.split('/').filter(Boolean).map(decodeSegment);
     let body: Promise<unknown> | undefined;
     const request: GuardedRequest = { method: raw.method ?? 'GET', path, url, raw, json: () => (body ??= readJson(raw, options.maxBodyBytes)) };
     const reply = await handle(request);
@@ -145,8 +136,8 @@ async function answer(options: GuardOptions, handle: Handler, raw: http.Incoming
   }
 }
 
-/** Host, Origin, token and content type; returns the request URL. */
-function checkRequest(options: GuardOptions, req: http.IncomingMessage): URL {
+/** Host, Origin, token and content type (an HttpError when refused); returns the request URL. */
+export function checkRequest(options: GuardOptions, req: http.IncomingMessage): URL {
   let url: URL;
   let hostname: string;
   try {
@@ -216,15 +207,13 @@ async function drain(req: http.IncomingMessage, limit: number): Promise<void> {
   if (!req.readableEnded) await readAll(req, limit);
 }
 
-/** The JSON answer for an error: an HttpError as it is, anything else a 500 with its message (never a stack). */
-export function errorReply(err: unknown): Reply {
+function errorReply(err: unknown): Reply {
   if (err instanceof HttpError) return { status: err.status, body: { error: { message: err.message, name: err.name } } };
   if (err instanceof Error) return { status: 500, body: { error: { message: err.message, name: err.name } } };
   return { status: 500, body: { error: { message: String(err), name: 'Error' } } };
 }
 
-/** Sends `reply` as JSON (`connection: close` on errors, as a refused body may be unread). */
-export function sendReply(res: http.ServerResponse, reply: Reply): void {
+function send(res: http.ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
   let { status } = reply;
   let text: string | undefined;
