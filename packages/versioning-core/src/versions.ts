@@ -20,10 +20,10 @@ export interface VersionRow {
   compatible: boolean;
   /** Releases: direct requirements, spec and resolved versions (SPEC §9). */
   requires: Record<string, RecordedRequirement> | null;
-  /** With `metrics`: the numbers of the version's metricsFile (from its config); {} for other artifacts. */
-  metrics?: Record<string, number>;
   /** Only on broken rows. */
   error?: string;
+  /** With `metrics`: the numbers of the version's metricsFile (from its config); {} for other artifacts. */
+  metrics?: Record<string, number>;
 }
 
 export interface VersionsOptions {
