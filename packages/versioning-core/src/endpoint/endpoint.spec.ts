@@ -174,6 +174,9 @@ describe('mdl endpoint', () => {
     expect((await post({ 'content-type': 'application/json' }, JSON.stringify({ args: ['x'.repeat(2000)] }))).status).toBe(413);
     expect((await post({ 'content-type': 'application/json', origin: 'https://evil.example' }, '{"args":["a"]}')).status).toBe(403);
     expect((await post({ 'content-type': 'application/json' }, '{"args":["a"]}')).status).toBe(201);
+    // A malformed percent-encoding is a 400, not a URIError that kills the process.
+    expect((await fetch(`${endpoint.url}/instances/%E0%A4%A/bake`, { method: 'POST' })).status).toBe(400);
+    expect((await fetch(endpoint.url)).status).toBe(200);
   });
 
   it('refuses an unknown environment with one line', async () => {
