@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonDocument } from './utils/output';
+import { jsonDocument, taskDocuments } from './utils/output';
 import { publishModelosPackages } from './utils/publish';
 import { inspectRaw, listTags } from './utils/skopeo';
 import { startVerdaccio, type LocalNpmRegistry } from './utils/verdaccio';
@@ -226,6 +226,19 @@ describe('nx affected -t store', () => {
     const bacon = store('bacon', ['--dryRun'], REMOTE);
     expect(ADHOC.exec(bacon.tags[0])![1]).toBe(ADHOC.exec(baseline.bacon.tags[0])![1]);
     expect(bacon.tags).toEqual(baseline.bacon.tags);
+  });
+
+  it('with NX_BATCH_MODE=true stores several resources in one process, each task with its own --json document', () => {
+    const head = ws.git(['rev-parse', 'HEAD']);
+    const { stdout } = ws.nx(['run-many', '-t', 'store', '--projects=ham,bacon', '--json', '--outputStyle=static'], {
+      env: { ...REMOTE, NX_BATCH_MODE: 'true' },
+    });
+    const documents = taskDocuments<StoreResult>(stdout, 'store');
+    expect(Object.keys(documents).sort()).toEqual(['bacon', 'ham']);
+    expect(documents.bacon).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/bacon`, tags: baseline.bacon.tags, unchanged: true, blobsUploaded: 0 });
+    expect(documents.ham).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/ham`, unchanged: false, dryRun: false });
+    expect(ADHOC.exec(documents.ham.tags[0])![1]).toBe(head.slice(0, 7));
+    expect(listTags(`docker://${REGISTRY_HOST}/ml-project/ham`)).toContain(documents.ham.tags[0]);
   });
 });
 

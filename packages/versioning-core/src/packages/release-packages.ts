@@ -9,11 +9,10 @@ import type { ProjectRef } from '../project-ref';
 import { moveTag, publishImmutableTag } from '../release/publish-tag';
 import { readResourceConfig } from '../resource/resource-config';
 import { clientMajorTag, clientPackageTag, compareVersions, isStable, parseVersion, serverPackageTag, type Version } from '../tags';
-import { clientPackageFiles } from './client-package';
 import { defaultNpmScope, packageNames } from './npm-name';
 import { npmTarball } from './npm-tarball';
 import { packageArtifact, type BuiltPackage } from './package-artifact';
-import { serverPackageFiles, type BundledClient } from './server-package';
+import type { BundledClient } from './server-package';
 
 export interface ReleasePackagesInput {
   workspaceRoot: string;
@@ -49,6 +48,7 @@ export async function buildReleasePackages(input: ReleasePackagesInput): Promise
   const { facts } = input;
   const common = { version: versionText, resource: facts.name, clientHash: facts.clientHash, interface: facts.interface, releaseAnnotations };
 
+  const { serverPackageFiles, clientPackageFiles } = packageBuilders();
   const serverFiles = serverPackageFiles({
     workspaceRoot: input.workspaceRoot,
     closure: input.closure,
@@ -67,6 +67,15 @@ export async function buildReleasePackages(input: ReleasePackagesInput): Promise
     server: packageArtifact({ ...common, kind: 'server', tag: serverPackageTag(version), name: names.server, tarball: await npmTarball(serverFiles) }),
     client: packageArtifact({ ...common, kind: 'client', tag: clientPackageTag(version), name: names.client, tarball: await npmTarball(clientFiles) }),
   };
+}
+
+/**
+ * The builders compile and print with ts-morph (and the TypeScript compiler it carries): loaded
+ * when a release builds its packages, so a release run that finds nothing to release, or a dry
+ * run, never loads them.
+ */
+function packageBuilders(): typeof import('./server-package') & typeof import('./client-package') {
+  return { ...(require('./server-package') as typeof import('./server-package')), ...(require('./client-package') as typeof import('./client-package')) };
 }
 
 /**

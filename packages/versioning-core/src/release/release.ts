@@ -1,9 +1,9 @@
 import { UserError } from '../errors';
 import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
-import { openRepository, type RegistryReference, type Repository } from '../oci';
+import { openRepository, type RegistryReference, type RegistrySession, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages';
+import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages/release-packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';
@@ -48,6 +48,8 @@ export interface ReleaseInput {
   warn?: (line: string) => void;
   /** Git facts shared with other tasks of the same run; default: a git call of its own. */
   git?: ClosureFactsSource;
+  /** Registry auth shared with other tasks of the same run; default: this call's own. */
+  session?: RegistrySession;
 }
 
 export interface ReleaseResult {
@@ -85,7 +87,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   }
   // Requirements that do not resolve refuse the release before anything is claimed or pushed.
   const requirements = await resolveReleaseRequirements({ ...input, facts });
-  const repo = openRepository(input.registry, name);
+  const repo = openRepository(input.registry, name, { session: input.session });
   const index = new Ocidex(repo);
   const entries = await index.refresh();
   const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn });

@@ -1,9 +1,9 @@
-import { releaseResource, type ReleaseResult } from '@modelos/versioning-core';
+import { releaseResource, type ReleaseResult } from '@modelos/versioning-core/release';
 import { readPluginOptions } from '../../plugin-options';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions>(async ({ options, target, context, out, git }) => {
+export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions>(async ({ options, target, context, out, git, session }) => {
   const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
   const result = await releaseResource({
     ...target,
@@ -21,6 +21,7 @@ export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions
     dryRun: options.dryRun,
     warn: out.warn,
     git,
+    session,
   });
   if (options.json) out.json(result);
   else out.info(formatReleaseSummary(result));

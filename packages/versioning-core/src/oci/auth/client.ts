@@ -10,19 +10,17 @@ import type { Credentials } from './credentials';
  * streams its body only to be refused). Credentials are looked up on the first challenge only.
  */
 export class AuthClient {
-  private scheme: 'basic' | 'bearer' | undefined;
-  private readonly tokens = new Map<string, string>();
-  private credentialsLookup: Promise<Credentials | undefined> | undefined;
-
   constructor(
     private readonly host: string,
     private readonly next: Transport,
     private readonly lookupCredentials: () => Promise<Credentials | undefined>,
+    /** What was learnt about the host; shared by the repositories of a RegistrySession. */
+    private readonly state: AuthState = new AuthState(),
   ) {}
 
   credentials(): Promise<Credentials | undefined> {
-    this.credentialsLookup ??= this.lookupCredentials();
-    return this.credentialsLookup;
+    this.state.credentialsLookup ??= this.lookupCredentials();
+    return this.state.credentialsLookup;
   }
 
   /** Sends `request`, authenticating for `scopes` (e.g. `repository:ns/ham:pull,push`) when challenged. */
@@ -38,7 +36,7 @@ export class AuthClient {
     if (challenge.scheme === 'basic') {
       const credentials = await this.credentials();
       if (!credentials || credentials.identityToken) return first;
-      this.scheme = 'basic';
+      this.state.scheme = 'basic';
       authorization = basicAuthorization(credentials);
     } else {
       const challenged = challenge.params.scope ? challenge.params.scope.split(' ') : [];
@@ -46,8 +44,8 @@ export class AuthClient {
         discard(first);
         throw err;
       });
-      this.scheme = 'bearer';
-      this.tokens.set(scopeKey, token);
+      this.state.scheme = 'bearer';
+      this.state.tokens.set(scopeKey, token);
       authorization = `Bearer ${token}`;
     }
     if (authorization === upFront) return first; // exactly this was refused already
@@ -67,11 +65,11 @@ export class AuthClient {
   }
 
   private async knownAuthorization(scopeKey: string): Promise<string | undefined> {
-    if (this.scheme === 'basic') {
+    if (this.state.scheme === 'basic') {
       const credentials = await this.credentials();
       return credentials && basicAuthorization(credentials);
     }
-    const token = this.scheme === 'bearer' ? this.tokens.get(scopeKey) : undefined;
+    const token = this.state.scheme === 'bearer' ? this.state.tokens.get(scopeKey) : undefined;
     return token && `Bearer ${token}`;
   }
 
@@ -136,4 +134,14 @@ function basicAuthorization(credentials: Credentials): string {
 function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {
   if (!authorization) return request;
   return { ...request, headers: { ...request.headers, authorization } };
+}
+
+/**
+ * What a registry host taught us: its auth scheme, its tokens per scope (scopes name the
+ * repository, so repositories never share a token) and its credentials, looked up once.
+ */
+export class AuthState {
+  scheme: 'basic' | 'bearer' | undefined;
+  readonly tokens = new Map<string, string>();
+  credentialsLookup: Promise<Credentials | undefined> | undefined;
 }

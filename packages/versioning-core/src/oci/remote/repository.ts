@@ -7,6 +7,7 @@ import { assertDigest, declaredMediaType, digestOf, isDigest, MANIFEST_ACCEPT, m
 import { assertTag } from '../../tags/oci-tag';
 import type { Repository, RepositoryCounters } from '../repository';
 import { withRetry } from '../retry/client';
+import type { RegistrySession } from '../session';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
 import { describeFailure, networkError, speaksHttps } from './errors';
 import { certsDirs, trustedCas } from './trust';
@@ -21,6 +22,7 @@ export interface RemoteRepositoryOptions {
   env?: NodeJS.ProcessEnv;
   retryPolicy?: RetryPolicy;
   idleTimeoutMs?: number;
+  session?: RegistrySession;
 }
 
 const USER_AGENT = 'modelos-versioning-core';
@@ -48,7 +50,7 @@ export class RemoteRepository implements Repository {
     const ca = options.plainHttp ? undefined : trustedCas(options.host, env);
     const send = nodeTransport({ idleTimeoutMs: options.idleTimeoutMs ?? 60_000, onRequest: () => this.counters.requests++, ca });
     const transport = withRedirects(withRetry(send, options.retryPolicy ?? defaultRetryPolicy));
-    this.auth = new AuthClient(options.host, transport, () => resolveCredentials(options.host, env));
+    this.auth = new AuthClient(options.host, transport, () => resolveCredentials(options.host, env), options.session?.authState(options.host));
   }
 
   async blobExists(digest: string): Promise<boolean> {
