@@ -6,23 +6,19 @@
 // Needs the built core (`npm run build`).
 //   node tools/bench-compare.js [--mib 200] [--keep]
 'use strict';
-const { execFile, execFileSync } = require('node:child_process');
-const { promisify } = require('node:util');
-const crypto = require('node:crypto');
+const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { pipeline } = require('node:stream/promises');
+const { promisify } = require('node:util');
+const { commitAll, initHamWorkspace, MiB, writeRandomFile } = require('./bench-model-workspace');
 const { printTable } = require('./bench-table');
 
 const CORE = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist', 'index.js');
-const MiB = 1024 * 1024;
 const at = process.argv.indexOf('--mib');
 const MODEL_MIB = at === -1 ? 200 : Number(process.argv[at + 1]);
 const KEEP = process.argv.includes('--keep');
-
-const git = (dir, args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
 
 /** A pass-through proxy that counts requests and the response bytes it hands back. */
 async function countingProxy(upstreamHost) {
@@ -51,34 +47,11 @@ async function countingProxy(upstreamHost) {
   };
 }
 
-/** Random bytes, as model weights are: they do not compress, so a layer is as big as its model. */
-async function writeModel(file, mib) {
-  async function* chunks() {
-    for (let i = 0; i < mib; i++) yield crypto.randomBytes(MiB);
-  }
-  await pipeline(chunks(), fs.createWriteStream(file));
-}
-
-function makeWorkspace(ws) {
-  const write = (file, text) => {
-    fs.mkdirSync(path.dirname(path.join(ws, file)), { recursive: true });
-    fs.writeFileSync(path.join(ws, file), text);
-  };
-  git(ws, ['init', '-q', '-b', 'main']);
-  git(ws, ['config', 'user.email', 'bench@example.com']);
-  git(ws, ['config', 'user.name', 'Bench']);
-  write('.gitignore', '.modelos/\n');
-  write('ham/resource.json', JSON.stringify({ formatVersion: '1', entry: 'src/ham.ts', class: 'Ham', requires: {}, metricsFile: 'metrics.json' }));
-  write('ham/src/ham.ts', "export class Ham {\n  constructor(a: string) {}\n  bake(temp: number): string {\n    return 'x';\n  }\n}\n");
-  return write;
-}
-
 async function storeVersion(ws, write, registryUrl, seed, metrics) {
   const { storeResource, parseRegistryReference } = require(CORE);
   write('ham/metrics.json', JSON.stringify(metrics));
-  await writeModel(path.join(ws, 'ham', 'model.bin'), MODEL_MIB);
-  git(ws, ['-c', 'core.compression=0', 'add', '.']);
-  git(ws, ['commit', '-q', '-m', `model ${seed}`]);
+  await writeRandomFile(path.join(ws, 'ham', 'model.bin'), MODEL_MIB);
+  commitAll(ws, `model ${seed}`);
   const ham = { name: 'ham', root: 'ham' };
   const result = await storeResource({ workspaceRoot: ws, resource: ham, closure: [ham], registry: parseRegistryReference(registryUrl, ws) });
   return result.tags[0];
@@ -97,7 +70,7 @@ async function main() {
     const registryUrl = `oci://${registry.host}/bench`;
     const ws = path.join(tmp, 'ws');
     fs.mkdirSync(ws);
-    const write = makeWorkspace(ws);
+    const write = initHamWorkspace(ws, { metricsFile: 'metrics.json' });
     let started = Date.now();
     const from = await storeVersion(ws, write, registryUrl, 'v1', { accuracy: 0.89, experiment: 'baseline' });
     const to = await storeVersion(ws, write, registryUrl, 'v2', { accuracy: 0.92, experiment: 'more-data' });
