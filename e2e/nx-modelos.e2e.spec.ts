@@ -288,9 +288,9 @@ describe('releases', () => {
   });
 
   it('describes a release and compares two, reading configs only', () => {
-    // Nx 23 keeps a bare --version for itself: target options after `--` reach the executor.
+    // Nx 23 keeps a bare --version for itself; after `--` every option reaches the executor (and only those after it).
     const described = jsonDocument<{ tag: string; status: { kind: string; tags: string[] }; projects: { name: string; files: unknown[] }[] }>(
-      ws.nx(['run', 'ham:describe', '--json', '--', '--version', 'v1.1.0'], { env: REMOTE }).stdout,
+      ws.nx(['run', 'ham:describe', '--', '--version', 'v1.1.0', '--json'], { env: REMOTE }).stdout,
     );
     expect(described).toMatchObject({ tag: 'v1.1.0', status: { kind: 'release', tags: ['latest', 'v1.1.0'] } });
     expect(described.projects.map((p) => p.name)).toEqual(['ham', 'eggs']);
