@@ -302,6 +302,19 @@ describe('releases', () => {
     expect(table).toMatch(/^TAG\s+VERSION\s+KIND\s+DIGEST\s+CREATED\nlatest\s+1\.1\.0\s+latest\s+\S+\s+\S+\nv1\.1\.0\s+1\.1\.0\s+release\s+\S+\s+\S+\nv1\.0\.0\s+1\.0\.0\s+release/m);
   });
 
+  it('describes a release and compares two, reading configs only', () => {
+    // Nx 23 keeps a bare --version for itself; after `--` every option reaches the executor (and only those after it).
+    const described = jsonDocument<{ tag: string; status: { kind: string; tags: string[] }; projects: { name: string; files: unknown[] }[] }>(
+      ws.nx(['run', 'ham:describe', '--', '--version', 'v1.1.0', '--json'], { env: REMOTE }).stdout,
+    );
+    expect(described).toMatchObject({ tag: 'v1.1.0', status: { kind: 'release', tags: ['latest', 'v1.1.0'] } });
+    expect(described.projects.map((p) => p.name)).toEqual(['ham', 'eggs']);
+
+    const table = ws.nx(['run', 'ham:compare', '--from', 'v1.0.0', '--to', 'v1.1.0'], { env: REMOTE }).stdout;
+    expect(table).toContain('bump: minor — closure changed since v1.0.0 (server logic or model files)');
+    expect(table).toMatch(/\neggs\s+changed\s+eggs\/src\/index\.ts\s/);
+  });
+
   it('cleans adhoc and branch tags and leaves every release pullable', () => {
     const plan = jsonDocument<{ actions: { tag: string }[] }>(ws.nx(['run', 'ham:clean', '--dryRun', '--json'], { env: REMOTE }).stdout);
     expect(plan.actions.length).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ export {
 } from './packages';
 export { describeVersion, type VersionDescription, type VersionStatus } from './metadata/describe';
 export { formatDescription } from './metadata/format-describe';
-export type { VersionMetadata, ProjectContent } from './metadata/version-metadata';
+export { readVersionMetadata, type VersionMetadata, type ProjectContent } from './metadata/version-metadata';
 export type { FileRecord } from './metadata/file-digests';
 export type { ResolvedRequirement } from './metadata/recorded-config';
 export type { Author } from './git';
