@@ -6,6 +6,8 @@ import { MediaTypes, parseManifest, type ImageManifest, type Repository } from '
 import { fetchConfig } from './config-cache';
 import type { FileRecord } from './file-digests';
 import { parseRecordedConfig, type ResolvedRequirement } from './recorded-config';
+import type { IndexEntry } from '../ocidex';
+import { compareVersions, formatVersion, isReleaseKind, parseVersion } from '../tags';
 
 /** One closure project of a version: its layer's size and the files the config records. */
 export interface ProjectContent {
@@ -41,10 +43,22 @@ export interface VersionMetadata {
 }
 
 /**
- * Reads a stored version: its manifest (by digest, so a tag moving meanwhile cannot mix two
- * versions) and its config blob; two small GETs, no layer.
+ * The release version a manifest carries, from the index: a release is the adhoc image tagged
+ * again (SPEC §7.5), so its version lives in the release tags on its digest, not in the
+ * manifest. The highest, should one digest carry several; null for a version never released.
  */
-export async function readVersionMetadata(repo: Repository, tag: string, digest: string): Promise<VersionMetadata> {
+export function releaseVersionOn(entries: IndexEntry[], digest: string): string | null {
+  const versions = entries.filter((e) => e.digest === digest && isReleaseKind(e.kind) && e.version !== null).map((e) => parseVersion(e.version!));
+  return versions.length ? formatVersion(versions.sort((a, b) => compareVersions(b, a))[0]) : null;
+}
+
+/**
+ * Reads a stored version: its manifest (by digest, so a tag moving meanwhile cannot mix two
+ * versions) and its config blob; two small GETs, no layer. `version` is the release version
+ * the index gives its digest (`releaseVersionOn`); releases made before releases shared the
+ * adhoc digest carry it as an annotation instead.
+ */
+export async function readVersionMetadata(repo: Repository, tag: string, digest: string, version: string | null): Promise<VersionMetadata> {
   const what = `${repo.reference}:${tag}`;
   const fetched = await repo.fetchManifest(digest);
   if (!fetched) throw new UserError(`${what} vanished while being read (manifest ${digest}): retry`);
@@ -55,7 +69,7 @@ export async function readVersionMetadata(repo: Repository, tag: string, digest:
   const config = parseRecordedConfig(await fetchConfig(repo, manifest.config.digest), what);
   return {
     tag,
-    version: manifest.annotations?.[Annotations.version] ?? null,
+    version: version ?? manifest.annotations?.[Annotations.version] ?? null,
     digest,
     created: manifest.annotations?.[Annotations.created] ?? null,
     author: config.author,
