@@ -50,6 +50,16 @@ export class Hasher {
   }
 }
 
+/** A pass-through stream feeding every chunk to `hasher`: hash while the bytes go elsewhere. */
+export function hashingStream(hasher: Hasher): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hasher.update(chunk);
+      callback(null, chunk);
+    },
+  });
+}
+
 /**
  * A pass-through stream that fails instead of ending when the content does not match the
  * expected digest (and size, when given), so a corrupt upload or download never completes.
