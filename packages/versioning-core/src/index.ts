@@ -4,6 +4,7 @@ export type { ProjectRef } from './project-ref';
 export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resource/resource-config';
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
 export { storeResource, type StoreInput, type StoreResult } from './store';
+export { progressMeter, wantsProgress, type ProgressMeter } from './transfer-progress';
 export { listVersions, listRepositoryVersions, formatVersionsTable, type VersionRow } from './versions';
 export { releaseResource, type ReleaseInput, type ReleaseResult } from './release/release';
 export { listReleases, formatReleasesTable, type ReleaseRow } from './release/releases';

@@ -12,7 +12,7 @@ import { readResourceConfig, type ResourceConfig } from './resource/resource-con
 const run = promisify(execFile);
 
 /** Where our caches live inside a workspace (git-ignored by the init generator). */
-export function cacheDir(workspaceRoot: string, kind: 'interface' | 'layers'): string {
+export function cacheDir(workspaceRoot: string, kind: 'interface' | 'layers' | 'homes'): string {
   return path.join(workspaceRoot, '.modelos', 'cache', kind);
 }
 

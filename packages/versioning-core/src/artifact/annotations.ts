@@ -10,6 +10,8 @@ export const Annotations = {
   dirtyHash: 'dev.modelos.dirty-hash',
   closureCommit: 'dev.modelos.closure-commit',
   project: 'dev.modelos.project',
+  /** File mode of a model layer's file (`0644` or `0755`); its path is the layer's `.title`. */
+  fileMode: 'dev.modelos.file-mode',
 } as const;
 
 /** `dev.modelos.dirty-hash` of an artifact made from a clean closure. */

@@ -7,6 +7,7 @@ import { buildReleasePackages, packagesIncomplete, publishPackages } from '../pa
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';
+import type { ProgressMeter } from '../transfer-progress';
 import {
   compareVersions,
   gitReleaseTag,
@@ -45,6 +46,8 @@ export interface ReleaseInput {
   dryRun?: boolean;
   log?: (line: string) => void;
   warn?: (line: string) => void;
+  /** Transfer progress of the artifact's layers (see `wantsProgress`). */
+  progress?: ProgressMeter;
 }
 
 export interface ReleaseResult {

@@ -1,5 +1,5 @@
 import { logger, type PromiseExecutor } from '@nx/devkit';
-import { releaseResource, type ReleaseResult } from '@modelos/versioning-core';
+import { progressMeter, releaseResource, wantsProgress, type ReleaseResult } from '@modelos/versioning-core';
 import { readPluginOptions } from '../../plugin-options';
 import { logToStderr, printJson } from '../print-json';
 import { reportUserErrors } from '../report-user-errors';
@@ -24,6 +24,7 @@ const releaseExecutor: PromiseExecutor<ReleaseExecutorOptions> = (options, conte
       initialVersion: options.initialVersion,
       dryRun: options.dryRun,
       warn: options.json ? logToStderr : (line) => logger.warn(line),
+      progress: wantsProgress({ json: options.json }) ? progressMeter(process.stderr) : undefined,
     });
     if (options.json) printJson(result);
     else logger.info(formatReleaseSummary(result));

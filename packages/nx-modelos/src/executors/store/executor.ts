@@ -1,5 +1,5 @@
 import { logger, type PromiseExecutor } from '@nx/devkit';
-import { storeResource } from '@modelos/versioning-core';
+import { progressMeter, storeResource, wantsProgress } from '@modelos/versioning-core';
 import { logToStderr, printJson } from '../print-json';
 import { reportUserErrors } from '../report-user-errors';
 import { resolveResourceTarget } from '../resource-target';
@@ -14,6 +14,7 @@ const storeExecutor: PromiseExecutor<StoreExecutorOptions> = (options, context) 
       branchOnly: options.branchOnly,
       dryRun: options.dryRun,
       log: options.json ? logToStderr : (line) => logger.info(line),
+      progress: wantsProgress({ json: options.json }) ? progressMeter(process.stderr) : undefined,
     });
     if (options.json) printJson(result);
     else logger.info(formatStoreSummary(result));
