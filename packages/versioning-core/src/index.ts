@@ -3,6 +3,7 @@ export { UserError } from './errors';
 export type { ProjectRef } from './project-ref';
 export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resource/resource-config';
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
+export { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from './git';
 export { storeResource, type StoreInput, type StoreResult } from './store';
 export { progressMeter, wantsProgress, type ProgressMeter } from './transfer-progress';
 export { listVersions, listRepositoryVersions, formatVersionsTable, type VersionRow } from './versions';
@@ -12,6 +13,7 @@ export { cleanRepository, formatCleanTable, type CleanResult, type CleanAction }
 export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
 export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
+export * from './environments';
 export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
 export {
   buildReleasePackages,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { ResourceFacts } from './artifact/resource-artifact';
 import { UserError } from './errors';
-import { gitFacts } from './git';
+import { perCallGitFacts, type ClosureFactsSource, type ClosureSpec } from './git';
 import { clientHash, extractInterface, type InterfaceDescriptor } from './interface';
 import type { ProjectRef } from './project-ref';
 import { readResourceConfig, type ResourceConfig } from './resource/resource-config';
@@ -34,28 +34,36 @@ export function readResourceInterface(workspaceRoot: string, resource: ProjectRe
   return { config, interface: descriptor, clientHash: clientHash(descriptor) };
 }
 
-/** Everything a store records about the resource: config, interface, git state of its closure. */
+/**
+ * Everything a store records about the resource: config, interface, git state of its closure.
+ * `git` is shared by the tasks of an Nx batch, so that one git log answers all of them.
+ */
 export async function collectResourceFacts(
   workspaceRoot: string,
   resource: ProjectRef,
   closure: ProjectRef[],
+  git: ClosureFactsSource = perCallGitFacts(workspaceRoot),
 ): Promise<ResourceFacts> {
   const current = readResourceInterface(workspaceRoot, resource);
-  const facts = await gitFacts(workspaceRoot, [{ name: resource.name, paths: closure.map((p) => p.root) }]);
-  const git = facts.get(resource.name)!;
+  const facts = await git.factsOf(closureSpec(resource, closure));
   return {
     name: resource.name,
     interface: current.interface,
     clientHash: current.clientHash,
     closureProjects: closure.map((p) => p.name).sort(),
-    closureCommit: git.closureCommit,
+    closureCommit: facts.closureCommit,
     // From the same rev-parse as the closure facts: no second git call, no HEAD moving in between.
-    headCommit: git.head,
-    dirtyHash: git.dirtyHash,
+    headCommit: facts.head,
+    dirtyHash: facts.dirtyHash,
     requires: current.config.requires,
     metrics: readMetrics(workspaceRoot, resource, current.config),
     source: await originUrl(workspaceRoot),
   };
+}
+
+/** The git question for a resource: its name and the roots of its closure projects. */
+export function closureSpec(resource: ProjectRef, closure: ProjectRef[]): ClosureSpec {
+  return { name: resource.name, paths: closure.map((p) => p.root) };
 }
 
 function readMetrics(workspaceRoot: string, resource: ProjectRef, config: ResourceConfig): unknown {

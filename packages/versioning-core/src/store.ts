@@ -4,7 +4,7 @@ import { LayerCache } from './artifact/layer-cache';
 import type { LayerSource } from './artifact/layer-source';
 import { closureLayerSources, pushLayers } from './artifact/push-layers';
 import { resourceConfigBlob, resourceManifest, type ResourceFacts } from './artifact/resource-artifact';
-import { currentBranch } from './git';
+import { currentBranch, type ClosureFactsSource } from './git';
 import {
   digestOf,
   MediaTypes,
@@ -33,6 +33,8 @@ export interface StoreInput {
   branchOnly?: boolean;
   dryRun?: boolean;
   log?: (line: string) => void;
+  /** Git facts shared with other tasks of the same run; default: a git call of its own. */
+  git?: ClosureFactsSource;
   /** Redraws transfer progress (a TTY outside CI, not with --json); see `wantsProgress`. */
   progress?: ProgressMeter;
   /** Layers pack built and verified against the checkout, with their digests: pushed, not rebuilt. */
@@ -64,7 +66,7 @@ export interface StoreResult {
 
 /** Builds the resource artifact and pushes it under its adhoc (and/or branch) tag. */
 export async function storeResource(input: StoreInput): Promise<StoreResult> {
-  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure);
+  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
   return (await pushResourceArtifact(input, facts)).result;
 }
 

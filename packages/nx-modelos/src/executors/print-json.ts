@@ -6,8 +6,3 @@
 export function printJson(document: unknown): void {
   process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }
-
-/** Core progress lines in `--json` mode: kept off stdout, which holds only the document. */
-export function logToStderr(line: string): void {
-  process.stderr.write(`${line}\n`);
-}

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { assertNoLfsPointers } from './lfs-pointers';
 
 const run = promisify(execFile);
 
@@ -19,6 +20,7 @@ export interface ClosureFile {
 /**
  * Files of each project root: tracked and untracked-not-ignored, the same set the dirty hash
  * covers, so ignored build output never lands in an artifact. One `git ls-files` for all roots.
+ * Git LFS pointers left in place of their content are refused (see assertNoLfsPointers).
  */
 export async function listClosureFiles(workspaceRoot: string, roots: string[]): Promise<Map<string, ClosureFile[]>> {
   const { stdout } = await run(
@@ -43,6 +45,7 @@ export async function listClosureFiles(workspaceRoot: string, roots: string[]): 
       ctimeMs: stat.ctimeMs,
     });
   }
+  await assertNoLfsPointers(workspaceRoot, [...byRoot.values()].flat());
   return byRoot;
 }
 

@@ -1,4 +1,5 @@
 export { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
+export { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from './facts-source';
 export { currentBranch } from './repo';
 export {
   tagsMergedIntoHead,

@@ -91,7 +91,7 @@ describe('server package contents', () => {
 
 describe('server.js over HTTP/JSON', () => {
   const call = async (method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${server.url}${route}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -144,7 +144,7 @@ describe('server.js over HTTP/JSON', () => {
     expect(await call('DELETE', `/instances/${id}`)).toEqual({ status: 204, body: undefined });
     expect(await call('POST', `/instances/${id}/bake`, { args: [1] })).toEqual({
       status: 404,
-      body: { error: { name: 'NotFound', message: `ham v1.2.1 has no instance "${id}" (never created, or deleted)` } },
+      body: { error: { name: 'NotFound', message: `ham v1.2.1 has no instance "${id}" (never created, deleted, or idle too long)` } },
     });
     expect((await call('DELETE', `/instances/${id}`)).status).toBe(404);
   });
@@ -152,7 +152,7 @@ describe('server.js over HTTP/JSON', () => {
   it('refuses malformed requests', async () => {
     expect((await call('GET', '/instances')).status).toBe(405);
     expect((await call('POST', '/nowhere')).status).toBe(404);
-    const res = await fetch(`${server.url}/static/getTemp`, { method: 'POST', body: '{not json' });
+    const res = await fetch(`${server.url}/static/getTemp`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
     expect([res.status, ((await res.json()) as { error: { name: string } }).error.name]).toEqual([400, 'BadRequest']);
     expect((await call('POST', '/static/getTemp', { args: 'x' })).body.error.message).toBe('"args" must be an array of arguments');
   });

@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag } from '../git';
+import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { openRepository, type RegistryReference, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
@@ -48,6 +48,8 @@ export interface ReleaseInput {
   warn?: (line: string) => void;
   /** Transfer progress of the artifact's layers (see `wantsProgress`). */
   progress?: ProgressMeter;
+  /** Git facts shared with other tasks of the same run; default: a git call of its own. */
+  git?: ClosureFactsSource;
 }
 
 export interface ReleaseResult {
@@ -78,7 +80,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
-  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure);
+  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
   if (facts.dirtyHash && !input.allowDirty) {
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
   }

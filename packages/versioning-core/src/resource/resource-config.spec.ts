@@ -28,7 +28,9 @@ describe('readResourceConfig', () => {
 
   it.each([
     [{ entry: 'src/ham.ts', class: 'Ham' }, /resource\.json: field "formatVersion" is missing/],
-    [{ ...valid, formatVersion: '7' }, /field "formatVersion" is "7", .*supported: "1"/],
+    [{ ...valid, formatVersion: '7' }, /field "formatVersion" is "7", .*supported: "1"\. The file was written for a newer @modelos\/nx: upgrade with `nx migrate @modelos\/nx@latest && nx migrate --run-migrations`/],
+    [{ ...valid, formatVersion: 'one' }, /field "formatVersion" is "one", .*supported: "1"\. Use one of the supported format versions/],
+    [{ ...valid, requires: { eggs: '^1.2', bacon: 'latest' } }, /resource\.json: requires\.bacon: "latest" is not a version spec; accepted: an npm range/],
     [{ ...valid, entry: '../other/ham.ts' }, /field "entry" is "..\/other\/ham.ts", which must be a relative path to a .ts file/],
     [{ ...valid, class: 'not a class' }, /field "class" is "not a class", which must be a TypeScript class name/],
     [{ ...valid, requires: { eggs: 1 } }, /field "requires.eggs" must be string/],

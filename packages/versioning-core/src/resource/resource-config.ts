@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { parseSpec } from '../requirements/spec';
 import schema from './resource.schema.json';
 
 export const RESOURCE_FILE = 'resource.json';
@@ -42,12 +43,28 @@ export function parseResourceConfig(data: unknown, file: string): ResourceConfig
   const formatVersion = (data as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof formatVersion === 'string' && !(SUPPORTED_FORMAT_VERSIONS as readonly string[]).includes(formatVersion)) {
     throw new UserError(
-      `${file}: field "formatVersion" is "${formatVersion}", which this version of @modelos/nx does not know; supported: ${SUPPORTED_FORMAT_VERSIONS.map((v) => `"${v}"`).join(', ')}`,
+      `${file}: field "formatVersion" is "${formatVersion}", which this version of @modelos/nx does not know; supported: ${supportedRange()}. ` +
+        (isNewer(formatVersion)
+          ? 'The file was written for a newer @modelos/nx: upgrade with `nx migrate @modelos/nx@latest && nx migrate --run-migrations`'
+          : 'Use one of the supported format versions'),
     );
   }
   if (!validate(data)) throw new UserError(`${file}: ${describe(validate.errors![0])}`);
   const config = data as Omit<ResourceConfig, 'requires'> & { requires?: Record<string, string> };
-  return { ...config, requires: config.requires ?? {} };
+  const requires = config.requires ?? {};
+  // A bad spec fails here, naming the file, rather than at the first resolve.
+  for (const [name, spec] of Object.entries(requires)) parseSpec(spec, `${file}: requires.${name}`);
+  return { ...config, requires };
+}
+
+function supportedRange(): string {
+  const [first, last] = [SUPPORTED_FORMAT_VERSIONS[0], SUPPORTED_FORMAT_VERSIONS[SUPPORTED_FORMAT_VERSIONS.length - 1]];
+  return first === last ? `"${first}"` : `"${first}" to "${last}"`;
+}
+
+function isNewer(formatVersion: string): boolean {
+  const newest = Number(SUPPORTED_FORMAT_VERSIONS[SUPPORTED_FORMAT_VERSIONS.length - 1]);
+  return /^[0-9]+$/.test(formatVersion) && Number(formatVersion) > newest;
 }
 
 function describe(error: ErrorObject): string {

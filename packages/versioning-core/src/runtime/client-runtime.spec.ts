@@ -9,6 +9,7 @@ import { clientHash, extractInterface, type InterfaceDescriptor } from '../inter
 import { generateClientSource } from '../packages/client-source';
 import { clientPackageFiles } from '../packages/client-package';
 import type { PackageFile } from '../packages/npm-tarball';
+import { guardOptions } from '../packages/runtime/http-guards';
 import { createResourceServer } from '../packages/runtime/server-runtime';
 import { serverPackageFiles } from '../packages/server-package';
 import { hamWorkspace, loadGeneratedClient, typeErrors } from '../test-support/ham-workspace';
@@ -46,7 +47,7 @@ beforeAll(async () => {
     serverPackageFiles({ workspaceRoot: fixture.ws.root, closure: fixture.closure, entryFile: fixture.entryFile, name: '@ml-project/ham', served }),
   );
   // The server runs here, so that the test sees each request; server-package.spec runs server.js itself.
-  server = createResourceServer(served, require(path.join(serverDir, 'index.js')).Ham);
+  server = createResourceServer(served, require(path.join(serverDir, 'index.js')).Ham, guardOptions('127.0.0.1', {}));
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => res.on('finish', () => requests.push(`${req.method} ${req.url} ${res.statusCode}`)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -207,7 +207,11 @@ function request(connection: Pick<Connection, 'url' | 'info'>, method: string, p
       {
         method,
         agent: agents[url.protocol as keyof typeof agents],
-        headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+          // A server started with MODELOS_SERVE_TOKEN (required beyond loopback) wants it on every request.
+          ...(process.env.MODELOS_SERVE_TOKEN ? { authorization: `Bearer ${process.env.MODELOS_SERVE_TOKEN}` } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -29,6 +29,8 @@ export interface ServerPackageInput {
   resource: string;
   version: Version;
   env: NodeJS.ProcessEnv;
+  /** Manifest digest the package must have (an environment pinned it); another digest is refused. */
+  manifestDigest?: string;
 }
 
 export interface ServerPackage {
@@ -51,6 +53,9 @@ export function packageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export async function prepareServerPackage(input: ServerPackageInput): Promise<ServerPackage> {
   const repo = openRepository(input.registry, input.resource, { env: input.env });
   const artifact = await resolvePackage(repo, input.resource, serverPackageTag(input.version), 'server');
+  if (input.manifestDigest && artifact.manifestDigest !== input.manifestDigest) {
+    throw new UserError(`${artifact.repository}:${artifact.tag} is ${artifact.manifestDigest}, not ${input.manifestDigest} as pinned: package tags are never moved, so refusing it`);
+  }
   const cache = packageCacheDir(input.env);
   const dir = path.join(cache, digestHex(artifact.tarball.digest));
   if (fs.existsSync(dir)) return { dir, artifact };

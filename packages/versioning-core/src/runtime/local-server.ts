@@ -43,10 +43,19 @@ export async function startLocalServer(input: LocalServerInput): Promise<LocalSe
   const version = parseVersion(input.version);
   const { dir, artifact } = await prepareServerPackage({ registry: registryOf(input.registry, env), resource: input.resource, version, env });
   const what = `server ${input.resource} ${versionTag(version)}`;
-  const child = spawn(process.execPath, serverArgs(dir, 0, '127.0.0.1'), { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const url = await waitUntilListening(child, what, input.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
-  detach(child);
+  const { url, child } = await spawnServer(dir, what, env, input.startTimeoutMs);
   return { url, version: versionTag(version), digest: artifact.tarball.digest, stop: () => stopChild(child) };
+}
+
+/**
+ * Starts the server of an extracted package on a free loopback port and resolves once it
+ * listens; it does not keep this process alive, and dies with it. `child` tells when it exits.
+ */
+export async function spawnServer(dir: string, what: string, env: NodeJS.ProcessEnv, startTimeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, serverArgs(dir, 0, '127.0.0.1'), { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const url = await waitUntilListening(child, what, startTimeoutMs);
+  detach(child);
+  return { url, child };
 }
 
 /**
@@ -123,7 +132,8 @@ function detach(child: ChildProcess): void {
   child.unref();
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s; resolves once the server has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   child.ref(); // keep this process alive until the server is gone
   return new Promise((resolve) => {

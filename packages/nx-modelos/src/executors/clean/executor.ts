@@ -1,19 +1,14 @@
-import { logger, type PromiseExecutor } from '@nx/devkit';
 import { cleanRepository, formatCleanTable, openRepository } from '@modelos/versioning-core';
-import { logToStderr, printJson } from '../print-json';
-import { reportUserErrors } from '../report-user-errors';
-import { resolveResourceTarget } from '../resource-target';
+import { defineResourceExecutor } from '../resource-executor';
 import type { CleanExecutorOptions } from './schema';
 
-const cleanExecutor: PromiseExecutor<CleanExecutorOptions> = (options, context) =>
-  reportUserErrors(async () => {
-    const { registry, resource } = resolveResourceTarget(options.registry, context);
-    const result = await cleanRepository(openRepository(registry, resource.name), {
-      dryRun: options.dryRun,
-      log: options.json ? logToStderr : undefined,
-    });
-    if (options.json) printJson(result);
-    else logger.info(result.actions.length ? formatCleanTable(result) : `nothing to clean in ${result.repository} (${result.kept} tags kept)`);
+export const { executor, batch } = defineResourceExecutor<CleanExecutorOptions>(async ({ options, target, out }) => {
+  const result = await cleanRepository(openRepository(target.registry, target.resource.name), {
+    dryRun: options.dryRun,
+    log: options.json ? out.progress : undefined,
   });
+  if (options.json) out.json(result);
+  else out.info(result.actions.length ? formatCleanTable(result) : `nothing to clean in ${result.repository} (${result.kept} tags kept)`);
+});
 
-export default cleanExecutor;
+export default executor;

@@ -1,34 +1,30 @@
-import { logger, type PromiseExecutor } from '@nx/devkit';
-import { progressMeter, releaseResource, wantsProgress, type ReleaseResult } from '@modelos/versioning-core';
+import { releaseResource, type ReleaseResult } from '@modelos/versioning-core';
 import { readPluginOptions } from '../../plugin-options';
-import { logToStderr, printJson } from '../print-json';
-import { reportUserErrors } from '../report-user-errors';
-import { resolveResourceTarget } from '../resource-target';
+import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';
 
-const releaseExecutor: PromiseExecutor<ReleaseExecutorOptions> = (options, context) =>
-  reportUserErrors(async () => {
-    const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
-    const result = await releaseResource({
-      ...resolveResourceTarget(options.registry, context),
-      mainBranch: pluginOptions.mainBranch ?? context.nxJsonConfiguration?.defaultBase ?? 'main',
-      npmScope: pluginOptions.npmScope,
-      gitTag: options.gitTag,
-      push: options.push,
-      forceMain: options.forceMain,
-      forceMajor: options.forceMajor,
-      patch: options.patch,
-      preid: options.preid,
-      latest: options.latest,
-      allowDirty: options.allowDirty,
-      initialVersion: options.initialVersion,
-      dryRun: options.dryRun,
-      warn: options.json ? logToStderr : (line) => logger.warn(line),
-      progress: wantsProgress({ json: options.json }) ? progressMeter(process.stderr) : undefined,
-    });
-    if (options.json) printJson(result);
-    else logger.info(formatReleaseSummary(result));
+export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions>(async ({ options, target, context, out, git }) => {
+  const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
+  const result = await releaseResource({
+    ...target,
+    mainBranch: pluginOptions.mainBranch ?? context.nxJsonConfiguration?.defaultBase ?? 'main',
+    npmScope: pluginOptions.npmScope,
+    gitTag: options.gitTag,
+    push: options.push,
+    forceMain: options.forceMain,
+    forceMajor: options.forceMajor,
+    patch: options.patch,
+    preid: options.preid,
+    latest: options.latest,
+    allowDirty: options.allowDirty,
+    initialVersion: options.initialVersion,
+    dryRun: options.dryRun,
+    warn: out.warn,
+    git,
   });
+  if (options.json) out.json(result);
+  else out.info(formatReleaseSummary(result));
+});
 
 export function formatReleaseSummary(result: ReleaseResult): string {
   // Nothing to release (unchanged, or this content already released): say so, dry run or not.
@@ -42,4 +38,4 @@ export function formatReleaseSummary(result: ReleaseResult): string {
   ].join('\n');
 }
 
-export default releaseExecutor;
+export default executor;

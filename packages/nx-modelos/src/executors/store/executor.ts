@@ -1,23 +1,19 @@
-import { logger, type PromiseExecutor } from '@nx/devkit';
-import { progressMeter, storeResource, wantsProgress } from '@modelos/versioning-core';
-import { logToStderr, printJson } from '../print-json';
-import { reportUserErrors } from '../report-user-errors';
-import { resolveResourceTarget } from '../resource-target';
+import { storeResource } from '@modelos/versioning-core';
+import { defineResourceExecutor } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';
 
-const storeExecutor: PromiseExecutor<StoreExecutorOptions> = (options, context) =>
-  reportUserErrors(async () => {
-    const result = await storeResource({
-      ...resolveResourceTarget(options.registry, context),
-      branch: options.branch,
-      branchOnly: options.branchOnly,
-      dryRun: options.dryRun,
-      log: options.json ? logToStderr : (line) => logger.info(line),
-      progress: wantsProgress({ json: options.json }) ? progressMeter(process.stderr) : undefined,
-    });
-    if (options.json) printJson(result);
-    else logger.info(formatStoreSummary(result));
+export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(async ({ options, target, out, git }) => {
+  const result = await storeResource({
+    ...target,
+    branch: options.branch,
+    branchOnly: options.branchOnly,
+    dryRun: options.dryRun,
+    log: out.progress,
+    git,
   });
+  if (options.json) out.json(result);
+  else out.info(formatStoreSummary(result));
+});
 
-export default storeExecutor;
+export default executor;

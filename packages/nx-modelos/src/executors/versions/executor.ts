@@ -1,18 +1,11 @@
-import { logger, type PromiseExecutor } from '@nx/devkit';
 import { formatVersionsTable, listVersions } from '@modelos/versioning-core';
-import { printJson } from '../print-json';
-import { reportUserErrors } from '../report-user-errors';
-import { resolveResourceTarget } from '../resource-target';
+import { defineResourceExecutor } from '../resource-executor';
 import type { VersionsExecutorOptions } from './schema';
 
-const versionsExecutor: PromiseExecutor<VersionsExecutorOptions> = (options, context) =>
-  reportUserErrors(async () => {
-    const rows = await listVersions({
-      ...resolveResourceTarget(options.registry, context),
-      compatibleOnly: options.compatible,
-    });
-    if (options.json) printJson(rows);
-    else logger.info(formatVersionsTable(rows));
-  });
+export const { executor, batch } = defineResourceExecutor<VersionsExecutorOptions>(async ({ options, target, out }) => {
+  const rows = await listVersions({ ...target, compatibleOnly: options.compatible });
+  if (options.json) out.json(rows);
+  else out.info(formatVersionsTable(rows));
+});
 
-export default versionsExecutor;
+export default executor;

@@ -50,4 +50,30 @@ describe('init generator', () => {
     await initGenerator(tree, { skipFormat: true });
     expect(tree.read('.gitignore', 'utf-8')).toBe('.modelos/\n');
   });
+
+  it('writes --registry, --mainBranch and --npmScope as plugin options, and a second run changes nothing', async () => {
+    const options = { registry: 'oci://registry.example.com/ml-project', mainBranch: 'trunk', npmScope: '@ml-project', skipFormat: true };
+    await initGenerator(tree, options);
+    expect(readNxJson(tree)!.plugins).toContainEqual({
+      plugin: '@modelos/nx',
+      options: { registry: 'oci://registry.example.com/ml-project', mainBranch: 'trunk', npmScope: 'ml-project' },
+    });
+    const written = tree.listChanges().map((change) => [change.path, change.content?.toString()]);
+    await initGenerator(tree, options);
+    expect(tree.listChanges().map((change) => [change.path, change.content?.toString()])).toEqual(written);
+  });
+
+  it('writes options given on a later run into the existing entry and keeps the others', async () => {
+    updateNxJson(tree, { ...readNxJson(tree), plugins: [{ plugin: '@modelos/nx', options: { registry: 'x', mainBranch: 'main' } }] });
+    await initGenerator(tree, { npmScope: 'acme', skipFormat: true });
+    expect(readNxJson(tree)!.plugins).toEqual([{ plugin: '@modelos/nx', options: { registry: 'x', mainBranch: 'main', npmScope: 'acme' } }]);
+  });
+
+  it('refuses an npm scope npm would refuse, writing nothing', async () => {
+    const before = tree.listChanges().map((change) => change.path);
+    await expect(initGenerator(tree, { npmScope: 'ML Project', skipFormat: true })).rejects.toThrow(
+      '--npmScope "ML Project" cannot scope npm packages',
+    );
+    expect(tree.listChanges().map((change) => change.path)).toEqual(before);
+  });
 });

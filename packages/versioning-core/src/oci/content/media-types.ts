@@ -13,6 +13,8 @@ export const MediaTypes = {
   modelFile: 'application/vnd.modelos.model.v1',
   resourceConfig: 'application/vnd.modelos.resource.config.v1+json',
   packageConfig: 'application/vnd.modelos.package.config.v1+json',
+  envlogArtifact: 'application/vnd.modelos.envlog.v1',
+  envlogConfig: 'application/vnd.modelos.envlog.v1+json',
   /** Marks the throwaway manifest `untag` pushes over a tag before deleting it. */
   placeholderArtifact: 'application/vnd.modelos.placeholder.v1',
 } as const;

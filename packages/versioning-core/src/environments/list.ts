@@ -1,0 +1,50 @@
+import { formatTable } from '../format/table';
+import type { Repository } from '../oci';
+import { currentEntry, ENVLOG_PREFIX, readEnvlog, type EnvironmentEntry } from './envlog';
+import { formatSplit } from './weights';
+
+export interface EnvironmentRow {
+  environment: string;
+  /** The current assignment: the last entry of its history. */
+  current: EnvironmentEntry;
+  /** How many entries its history holds. */
+  entries: number;
+}
+
+/** Every environment of the repository with its current split, by name; read from the registry, never from a cache. */
+export async function listEnvironments(repo: Repository): Promise<EnvironmentRow[]> {
+  const names = (await repo.listTags())
+    .filter((tag) => tag.startsWith(ENVLOG_PREFIX))
+    .map((tag) => tag.slice(ENVLOG_PREFIX.length))
+    .sort();
+  const heads = await Promise.all(names.map((name) => readEnvlog(repo, name)));
+  return heads.flatMap((head, i) => (head ? [{ environment: names[i], current: currentEntry(head.log), entries: head.log.entries.length }] : []));
+}
+
+/** One environment's whole history, oldest first; [] when it has none. */
+export async function environmentHistory(repo: Repository, environment: string): Promise<EnvironmentEntry[]> {
+  return (await readEnvlog(repo, environment))?.log.entries ?? [];
+}
+
+export function formatEnvironmentsTable(rows: EnvironmentRow[]): string {
+  if (rows.length === 0) return 'no environments yet: promote a release, e.g. nx run <resource>:promote --env staging --version v1.0.0';
+  return formatTable(
+    ['environment', 'split', 'replicas', 'entry', 'updated', 'by', 'reason'],
+    rows.map(({ environment, current, entries }) => [
+      environment,
+      formatSplit(current.targets),
+      String(current.replicas),
+      `${current.n}/${entries}`,
+      current.time,
+      current.who,
+      current.reason,
+    ]),
+  );
+}
+
+export function formatHistoryTable(entries: EnvironmentEntry[]): string {
+  return formatTable(
+    ['#', 'action', 'split', 'replicas', 'time', 'by', 'reason'],
+    [...entries].reverse().map((e) => [String(e.n), e.action, formatSplit(e.targets), String(e.replicas), e.time, e.who, e.reason]),
+  );
+}
