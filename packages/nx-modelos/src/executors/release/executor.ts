@@ -21,6 +21,7 @@ export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions
     dryRun: options.dryRun,
     warn: out.warn,
     git,
+    progress: out.meter,
   });
   if (options.json) out.json(result);
   else out.info(formatReleaseSummary(result));

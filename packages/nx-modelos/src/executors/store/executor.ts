@@ -11,6 +11,7 @@ export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(
     dryRun: options.dryRun,
     log: out.progress,
     git,
+    progress: out.meter,
   });
   if (options.json) out.json(result);
   else out.info(formatStoreSummary(result));
