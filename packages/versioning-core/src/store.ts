@@ -17,6 +17,7 @@ import {
   type Repository,
 } from './oci';
 import type { ProjectRef } from './project-ref';
+import { loadVerifiedPack } from './pack/verify-pack';
 import { cacheDir, collectResourceFacts } from './resource-facts';
 import { adhocTag, branchTag, CLEAN_DIRTY7, short7 } from './tags';
 import type { ProgressMeter } from './transfer-progress';
@@ -39,6 +40,8 @@ export interface StoreInput {
   progress?: ProgressMeter;
   /** Layers pack built and verified against the checkout, with their digests: pushed, not rebuilt. */
   packed?: PackedLayers;
+  /** Pack's output directory: verified against the checkout and pushed when a push is needed; built here when absent. */
+  packDir?: string;
 }
 
 export interface PackedLayers {
@@ -92,7 +95,8 @@ export async function pushResourceArtifact(input: StoreInput, facts: ResourceFac
   if (unchanged) {
     manifestBytes = existing.bytes;
   } else {
-    const layers = await pushLayers(input.packed?.sources ?? (await closureLayerSources(input.workspaceRoot, input.resource, input.closure)), {
+    const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null);
+    const layers = await pushLayers(packed?.sources ?? (await closureLayerSources(input.workspaceRoot, input.resource, input.closure)), {
       repo,
       registry: input.registry,
       name: input.resource.name,
@@ -100,7 +104,7 @@ export async function pushResourceArtifact(input: StoreInput, facts: ResourceFac
       homes: new BlobHomes(cacheDir(input.workspaceRoot, 'homes')),
       push,
       progress: input.progress,
-    }, input.packed?.known);
+    }, packed?.known);
     // Blobs before the manifest that names them: a tag never points at a missing blob.
     if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
     manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date()));

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { pipeline, Writable } from 'node:stream';
-import { pipeline as pipelineAsync } from 'node:stream/promises';
-import { Hasher, hashingStream, openRepository, type BlobWritten, type Descriptor, type RegistryReference, type Repository } from '../oci';
+import { pipeline } from 'node:stream';
+import { digestStream, openRepository, type BlobWritten, type Descriptor, type RegistryReference, type Repository } from '../oci';
 import type { ProjectRef } from '../project-ref';
 import { readResourceConfig } from '../resource/resource-config';
 import type { ProgressMeter } from '../transfer-progress';
@@ -51,7 +50,7 @@ async function ensureLayer(source: LayerSource, push: LayerPush, known: BlobWrit
   const key = push.cache.key(source.kind, source.files);
   const blob = known ?? push.cache.get(key);
   if (blob && push.push) await placeKnownBlob(source, blob, push);
-  const written = blob ?? (push.push ? await push.repo.pushBlobStreaming(metered(source, push)) : await hashOnly(source.open()));
+  const written = blob ?? (push.push ? await push.repo.pushBlobStreaming(metered(source, push)) : await digestStream(source.open()));
   push.cache.set(key, written);
   if (push.push) push.homes.add(registryKey(push.registry), written.digest, push.name);
   return written;
@@ -72,12 +71,6 @@ function metered(source: LayerSource, push: LayerPush, size?: number): NodeJS.Re
   if (!push.progress) return bytes;
   const label = `${push.repo.reference} ${source.annotations[Annotations.title]}`;
   return pipeline(bytes, push.progress(label, size), () => undefined);
-}
-
-async function hashOnly(bytes: NodeJS.ReadableStream): Promise<BlobWritten> {
-  const hasher = new Hasher();
-  await pipelineAsync(bytes, hashingStream(hasher), new Writable({ write: (_chunk, _encoding, done) => done() }));
-  return { digest: hasher.digest(), size: hasher.size };
 }
 
 /** Repositories sharing blobs by mount must be in one registry (host and namespace, or layout directory). */

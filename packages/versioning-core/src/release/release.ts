@@ -6,6 +6,7 @@ import { Ocidex, type IndexEntry } from '../ocidex';
 import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
+import { loadVerifiedPack } from '../pack/verify-pack';
 import { pushResourceArtifact } from '../store';
 import type { ProgressMeter } from '../transfer-progress';
 import {
@@ -48,6 +49,8 @@ export interface ReleaseInput {
   warn?: (line: string) => void;
   /** Transfer progress of the artifact's layers (see `wantsProgress`). */
   progress?: ProgressMeter;
+  /** Pack's output directory: verified against the checkout before the claim, then pushed. */
+  packDir?: string;
   /** Git facts shared with other tasks of the same run; default: a git call of its own. */
   git?: ClosureFactsSource;
 }
@@ -109,10 +112,12 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   }
   if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
 
+  // A pack output that does not match the checkout (a poisoned cache entry) stops the release before it claims anything.
+  const packed = input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null;
   const claim = `refs/modelos/claims/${name}/${tag}`;
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {
-    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, facts);
+    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, facts);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
     const bytes = releaseManifest(stored.manifestBytes, chosen.version, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
