@@ -11,6 +11,7 @@ export interface ModelosPluginOptions {
   mainBranch?: string;
   /** npm scope of the client and server packages; default: the root package.json's scope. */
   npmScope?: string;
+  packTargetName?: string;
   storeTargetName?: string;
   versionsTargetName?: string;
   releaseTargetName?: string;
@@ -20,6 +21,7 @@ export interface ModelosPluginOptions {
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
 export interface NormalizedPluginOptions {
+  packTargetName: string;
   storeTargetName: string;
   versionsTargetName: string;
   releaseTargetName: string;
@@ -29,6 +31,7 @@ export interface NormalizedPluginOptions {
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
   return {
+    packTargetName: options?.packTargetName ?? 'pack',
     storeTargetName: options?.storeTargetName ?? 'store',
     versionsTargetName: options?.versionsTargetName ?? 'versions',
     releaseTargetName: options?.releaseTargetName ?? 'release',

@@ -68,12 +68,14 @@ function createResourceNode(
 }
 
 function inferResourceNode(fallbackName: string | undefined, options: NormalizedPluginOptions): ResourceNode {
-  const targets: Array<[string, RegistryExecutor, string]> = [
-    [options.storeTargetName, 'store', 'Store an adhoc version of this resource in its OCI registry, tagged <git7>-<dirty7>-<client7>'],
-    [options.versionsTargetName, 'versions', 'List the versions of this resource in its OCI registry: tag, kind, digest, created, client hash, compatible'],
-    [options.releaseTargetName, 'release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure'],
-    [options.releasesTargetName, 'releases', 'List the releases of this resource, newest first, latest on top'],
-    [options.cleanTargetName, 'clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag'],
+  const pushing = { dependsOn: [options.packTargetName] };
+  const targets: Array<[string, TargetConfiguration]> = [
+    [options.packTargetName, packTarget()],
+    [options.storeTargetName, registryTarget('store', 'Store an adhoc version of this resource in its OCI registry, tagged <git7>-<dirty7>-<client7>', pushing)],
+    [options.versionsTargetName, registryTarget('versions', 'List the versions of this resource in its OCI registry: tag, kind, digest, created, client hash, compatible')],
+    [options.releaseTargetName, registryTarget('release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure', pushing)],
+    [options.releasesTargetName, registryTarget('releases', 'List the releases of this resource, newest first, latest on top')],
+    [options.cleanTargetName, registryTarget('clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag')],
   ];
   return {
     ...(fallbackName ? { name: fallbackName } : {}),
@@ -81,7 +83,25 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
       technologies: ['modelos'],
       targetGroups: { ModelOS: targets.map(([name]) => name) },
     },
-    targets: Object.fromEntries(targets.map(([name, executor, description]) => [name, registryTarget(executor, description)])),
+    targets: Object.fromEntries(targets),
+  };
+}
+
+/**
+ * Cacheable: pack's bytes depend only on the files of the closure projects (the resource's and
+ * its dependencies', Nx's `^`), the npm packages they use (Nx hashes the `npm:` nodes it meets
+ * walking the dependencies) and this plugin's version; no registry, no git history, no
+ * environment. `store` and `release` check a restored output against the checkout before
+ * pushing it.
+ */
+function packTarget(): TargetConfiguration {
+  return {
+    executor: '@modelos/nx:pack',
+    cache: true,
+    inputs: ['{projectRoot}/**/*', '^{projectRoot}/**/*', { externalDependencies: ['@modelos/nx'] }],
+    outputs: ['{workspaceRoot}/dist/modelos/{projectName}'],
+    options: {},
+    metadata: { description: 'Build the layers, file lists and interface of this resource into dist/modelos/<resource>/ (cacheable)', technologies: ['modelos'] },
   };
 }
 
@@ -92,10 +112,11 @@ type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean';
  * cannot hash. A cache hit would replay "pushed <tag>" for a push that never happened (say
  * after the registry was wiped or `MODELOS_REGISTRY` pointed elsewhere), or show a stale list.
  */
-function registryTarget(executor: RegistryExecutor, description: string): TargetConfiguration {
+function registryTarget(executor: RegistryExecutor, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration {
   return {
     executor: `@modelos/nx:${executor}`,
     cache: false,
+    ...extra,
     options: {},
     metadata: { description, technologies: ['modelos'] },
   };

@@ -1,4 +1,4 @@
-import { releaseResource, type ReleaseResult } from '@modelos/versioning-core';
+import { packDir, releaseResource, type ReleaseResult } from '@modelos/versioning-core';
 import { readPluginOptions } from '../../plugin-options';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';
@@ -22,6 +22,7 @@ export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions
     warn: out.warn,
     git,
     progress: out.meter,
+    packDir: packDir(target.workspaceRoot, target.resource.name),
   });
   if (options.json) out.json(result);
   else out.info(formatReleaseSummary(result));

@@ -1,4 +1,4 @@
-import { storeResource } from '@modelos/versioning-core';
+import { packDir, storeResource } from '@modelos/versioning-core';
 import { defineResourceExecutor } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';
@@ -12,6 +12,7 @@ export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(
     log: out.progress,
     git,
     progress: out.meter,
+    packDir: packDir(target.workspaceRoot, target.resource.name),
   });
   if (options.json) out.json(result);
   else out.info(formatStoreSummary(result));
