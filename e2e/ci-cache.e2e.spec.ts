@@ -74,7 +74,13 @@ function freshClone(name: string): string {
 
 function ciRun(label: string, dir: string, env: Record<string, string> = {}): CiRun {
   const started = Date.now();
-  const { stdout } = run('npx', ['nx', 'run-many', '-t', 'store', '--json', '--outputStyle=static'], { cwd: dir, env: { MODELOS_REGISTRY: REGISTRY, ...env } });
+  // Nx 23 shares one cache between the checkouts of a workspace (~/.nx/<id>/); a CI runner is a
+  // fresh machine, so each clone keeps its cache, and Nx's records of it, in the checkout.
+  const local = { NX_CACHE_DIRECTORY: join(dir, '.nx', 'cache'), NX_WORKSPACE_DATA_DIRECTORY: join(dir, '.nx', 'workspace-data') };
+  const { stdout } = run('npx', ['nx', 'run-many', '-t', 'store', '--json', '--outputStyle=static'], {
+    cwd: dir,
+    env: { MODELOS_REGISTRY: REGISTRY, ...local, ...env },
+  });
   const seconds = (Date.now() - started) / 1000;
   const packs: Record<string, string> = {};
   for (const [, project, how] of stdout.matchAll(/^> nx run (\S+):pack(?:\s+\[([^\]]+)\])?\s*$/gm)) packs[project] = how ?? 'run';
