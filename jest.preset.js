@@ -4,4 +4,5 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFilesAfterEnv: [require.resolve('./tools/jest-unit-timeout.js')],
 };

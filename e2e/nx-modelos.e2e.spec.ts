@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonDocument } from './utils/output';
+import { jsonDocument, taskDocuments } from './utils/output';
 import { publishModelosPackages } from './utils/publish';
 import { inspectRaw, listTags } from './utils/skopeo';
 import { startVerdaccio, type LocalNpmRegistry } from './utils/verdaccio';
@@ -76,7 +76,7 @@ describe('nx g @modelos/nx:resource', () => {
 
   it('scaffolds a resource whose store and versions targets are inferred', () => {
     ws.nx(['g', '@modelos/nx:resource', 'ham']);
-    expect(ws.readJson('ham/resource.json')).toEqual({ formatVersion: '1', entry: 'src/ham.ts', class: 'Ham', requires: {} });
+    expect(ws.readJson('ham/resource.json')).toEqual({ formatVersion: '1', entry: 'src/index.ts', class: 'Ham', requires: {} });
     ws.commitAll('add ham');
 
     const project = JSON.parse(ws.nx(['show', 'project', 'ham', '--json']).stdout);
@@ -138,7 +138,7 @@ describe('nx run ham:store', () => {
       expect(both.tags[0]).toMatch(ADHOC);
       expect(both.tags[1]).toBe(`feat-sauce-x-0000000-${both.clientHash.slice(0, 7)}`);
 
-      ws.write('ham/src/ham.ts', ws.read('ham/src/ham.ts').replace('return 180;', 'return 200;'));
+      ws.write('ham/src/lib/ham.ts', ws.read('ham/src/lib/ham.ts').replace('return 180;', 'return 200;'));
       const commit = ws.commitAll('hotter ham');
       const only = store('ham', ['--branchOnly'], REMOTE);
       expect(only.tags).toEqual([both.tags[1]]);
@@ -172,8 +172,8 @@ describe('nx run ham:versions', () => {
   });
 
   it('with --compatible, lists only versions whose interface the workspace still has', () => {
-    const source = ws.read('ham/src/ham.ts');
-    ws.write('ham/src/ham.ts', source.replace('bake(temp: number): string', 'bake(temp: string): string'));
+    const source = ws.read('ham/src/lib/ham.ts');
+    ws.write('ham/src/lib/ham.ts', source.replace('bake(temp: number): string', 'bake(temp: string): string'));
     try {
       const all = jsonDocument<{ compatible: boolean }[]>(ws.nx(['run', 'ham:versions', '--json'], { env: REMOTE }).stdout);
       expect(all.length).toBeGreaterThan(0);
@@ -181,7 +181,7 @@ describe('nx run ham:versions', () => {
       const compatible = jsonDocument(ws.nx(['run', 'ham:versions', '--json', '--compatible'], { env: REMOTE }).stdout);
       expect(compatible).toEqual([]);
     } finally {
-      ws.write('ham/src/ham.ts', source);
+      ws.write('ham/src/lib/ham.ts', source);
     }
   });
 });
@@ -196,7 +196,7 @@ describe('nx affected -t store', () => {
     ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@proj/eggs': ['eggs/src/index.ts'] } } }, null, 2));
     ws.write('eggs/project.json', JSON.stringify({ name: 'eggs', projectType: 'library', sourceRoot: 'eggs/src' }));
     ws.write('eggs/src/index.ts', 'export const eggs = 2;\n');
-    ws.write('ham/src/ham.ts', `import { eggs } from '@proj/eggs';\n${ws.read('ham/src/ham.ts').replace('return 180;', 'return 180 + eggs;')}`);
+    ws.write('ham/src/lib/ham.ts', `import { eggs } from '@proj/eggs';\n${ws.read('ham/src/lib/ham.ts').replace('return 180;', 'return 180 + eggs;')}`);
     ws.nx(['g', '@modelos/nx:resource', 'bacon']);
     ws.commitAll('eggs for ham, and bacon');
     baseline = { ham: store('ham', [], REMOTE), bacon: store('bacon', [], REMOTE) };
@@ -221,11 +221,24 @@ describe('nx affected -t store', () => {
     expect(hamTags).toContain(baseline.ham.tags[0]);
     expect(hamTags.some((t) => t.startsWith(`${commit.slice(0, 7)}-0000000-`))).toBe(true);
 
-    ws.write('ham/src/ham.ts', ws.read('ham/src/ham.ts').replace('180 + eggs', '181 + eggs'));
+    ws.write('ham/src/lib/ham.ts', ws.read('ham/src/lib/ham.ts').replace('180 + eggs', '181 + eggs'));
     ws.commitAll('warmer ham');
     const bacon = store('bacon', ['--dryRun'], REMOTE);
     expect(ADHOC.exec(bacon.tags[0])![1]).toBe(ADHOC.exec(baseline.bacon.tags[0])![1]);
     expect(bacon.tags).toEqual(baseline.bacon.tags);
+  });
+
+  it('with NX_BATCH_MODE=true stores several resources in one process, each task with its own --json document', () => {
+    const head = ws.git(['rev-parse', 'HEAD']);
+    const { stdout } = ws.nx(['run-many', '-t', 'store', '--projects=ham,bacon', '--json', '--outputStyle=static'], {
+      env: { ...REMOTE, NX_BATCH_MODE: 'true' },
+    });
+    const documents = taskDocuments<StoreResult>(stdout, 'store');
+    expect(Object.keys(documents).sort()).toEqual(['bacon', 'ham']);
+    expect(documents.bacon).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/bacon`, tags: baseline.bacon.tags, unchanged: true, blobsUploaded: 0 });
+    expect(documents.ham).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/ham`, unchanged: false, dryRun: false });
+    expect(ADHOC.exec(documents.ham.tags[0])![1]).toBe(head.slice(0, 7));
+    expect(listTags(`docker://${REGISTRY_HOST}/ml-project/ham`)).toContain(documents.ham.tags[0]);
   });
 });
 

@@ -78,7 +78,7 @@ beforeAll(async () => {
   // Nx reads imports only where TypeScript is installed, as in any TS workspace.
   ws.npm(['install', '--save-dev', 'typescript@5.9.3']);
   ws.nx(['g', '@modelos/nx:resource', 'ham']);
-  ws.remove('ham/src/ham.spec.ts');
+  ws.remove('ham/src/lib/ham.spec.ts');
   // eggs is in ham's closure; spam is a project of the monorepo that ham does not use.
   const paths = { '@proj/eggs': ['eggs/src/index.ts'], '@proj/spam': ['spam/src/index.ts'] };
   ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { baseUrl: '.', paths } }, null, 2));
@@ -86,7 +86,7 @@ beforeAll(async () => {
   ws.write('eggs/src/index.ts', 'export const eggs = 2;\n');
   ws.write('spam/project.json', JSON.stringify({ name: 'spam', projectType: 'library', sourceRoot: 'spam/src' }));
   ws.write('spam/src/index.ts', "export const spam = 'not in ham';\n");
-  ws.write('ham/src/ham.ts', hamSource('v1.0.0'));
+  ws.write('ham/src/lib/ham.ts', hamSource('v1.0.0'));
   ws.commitAll('ham with eggs, and spam');
 });
 
@@ -106,14 +106,14 @@ describe('releases of ham bump by the interface diff', () => {
   });
 
   it('releases v1.1.0 for a new optional parameter, and says so', () => {
-    ws.write('ham/src/ham.ts', hamSource('v1.1.0'));
+    ws.write('ham/src/lib/ham.ts', hamSource('v1.1.0'));
     ws.commitAll('crispy ham');
     expect(release()).toMatch(/released ham v1\.1\.0 \(interface grew since v1\.0\.0: .*optional parameter crispy/);
     expect(inspectRaw(`docker://${HAM_REPOSITORY}:client-v1`)).toEqual(inspectRaw(`docker://${HAM_REPOSITORY}:client-v1.1.0`));
   });
 
   it('releases v2.0.0 for a removed method, naming it', () => {
-    ws.write('ham/src/ham.ts', hamSource('v2.0.0'));
+    ws.write('ham/src/lib/ham.ts', hamSource('v2.0.0'));
     ws.commitAll('no more getTemp');
     expect(release()).toMatch(/released ham v2\.0\.0 \(interface changed incompatibly since v1\.1\.0: .*removed .*getTemp/);
     expect(inspectRaw(`docker://${HAM_REPOSITORY}:client-v2`)).toEqual(inspectRaw(`docker://${HAM_REPOSITORY}:client-v2.0.0`));

@@ -17,6 +17,14 @@ export interface ModelosPluginOptions {
   releaseTargetName?: string;
   releasesTargetName?: string;
   cleanTargetName?: string;
+  promoteTargetName?: string;
+  rollbackTargetName?: string;
+  trafficTargetName?: string;
+  environmentsTargetName?: string;
+  reportTargetName?: string;
+  describeTargetName?: string;
+  compareTargetName?: string;
+  resolveTargetName?: string;
 }
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
@@ -27,6 +35,14 @@ export interface NormalizedPluginOptions {
   releaseTargetName: string;
   releasesTargetName: string;
   cleanTargetName: string;
+  promoteTargetName: string;
+  rollbackTargetName: string;
+  trafficTargetName: string;
+  environmentsTargetName: string;
+  reportTargetName: string;
+  describeTargetName: string;
+  compareTargetName: string;
+  resolveTargetName: string;
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
@@ -37,6 +53,14 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     releaseTargetName: options?.releaseTargetName ?? 'release',
     releasesTargetName: options?.releasesTargetName ?? 'releases',
     cleanTargetName: options?.cleanTargetName ?? 'clean',
+    promoteTargetName: options?.promoteTargetName ?? 'promote',
+    rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
+    trafficTargetName: options?.trafficTargetName ?? 'traffic',
+    environmentsTargetName: options?.environmentsTargetName ?? 'environments',
+    reportTargetName: options?.reportTargetName ?? 'report',
+    describeTargetName: options?.describeTargetName ?? 'describe',
+    compareTargetName: options?.compareTargetName ?? 'compare',
+    resolveTargetName: options?.resolveTargetName ?? 'resolve',
   };
 }
 

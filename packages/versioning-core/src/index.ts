@@ -1,6 +1,7 @@
 // The public API of @modelos/versioning-core: what the Nx plugin and the mdl CLI build on.
 export { UserError } from './errors';
 export type { ProjectRef } from './project-ref';
+export { extractInterface, type SourceFiles } from './interface';
 export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resource/resource-config';
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
 export { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from './git';
@@ -16,6 +17,7 @@ export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
 export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
 export * from './environments';
+export * from './endpoint';
 export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
 export {
   buildReleasePackages,
@@ -31,3 +33,30 @@ export {
   type PackageFile,
   type ServedResource,
 } from './packages';
+export { describeVersion, type VersionDescription, type VersionStatus } from './metadata/describe';
+export { formatDescription } from './metadata/format-describe';
+export type { VersionMetadata, ProjectContent } from './metadata/version-metadata';
+export type { FileRecord } from './metadata/file-digests';
+export type { ResolvedRequirement } from './metadata/recorded-config';
+export type { Author } from './git';
+export {
+  compareResourceVersions,
+  type Comparison,
+  type CompareInput,
+  type ComparedVersion,
+  type NumberDifference,
+  type MetricDifference,
+  type LabelDifference,
+  type InterfaceDifference,
+  type ProjectFileChanges,
+  type ChangedFile,
+} from './metadata/compare';
+export { formatComparison } from './metadata/format-compare';
+export type { WorkingTree } from './metadata/working-tree';
+export { parseSpec, SPEC_FORMS, type RequirementSpec } from './requirements/spec';
+export { resolveRequirements, RequirementConflict, type ReleaseCatalog, type Resolution, type RootRequirements } from './requirements/resolve';
+export { resolveWorkspace, formatResolveSummary, type ResolveWorkspaceInput, type ResolveWorkspaceResult } from './requirements/resolve-workspace';
+export { LOCK_FILE, readLock, findLock, type Lock, type LockedVersion } from './requirements/lock';
+export { RegistryCatalog } from './requirements/registry-catalog';
+export { writeResourceReport, type ReportResult } from './report/write-report';
+export type { ReportModel } from './report/report-model';

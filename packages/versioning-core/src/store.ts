@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { BlobHomes } from './artifact/blob-homes';
 import { LayerCache } from './artifact/layer-cache';
 import type { LayerSource } from './artifact/layer-source';
-import { closureLayerSources, pushLayers } from './artifact/push-layers';
+import { closureLayerSources, knownModelDigests, pushLayers } from './artifact/push-layers';
 import { resourceConfigBlob, resourceManifest, type ResourceFacts } from './artifact/resource-artifact';
 import { currentBranch, type ClosureFactsSource } from './git';
 import {
@@ -14,11 +14,12 @@ import {
   type BlobWritten,
   type Descriptor,
   type RegistryReference,
+  type RegistrySession,
   type Repository,
 } from './oci';
 import type { ProjectRef } from './project-ref';
 import { loadVerifiedPack } from './pack/verify-pack';
-import { cacheDir, collectResourceFacts } from './resource-facts';
+import { cacheDir, collectResourceFacts, type CollectedFacts } from './resource-facts';
 import { adhocTag, branchTag, CLEAN_DIRTY7, short7 } from './tags';
 import type { ProgressMeter } from './transfer-progress';
 
@@ -36,6 +37,8 @@ export interface StoreInput {
   log?: (line: string) => void;
   /** Git facts shared with other tasks of the same run; default: a git call of its own. */
   git?: ClosureFactsSource;
+  /** Registry auth shared with other tasks of the same run; default: this call's own. */
+  session?: RegistrySession;
   /** Redraws transfer progress (a TTY outside CI, not with --json); see `wantsProgress`. */
   progress?: ProgressMeter;
   /** Layers pack built and verified against the checkout, with their digests: pushed, not rebuilt. */
@@ -69,8 +72,7 @@ export interface StoreResult {
 
 /** Builds the resource artifact and pushes it under its adhoc (and/or branch) tag. */
 export async function storeResource(input: StoreInput): Promise<StoreResult> {
-  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
-  return (await pushResourceArtifact(input, facts)).result;
+  return (await pushResourceArtifact(input, await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git))).result;
 }
 
 export interface PushedArtifact {
@@ -81,9 +83,9 @@ export interface PushedArtifact {
 }
 
 /** The push half of `store`, for callers (release) that already collected the facts. */
-export async function pushResourceArtifact(input: StoreInput, facts: ResourceFacts): Promise<PushedArtifact> {
+export async function pushResourceArtifact(input: StoreInput, { facts, closureFiles }: CollectedFacts): Promise<PushedArtifact> {
   const tags = await storeTags(input, facts);
-  const repo = openRepository(input.registry, input.resource.name);
+  const repo = openRepository(input.registry, input.resource.name, { session: input.session });
   const push = !input.dryRun;
   const configBytes = resourceConfigBlob(facts);
   const config: Descriptor = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
@@ -96,15 +98,13 @@ export async function pushResourceArtifact(input: StoreInput, facts: ResourceFac
     manifestBytes = existing.bytes;
   } else {
     const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null);
-    const layers = await pushLayers(packed?.sources ?? (await closureLayerSources(input.workspaceRoot, input.resource, input.closure)), {
-      repo,
-      registry: input.registry,
-      name: input.resource.name,
+    const sources = packed?.sources ?? closureLayerSources(input.workspaceRoot, input.resource, input.closure, closureFiles);
+    const layers = await pushLayers(sources, {
       cache: new LayerCache(cacheDir(input.workspaceRoot, 'layers')),
-      homes: new BlobHomes(cacheDir(input.workspaceRoot, 'homes')),
-      push,
-      progress: input.progress,
-    }, packed?.known);
+      to: push
+        ? { repo, registry: input.registry, name: input.resource.name, homes: new BlobHomes(cacheDir(input.workspaceRoot, 'homes')), progress: input.progress }
+        : undefined,
+    }, packed?.known ?? knownModelDigests(sources, facts.files));
     // Blobs before the manifest that names them: a tag never points at a missing blob.
     if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
     manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date()));

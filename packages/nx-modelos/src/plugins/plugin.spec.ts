@@ -34,13 +34,13 @@ describe('createNodes', () => {
     expect(file).toBe('libs/ham/resource.json');
     const project = result.projects!['libs/ham'];
     expect(project.name).toBeUndefined();
-    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['pack', 'store', 'versions', 'release', 'releases', 'clean'] } });
+    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['pack', 'store', 'versions', 'release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report'] } });
     expect(project.targets).toMatchObject({
       pack: {
         executor: '@modelos/nx:pack',
         cache: true,
         inputs: ['{projectRoot}/**/*', '^{projectRoot}/**/*', { externalDependencies: ['@modelos/nx'] }],
-        outputs: ['{workspaceRoot}/dist/modelos/{projectName}'],
+        outputs: ['{workspaceRoot}/dist/modelos/{projectName}/pack.json', '{workspaceRoot}/dist/modelos/{projectName}/layers'],
       },
       store: {
         executor: '@modelos/nx:store',
@@ -56,7 +56,7 @@ describe('createNodes', () => {
         metadata: { description: expect.stringContaining('versions'), technologies: ['modelos'] },
       },
     });
-    for (const target of ['release', 'releases', 'clean']) {
+    for (const target of ['release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report']) {
       expect(project.targets![target]).toEqual(expect.objectContaining({ executor: `@modelos/nx:${target}`, cache: false }));
     }
     expect(project.targets!.release.dependsOn).toEqual(['pack']);
@@ -82,7 +82,7 @@ describe('createNodes', () => {
       versionsTargetName: 'mdl-versions',
       releaseTargetName: 'mdl-release',
     });
-    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-pack', 'mdl-store', 'mdl-versions', 'mdl-release', 'releases', 'clean']);
+    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-pack', 'mdl-store', 'mdl-versions', 'mdl-release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report']);
     expect(result.projects!.ham.targets!['mdl-store']).toMatchObject({ executor: '@modelos/nx:store', dependsOn: ['mdl-pack'] });
   });
 
@@ -111,8 +111,8 @@ describe('createNodes', () => {
     expect(created).toHaveLength(1);
     const cacheFile = join(workspaceDataDirectory, created[0]);
     try {
-      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, unknown> };
-      expect(Object.values(cached.entries)).toEqual([expect.objectContaining({ name: 'ham' })]);
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, unknown>;
+      expect(Object.values(cached)).toEqual([expect.objectContaining({ name: 'ham' })]);
     } finally {
       rmSync(cacheFile);
     }

@@ -12,6 +12,8 @@ export const Annotations = {
   project: 'dev.modelos.project',
   /** File mode of a model layer's file (`0644` or `0755`); its path is the layer's `.title`. */
   fileMode: 'dev.modelos.file-mode',
+  /** Release manifests: the `requires` specs the release was resolved with, as JSON (read by the index, so resolving needs no config blob). */
+  requires: 'dev.modelos.requires',
 } as const;
 
 /** `dev.modelos.dirty-hash` of an artifact made from a clean closure. */

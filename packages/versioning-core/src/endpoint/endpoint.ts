@@ -7,6 +7,7 @@ import { formatSplit } from '../environments/weights';
 import { UserError } from '../errors';
 import { openRepository, type RegistryReference, type Repository } from '../oci';
 import type { ServedResource } from '../packages';
+import { guardOptions, guardServer } from '../packages/runtime/http-guards';
 import { prepareServerPackage } from '../runtime/local-server-package';
 import { parseVersion } from '../tags';
 import { EndpointMetrics } from './endpoint-metrics';
@@ -50,18 +51,21 @@ export async function startEndpoint(input: EndpointInput): Promise<Endpoint> {
   const env = input.env ?? process.env;
   const log = input.log ?? (() => undefined);
   const repo = openRepository(input.registry, input.resource, { env });
+  const host = input.host ?? '127.0.0.1';
+  const guards = guarded(() => guardOptions(host, env));
   const metrics = new EndpointMetrics(input.resource);
-  const routing = new Routing(input.resource, input.environment, metrics);
-  const follower = new EnvironmentFollower(repo, input, env, metrics, routing, log);
+  const routing = new Routing(input.resource, input.environment, metrics, guards);
+  // Replicas listen on loopback behind the endpoint: they take no token of their own.
+  const replicaEnv = { ...env, MODELOS_SERVE_TOKEN: undefined };
+  const follower = new EnvironmentFollower(repo, input, replicaEnv, metrics, routing, log);
+  const server = guarded(() => guardServer(guards, http.createServer({ keepAlive: true }, routing.handle)));
   await follower.refresh();
-
-  const server = http.createServer({ keepAlive: true }, routing.handle);
   server.keepAliveTimeout = 65_000;
   try {
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(input.port ?? 0, input.host ?? '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(input.port ?? 0, host, resolve));
   } catch (err) {
     await routing.stop();
-    throw new UserError(`the endpoint cannot listen on ${input.host ?? '127.0.0.1'}:${input.port ?? 0}: ${(err as Error).message}`);
+    throw new UserError(`the endpoint cannot listen on ${host}:${input.port ?? 0}: ${(err as Error).message}`);
   }
   const { address, port } = server.address() as AddressInfo;
   const timer = setInterval(() => void follower.refresh().catch(() => undefined), input.pollMs ?? DEFAULT_POLL_MS);
@@ -78,6 +82,15 @@ export async function startEndpoint(input: EndpointInput): Promise<Endpoint> {
       await routing.stop();
     },
   };
+}
+
+/** The guards refuse bad settings (no token beyond loopback, a bad limit) with a plain Error: the user's to fix. */
+function guarded<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
 }
 
 /** Reads the environment's history and brings the routing to its current entry, one change at a time. */

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { EnvironmentEntry } from '../environments/envlog';
+import { checkRequest, HttpError, type GuardOptions } from '../packages/runtime/http-guards';
 import { shares } from '../environments/weights';
 import type { CallSeries, EndpointMetrics } from './endpoint-metrics';
 import type { Replica } from './replica';
@@ -41,7 +42,6 @@ export interface EndpointStatus {
   lastError: string | null;
 }
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** New work (create, static, info) is tried on another replica when its replica dies before answering. */
 const NEW_WORK_TRIES = 3;
@@ -62,6 +62,7 @@ export class Routing {
     private readonly resource: string,
     private readonly environment: string,
     private readonly metrics: EndpointMetrics,
+    private readonly guards: GuardOptions,
   ) {}
 
   /** Swaps in a new split at once; pools that left it drain (their instances keep working). */
@@ -80,6 +81,13 @@ export class Routing {
   }
 
   handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    try {
+      checkRequest(this.guards, req);
+    } catch (err) {
+      req.resume();
+      const refusal = err as HttpError;
+      return sendError(res.setHeader('connection', 'close'), refusal.status, refusal.name, refusal.message);
+    }
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
@@ -88,7 +96,7 @@ export class Routing {
     if (path.startsWith('/instances/')) return this.instanceCall(req, res, path);
     const label = path === '/' ? 'info' : path === '/instances' ? 'create' : path.startsWith('/static/') ? `static.${path.slice(8)}` : undefined;
     if (!label) return sendError(res, 404, 'NotFound', `no such endpoint: ${req.method} ${path}`);
-    readBody(req, (err, body) => (err ? sendError(res, 413, 'PayloadTooLarge', err.message) : this.newWork(req, res, path, label, body!, NEW_WORK_TRIES)));
+    readBody(req, this.guards.maxBodyBytes, (err, body) => (err ? sendError(res, 413, 'PayloadTooLarge', err.message) : this.newWork(req, res, path, label, body!, NEW_WORK_TRIES)));
   };
 
   status(): EndpointStatus {
@@ -159,9 +167,9 @@ export class Routing {
     if (binding.generation !== replica.generation) {
       if (isDelete) this.instances.delete(id);
       req.resume();
-      return this.fail(res, series, started, `${this.resource} ${pool.version}: instance ${id} was on ${replica.name}, which exited, and is gone with it; create a new instance`, 'ReplicaLost');
+      return this.fail(res, series, started, this.lostInstance(pool, replica, id, 'exited'), 'ReplicaLost');
     }
-    readBody(req, (err, body) => {
+    readBody(req, this.guards.maxBodyBytes, (err, body) => {
       if (err) return sendError(res, 413, 'PayloadTooLarge', err.message);
       replica.inflight++;
       forward(replica, req.method!, path, body!, (up) => {
@@ -169,9 +177,14 @@ export class Routing {
         this.pipeBack(up, res, pool, replica, series, started);
       }, (error) => {
         replica.inflight--;
-        this.fail(res, series, started, `${this.resource} ${pool.version} (${replica.name}) failed during the call on instance ${id}: ${error.message}`, 'ReplicaLost');
+        this.fail(res, series, started, this.lostInstance(pool, replica, id, `failed during the call (${error.message})`), 'ReplicaLost');
       });
     });
+  }
+
+  /** The 502 of a call whose instance died with its replica: names the version, never tries another. */
+  private lostInstance(pool: VersionPool, replica: Replica, id: string, what: string): string {
+    return `${this.resource} ${pool.version}: instance ${id} was on ${replica.name}, which ${what}, and is gone with it; create a new instance`;
   }
 
   private pipeBack(up: http.IncomingMessage, res: http.ServerResponse, pool: VersionPool, replica: Replica, series: CallSeries, started: number): void {
@@ -231,15 +244,15 @@ function forward(replica: Replica, method: string, path: string, body: Buffer, o
 
 const EMPTY = Buffer.alloc(0);
 
-function readBody(req: http.IncomingMessage, done: (err: Error | null, body?: Buffer) => void): void {
+function readBody(req: http.IncomingMessage, limit: number, done: (err: Error | null, body?: Buffer) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   });
   req.once('end', () =>
-    size > MAX_BODY_BYTES ? done(new Error(`request body over ${MAX_BODY_BYTES} bytes`)) : done(null, chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)),
+    size > limit ? done(new Error(`request body over ${limit} bytes`)) : done(null, chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)),
   );
 }
 

@@ -13,4 +13,4 @@ export {
 } from './envlog';
 export { appendEntry, type AppendInput, type EntryDraft } from './append';
 export { promote, traffic, rollback, previousAssignment, type EnvironmentChangeInput, type EnvironmentChangeResult } from './change';
-export { listEnvironments, environmentHistory, formatEnvironmentsTable, formatHistoryTable, type EnvironmentRow } from './list';
+export { listEnvironments, environmentHistory, formatEnvironmentsTable, formatHistoryTable, formatChangeResult, type EnvironmentRow } from './list';

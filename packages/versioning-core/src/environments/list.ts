@@ -1,4 +1,5 @@
 import { formatTable } from '../format/table';
+import type { EnvironmentChangeResult } from './change';
 import type { Repository } from '../oci';
 import { currentEntry, ENVLOG_PREFIX, readEnvlog, type EnvironmentEntry } from './envlog';
 import { formatSplit } from './weights';
@@ -46,5 +47,14 @@ export function formatHistoryTable(entries: EnvironmentEntry[]): string {
   return formatTable(
     ['#', 'action', 'split', 'replicas', 'time', 'by', 'reason'],
     [...entries].reverse().map((e) => [String(e.n), e.action, formatSplit(e.targets), String(e.replicas), e.time, e.who, e.reason]),
+  );
+}
+
+/** What a promote, rollback or traffic did, in one line. */
+export function formatChangeResult(result: EnvironmentChangeResult): string {
+  const { entry, envTag } = result;
+  return (
+    `${result.resource} ${result.environment} #${entry.n}: ${entry.action} → ${formatSplit(entry.targets)}, ${entry.replicas} replica(s) per version; ` +
+    `${envTag.tag} → ${envTag.version}${result.gitTag ? `; git tag ${result.gitTag}` : ''}`
   );
 }

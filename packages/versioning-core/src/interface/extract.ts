@@ -22,6 +22,7 @@ import {
   type PropertySummary,
 } from './file-summary';
 import { ModuleResolver } from './module-resolution';
+import type { SourceFiles } from './source-files';
 import { fileSummary } from './summary-cache';
 
 export interface ExtractInterfaceInput {
@@ -30,11 +31,13 @@ export interface ExtractInterfaceInput {
   className: string;
   /** Where parsed files are cached by content hash, e.g. `<workspace>/.modelos/cache/interface`. */
   cacheDir?: string;
+  /** Where sources are read; default: the disk. */
+  files?: SourceFiles;
 }
 
 /** The normalized public interface of `className` as exported by `entryFile` (see InterfaceDescriptor). */
 export function extractInterface(input: ExtractInterfaceInput): InterfaceDescriptor {
-  return new InterfaceClosure(input.cacheDir).describe(input.entryFile, input.className);
+  return new InterfaceClosure(input.cacheDir, input.files).describe(input.entryFile, input.className);
 }
 
 type Declaration = { kind: 'declaration'; file: string; name: string; declaration: DeclarationSummary };
@@ -50,7 +53,7 @@ const MARKED = new RegExp(`${REF}([^${REF}]*)${REF}`, 'g');
 
 /** One extraction: resolves names across the files the interface reaches, and names its types. */
 class InterfaceClosure {
-  private readonly resolver = new ModuleResolver();
+  private readonly resolver: ModuleResolver;
   private readonly summaries = new Map<string, FileSummary | undefined>();
   /** Declaration (file + name) → the name it has in the descriptor. */
   private readonly names = new Map<string, string>();
@@ -58,7 +61,12 @@ class InterfaceClosure {
   /** Declarations named so far, in order of discovery: the descriptor's types. */
   private readonly reached: (Declaration & { canonical: string })[] = [];
 
-  constructor(private readonly cacheDir?: string) {}
+  constructor(
+    private readonly cacheDir?: string,
+    private readonly files?: SourceFiles,
+  ) {
+    this.resolver = new ModuleResolver(files);
+  }
 
   describe(entryFile: string, className: string): InterfaceDescriptor {
     if (!this.summary(entryFile)) {
@@ -244,7 +252,7 @@ class InterfaceClosure {
   }
 
   private summary(file: string): FileSummary | undefined {
-    if (!this.summaries.has(file)) this.summaries.set(file, fileSummary(file, this.cacheDir));
+    if (!this.summaries.has(file)) this.summaries.set(file, fileSummary(file, this.cacheDir, this.files));
     return this.summaries.get(file);
   }
 }

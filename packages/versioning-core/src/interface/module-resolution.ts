@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { parseJsonc } from './jsonc';
+import { diskFiles, type SourceFiles } from './source-files';
 
 interface PathMapping {
   /** Directory the targets are relative to: `baseUrl`, else the config that declares `paths`. */
@@ -20,13 +20,15 @@ const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.d.ts'];
 export class ModuleResolver {
   private readonly mappings = new Map<string, PathMapping | null>();
 
+  constructor(private readonly files: SourceFiles = diskFiles) {}
+
   resolve(fromFile: string, specifier: string): string | undefined {
     const dir = path.dirname(fromFile);
-    if (/^\.\.?(\/|$)/.test(specifier)) return resolveSourceFile(path.resolve(dir, specifier));
+    if (/^\.\.?(\/|$)/.test(specifier)) return resolveSourceFile(path.resolve(dir, specifier), this.files);
     const mapping = this.mappingFor(dir);
     if (!mapping) return undefined;
     for (const target of mappedTargets(mapping.paths, specifier)) {
-      const found = resolveSourceFile(path.resolve(mapping.base, target));
+      const found = resolveSourceFile(path.resolve(mapping.base, target), this.files);
       if (found) return found;
     }
     return undefined;
@@ -36,8 +38,8 @@ export class ModuleResolver {
   private mappingFor(dir: string): PathMapping | null {
     let mapping = this.mappings.get(dir);
     if (mapping !== undefined) return mapping;
-    const configs = CONFIG_NAMES.map((name) => path.join(dir, name)).filter(isFile);
-    mapping = configs.map((config) => readMapping(config, new Set())).find((found) => found?.paths) ?? null;
+    const configs = CONFIG_NAMES.map((name) => path.join(dir, name)).filter((file) => this.files.isFile(file));
+    mapping = configs.map((config) => readMapping(config, new Set(), this.files)).find((found) => found?.paths) ?? null;
     if (!mapping && path.dirname(dir) !== dir) mapping = this.mappingFor(path.dirname(dir));
     this.mappings.set(dir, mapping);
     return mapping;
@@ -67,26 +69,28 @@ interface ConfigPaths {
   baseUrl?: string;
 }
 
-function readMapping(configFile: string, seen: Set<string>): PathMapping | null {
-  const found = readConfigPaths(configFile, seen);
+function readMapping(configFile: string, seen: Set<string>, files: SourceFiles): PathMapping | null {
+  const found = readConfigPaths(configFile, seen, files);
   if (!found.paths) return null;
   return { paths: found.paths, base: found.baseUrl ?? found.pathsDir! };
 }
 
 /** `paths` and `baseUrl` along the `extends` chain, each resolved against the file that sets it. */
-function readConfigPaths(configFile: string, seen: Set<string>): ConfigPaths {
+function readConfigPaths(configFile: string, seen: Set<string>, files: SourceFiles): ConfigPaths {
   if (seen.has(configFile)) return {};
   seen.add(configFile);
   let config: { extends?: string | string[]; compilerOptions?: { paths?: Record<string, string[]>; baseUrl?: string } };
   try {
-    config = parseJsonc(fs.readFileSync(configFile, 'utf8')) as typeof config;
+    const text = files.read(configFile);
+    if (text === undefined) throw new Error('it cannot be read');
+    config = parseJsonc(text.toString('utf8')) as typeof config;
   } catch (err) {
     throw new UserError(`${configFile}: cannot read it as a tsconfig (${(err as Error).message})`);
   }
   const dir = path.dirname(configFile);
-  const parents = [config.extends ?? []].flat().map((parent) => resolveExtends(dir, parent));
+  const parents = [config.extends ?? []].flat().map((parent) => resolveExtends(dir, parent, files));
   const inherited = parents.reduce<ConfigPaths>(
-    (merged, parent) => (parent ? { ...merged, ...definedOnly(readConfigPaths(parent, seen)) } : merged),
+    (merged, parent) => (parent ? { ...merged, ...definedOnly(readConfigPaths(parent, seen, files)) } : merged),
     {},
   );
   const options = config.compilerOptions ?? {};
@@ -101,10 +105,10 @@ function definedOnly(paths: ConfigPaths): ConfigPaths {
   return Object.fromEntries(Object.entries(paths).filter(([, value]) => value !== undefined));
 }
 
-function resolveExtends(dir: string, parent: string): string | undefined {
+function resolveExtends(dir: string, parent: string, files: SourceFiles): string | undefined {
   if (parent.startsWith('.') || path.isAbsolute(parent)) {
     const file = path.resolve(dir, parent);
-    return [file, `${file}.json`].find(isFile);
+    return [file, `${file}.json`].find((candidate) => files.isFile(candidate));
   }
   try {
     return require.resolve(parent, { paths: [dir] });
@@ -114,21 +118,12 @@ function resolveExtends(dir: string, parent: string): string | undefined {
 }
 
 /** The TypeScript source a path names: as is, with an extension added, a `.js` one swapped, or an index. */
-function resolveSourceFile(target: string): string | undefined {
+function resolveSourceFile(target: string, files: SourceFiles): string | undefined {
   const stem = target.replace(/\.(c|m)?jsx?$/, '');
   const candidates = [
     ...(SOURCE_EXTENSIONS.some((ext) => target.endsWith(ext)) ? [target] : []),
     ...SOURCE_EXTENSIONS.map((ext) => stem + ext),
     ...SOURCE_EXTENSIONS.map((ext) => path.join(target, `index${ext}`)),
   ];
-  return candidates.find(isFile);
-}
-
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    // ENOTDIR: a candidate such as `settings.json/index.ts` runs through a file.
-    return false;
-  }
+  return candidates.find((candidate) => files.isFile(candidate));
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileSummary } from './file-summary';
+import { diskFiles, type SourceFiles } from './source-files';
 import type { SourceDialect } from './summarize';
 
 /** Bump when summaries change shape or content, so that old cache entries are never read. */
@@ -20,13 +21,9 @@ const memory = new Map<string, { summary: FileSummary; savedIn: Set<string> }>()
  * new process, e.g. the next `nx run`, does not parse again), else parsed. undefined when the
  * file cannot be read.
  */
-export function fileSummary(file: string, cacheDir?: string): FileSummary | undefined {
-  let content: Buffer;
-  try {
-    content = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
+export function fileSummary(file: string, cacheDir?: string, files: SourceFiles = diskFiles): FileSummary | undefined {
+  const content = files.read(file);
+  if (content === undefined) return undefined;
   const dialect = dialectOf(file);
   const key = createHash('sha256').update(`${SUMMARY_FORMAT}\0${TS_MORPH_VERSION}\0${dialect}\0`).update(content).digest('hex');
   let entry = memory.get(key);

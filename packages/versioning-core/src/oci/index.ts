@@ -5,3 +5,4 @@ export * from './remote';
 export * from './auth';
 export * from './retry';
 export * from './layout';
+export * from './session';

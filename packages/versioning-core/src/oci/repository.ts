@@ -5,6 +5,7 @@ import { LayoutRepository } from './layout/repository';
 import { repositoryPath, type RegistryReference } from './reference';
 import { RemoteRepository } from './remote/repository';
 import type { RetryPolicy } from './retry/policy';
+import type { RegistrySession } from './session';
 
 /** The one storage interface of both backends (remote registry, OCI image layout). */
 export interface Repository {
@@ -60,6 +61,8 @@ export interface OpenRepositoryOptions {
   retryPolicy?: RetryPolicy;
   /** A remote request fails after this long without any data moving. */
   idleTimeoutMs?: number;
+  /** Auth state shared with the other repositories of the same run; default: this repository's own. */
+  session?: RegistrySession;
 }
 
 /** The repository of resource `name` in `registry`: `<namespace>/<name>` or `<dir>/<name>`. */

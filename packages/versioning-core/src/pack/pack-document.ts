@@ -3,17 +3,8 @@ import * as path from 'node:path';
 import { canonicalJson } from '../canonical-json';
 import { UserError } from '../errors';
 import type { InterfaceDescriptor } from '../interface';
+import type { FileRecord } from '../metadata/file-digests';
 import type { ProjectRef } from '../project-ref';
-
-/** One file of a layer, as pack saw it in the checkout. */
-export interface PackFile {
-  /** Workspace-relative, posix separators. */
-  path: string;
-  size: number;
-  /** Hex sha256 of the content. */
-  sha256: string;
-  executable: boolean;
-}
 
 export interface PackLayer {
   kind: 'code' | 'model';
@@ -22,7 +13,8 @@ export interface PackLayer {
   digest: string;
   size: number;
   annotations: Record<string, string>;
-  files: PackFile[];
+  /** The same records the config blob holds (path, size, sha256), for the files of this layer. */
+  files: FileRecord[];
   /** Code layers: the tar+gzip pack wrote, relative to the pack directory. Models stay in the checkout. */
   blob?: string;
 }

@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LayerCache } from '../artifact/layer-cache';
 import type { LayerSource } from '../artifact/layer-source';
+import { listClosureFiles } from '../artifact/closure-files';
 import { closureLayerSources } from '../artifact/push-layers';
 import { fileSystemRefusal } from '../fs-refusal';
-import { digestHex, digestStream, Hasher, hashingStream, type BlobWritten } from '../oci';
+import type { FileRecord } from '../metadata/file-digests';
+import { digestHex, Hasher, hashingStream, type BlobWritten } from '../oci';
 import type { ProjectRef } from '../project-ref';
-import { cacheDir, readResourceInterface } from '../resource-facts';
-import { packDir, writePackDocument, type PackLayer } from './pack-document';
-import { packFiles } from './pack-files';
+import { cacheDir, closureFileRecords, readResourceInterface } from '../resource-facts';
+import { PACK_FILE, packDir, writePackDocument, type PackLayer } from './pack-document';
 
 export interface PackInput {
   workspaceRoot: string;
@@ -35,19 +36,24 @@ export interface PackResult {
 export async function packResource(input: PackInput): Promise<PackResult> {
   const outDir = packDir(input.workspaceRoot, input.resource.name);
   const current = readResourceInterface(input.workspaceRoot, input.resource);
-  const sources = await closureLayerSources(input.workspaceRoot, input.resource, input.closure);
+  const files = await listClosureFiles(input.workspaceRoot, input.closure.map((project) => project.root));
+  const sources = closureLayerSources(input.workspaceRoot, input.resource, input.closure, files);
+  const records = recordsByPath(await closureFileRecords(input.workspaceRoot, input.closure, files));
   const cache = new LayerCache(cacheDir(input.workspaceRoot, 'layers'));
   const layers: PackLayer[] = [];
   try {
-    fs.rmSync(outDir, { recursive: true, force: true });
+    // Only pack's own files: `report` writes report.html beside them.
+    fs.rmSync(path.join(outDir, PACK_FILE), { force: true });
+    fs.rmSync(path.join(outDir, 'layers'), { recursive: true, force: true });
     fs.mkdirSync(path.join(outDir, 'layers'), { recursive: true });
   } catch (err) {
     throw fileSystemRefusal(err, 'write', 'pack directory', outDir);
   }
   for (const source of sources) {
-    const key = cache.key(source.kind, source.files);
-    const blob = source.kind === 'code' ? await writeCodeLayer(source, outDir) : (cache.get(key) ?? (await digestStream(source.open())));
-    cache.set(key, blob);
+    const listed = source.files.map((file) => records.get(file.path)!);
+    // A model layer is the file itself: its digest is the file's sha256, already known.
+    const blob = source.kind === 'code' ? await writeCodeLayer(source, outDir) : { digest: `sha256:${listed[0].sha256}`, size: listed[0].size };
+    cache.set(cache.key(source.kind, source.files), blob);
     layers.push({
       kind: source.kind,
       project: source.project,
@@ -55,7 +61,7 @@ export async function packResource(input: PackInput): Promise<PackResult> {
       digest: blob.digest,
       size: blob.size,
       annotations: source.annotations,
-      files: await packFiles(source.files, source.kind === 'model' ? blob.digest : undefined),
+      files: listed,
       ...(source.kind === 'code' ? { blob: codeLayerPath(blob.digest) } : {}),
     });
   }
@@ -73,6 +79,11 @@ export async function packResource(input: PackInput): Promise<PackResult> {
     clientHash: current.clientHash,
     layers: layers.map((layer) => ({ kind: layer.kind, project: layer.project, digest: layer.digest, size: layer.size, files: layer.files.length })),
   };
+}
+
+/** The closure's file records, by workspace path. */
+export function recordsByPath(records: Record<string, FileRecord[]>): Map<string, FileRecord> {
+  return new Map(Object.values(records).flatMap((files) => files.map((file) => [file.path, file] as const)));
 }
 
 export function codeLayerPath(digest: string): string {

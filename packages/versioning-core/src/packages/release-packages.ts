@@ -9,11 +9,10 @@ import type { ProjectRef } from '../project-ref';
 import { moveTag, publishImmutableTag } from '../release/publish-tag';
 import { readResourceConfig } from '../resource/resource-config';
 import { clientMajorTag, clientPackageTag, compareVersions, isStable, parseVersion, serverPackageTag, type Version } from '../tags';
-import { clientPackageFiles } from './client-package';
 import { defaultNpmScope, packageNames } from './npm-name';
 import { npmTarball } from './npm-tarball';
 import { packageArtifact, type BuiltPackage } from './package-artifact';
-import { serverPackageFiles } from './server-package';
+import type { BundledClient } from './server-package';
 
 export interface ReleasePackagesInput {
   workspaceRoot: string;
@@ -25,6 +24,8 @@ export interface ReleasePackagesInput {
   facts: ResourceFacts;
   /** The release's manifest: its version, created, revision and source carry over to the packages. */
   releaseManifest: Buffer;
+  /** Clients of its resolved requirements, bundled into the server package. */
+  bundled?: BundledClient[];
 }
 
 export interface ReleasePackages {
@@ -47,12 +48,14 @@ export async function buildReleasePackages(input: ReleasePackagesInput): Promise
   const { facts } = input;
   const common = { version: versionText, resource: facts.name, clientHash: facts.clientHash, interface: facts.interface, releaseAnnotations };
 
+  const { serverPackageFiles, clientPackageFiles } = packageBuilders();
   const serverFiles = serverPackageFiles({
     workspaceRoot: input.workspaceRoot,
     closure: input.closure,
     entryFile: path.join(projectRoot, readResourceConfig(projectRoot).entry),
     name: names.server,
     served: { resource: facts.name, version: versionText, clientHash: facts.clientHash, interface: facts.interface },
+    bundled: input.bundled,
   });
   const clientFiles = clientPackageFiles({
     name: names.client,
@@ -64,6 +67,15 @@ export async function buildReleasePackages(input: ReleasePackagesInput): Promise
     server: packageArtifact({ ...common, kind: 'server', tag: serverPackageTag(version), name: names.server, tarball: await npmTarball(serverFiles) }),
     client: packageArtifact({ ...common, kind: 'client', tag: clientPackageTag(version), name: names.client, tarball: await npmTarball(clientFiles) }),
   };
+}
+
+/**
+ * The builders compile and print with ts-morph (and the TypeScript compiler it carries): loaded
+ * when a release builds its packages, so a release run that finds nothing to release, or a dry
+ * run, never loads them.
+ */
+function packageBuilders(): typeof import('./server-package') & typeof import('./client-package') {
+  return { ...(require('./server-package') as typeof import('./server-package')), ...(require('./client-package') as typeof import('./client-package')) };
 }
 
 /**

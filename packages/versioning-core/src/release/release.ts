@@ -1,9 +1,9 @@
 import { UserError } from '../errors';
 import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
-import { openRepository, type RegistryReference, type Repository } from '../oci';
+import { openRepository, type RegistryReference, type RegistrySession, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages';
+import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages/release-packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { loadVerifiedPack } from '../pack/verify-pack';
@@ -24,6 +24,7 @@ import { interfaceDiffSince } from './previous-interface';
 import { findPreviousRelease } from './previous-release';
 import { moveTag, publishImmutableTag } from './publish-tag';
 import { releaseManifest } from './release-manifest';
+import { resolveReleaseRequirements, withRequirements, type ReleaseRequirements } from './release-requirements';
 
 export interface ReleaseInput {
   workspaceRoot: string;
@@ -53,6 +54,8 @@ export interface ReleaseInput {
   packDir?: string;
   /** Git facts shared with other tasks of the same run; default: a git call of its own. */
   git?: ClosureFactsSource;
+  /** Registry auth shared with other tasks of the same run; default: this call's own. */
+  session?: RegistrySession;
 }
 
 export interface ReleaseResult {
@@ -83,11 +86,14 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
-  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
+  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
+  const { facts } = collected;
   if (facts.dirtyHash && !input.allowDirty) {
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
   }
-  const repo = openRepository(input.registry, name);
+  // Requirements that do not resolve refuse the release before anything is claimed or pushed.
+  const requirements = await resolveReleaseRequirements({ ...input, facts });
+  const repo = openRepository(input.registry, name, { session: input.session });
   const index = new Ocidex(repo);
   const entries = await index.refresh();
   const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn });
@@ -99,7 +105,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const onMain = !!input.forceMain || branch === input.mainBranch;
   if (next.unchanged) {
     const since = versionTag(next.since);
-    const completed = input.dryRun ? [] : await completeRelease(input, facts, repo, index, previous!.entry, onMain);
+    const completed = input.dryRun ? [] : await completeRelease(input, facts, requirements, repo, index, previous!.entry, onMain);
     const reason = `${name} is unchanged since ${since}${completed.length ? `; completed its release: ${completed.join(', ')}` : ''}`;
     return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null };
   }
@@ -117,11 +123,12 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const claim = `refs/modelos/claims/${name}/${tag}`;
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {
-    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, facts);
+    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
-    const bytes = releaseManifest(stored.manifestBytes, chosen.version, head);
+    const artifact = requirements ? await withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
+    const bytes = releaseManifest(artifact, chosen.version, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
-    const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes });
+    const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes, bundled: requirements?.bundled });
     // A pushed git tag is the claim across machines: the remote refuses a second one, before any registry write.
     if (result.gitTag && input.push) await tagInGit(input, result.gitTag, head.commit, tag);
     const published = await publishImmutableTag(stored.repo, index, tag, bytes);
@@ -143,6 +150,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
 async function completeRelease(
   input: ReleaseInput,
   facts: ResourceFacts,
+  requirements: ReleaseRequirements | null,
   repo: Repository,
   index: Ocidex,
   release: IndexEntry,
@@ -152,7 +160,7 @@ async function completeRelease(
   const done: string[] = [];
   const bytes = async () => (await repo.fetchManifest(release.tag))!.bytes;
   if (packagesIncomplete(version, index)) {
-    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: await bytes() }))));
+    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: await bytes(), bundled: requirements?.bundled }))));
   }
   if (onMain && input.latest !== false) done.push(...(await moveLatest(repo, index, release, await bytes())));
   if (input.gitTag && release.revision) {

@@ -36,8 +36,8 @@ export function sampleReportModel(releases: number): ReportModel {
       files: {},
     });
   }
-  const last = versions[releases - 1].version!;
-  const first = versions[0].version!;
+  const last = versions[releases - 1].tag;
+  const first = versions[0].tag;
   versions[0].environments = ['production'];
   return {
     resource: 'ham',
@@ -54,6 +54,10 @@ export function sampleReportModel(releases: number): ReportModel {
         ],
       },
     ],
-    interfaceChanges: [],
+    interfaceChanges: versions.slice(1, releases).flatMap((v, i) =>
+      v.clientHash === versions[i].clientHash
+        ? []
+        : [{ from: versions[i].tag, to: v.tag, bump: 'minor' as const, reason: `interface grew since ${versions[i].tag}: added method slice` }],
+    ),
   };
 }

@@ -1,4 +1,4 @@
-import { packResource, type PackResult } from '@modelos/versioning-core';
+import { packResource, type PackResult } from '@modelos/versioning-core/pack';
 import { defineResourceExecutor } from '../resource-executor';
 import type { PackExecutorOptions } from './schema';
 

@@ -1,9 +1,10 @@
-import { packDir, releaseResource, type ReleaseResult } from '@modelos/versioning-core';
+import { releaseResource, type ReleaseResult } from '@modelos/versioning-core/release';
+import { packDir } from '@modelos/versioning-core/pack';
 import { readPluginOptions } from '../../plugin-options';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions>(async ({ options, target, context, out, git }) => {
+export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions>(async ({ options, target, context, out, git, session }) => {
   const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
   const result = await releaseResource({
     ...target,
@@ -21,6 +22,7 @@ export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions
     dryRun: options.dryRun,
     warn: out.warn,
     git,
+    session,
     progress: out.meter,
     packDir: packDir(target.workspaceRoot, target.resource.name),
   });

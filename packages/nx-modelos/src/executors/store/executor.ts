@@ -1,9 +1,10 @@
-import { packDir, storeResource } from '@modelos/versioning-core';
+import { storeResource } from '@modelos/versioning-core/store';
+import { packDir } from '@modelos/versioning-core/pack';
 import { defineResourceExecutor } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(async ({ options, target, out, git }) => {
+export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(async ({ options, target, out, git, session }) => {
   const result = await storeResource({
     ...target,
     branch: options.branch,
@@ -11,6 +12,7 @@ export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(
     dryRun: options.dryRun,
     log: out.progress,
     git,
+    session,
     progress: out.meter,
     packDir: packDir(target.workspaceRoot, target.resource.name),
   });

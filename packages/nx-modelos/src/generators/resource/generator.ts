@@ -1,38 +1,19 @@
-import {
-  addProjectConfiguration,
-  formatFiles,
-  generateFiles,
-  getWorkspaceLayout,
-  joinPathFragments,
-  names,
-  type Tree,
-} from '@nx/devkit';
-import { join } from 'node:path';
+import { formatFiles, runTasksInSerial, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { initGenerator } from '../init/generator';
+import { convertToResource } from './convert';
+import { scaffoldResource } from './scaffold';
 import type { ResourceGeneratorSchema } from './schema';
 
-/** The name is also a registry repository component (OCI distribution spec). */
-const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-
-export async function resourceGenerator(tree: Tree, schema: ResourceGeneratorSchema): Promise<void> {
-  const { fileName, className } = names(schema.name);
-  if (!REPOSITORY_COMPONENT.test(fileName)) {
-    throw new Error(
-      `resource name "${schema.name}" cannot name a registry repository; use lowercase letters and digits separated by ".", "_" or "-", e.g. ham or price-model`,
-    );
-  }
-  const projectRoot = joinPathFragments(schema.directory ?? joinPathFragments(getWorkspaceLayout(tree).libsDir, fileName));
-  // Without the plugin in nx.json the new project would have no store target.
+/**
+ * `nx g @modelos/nx:resource ham` creates a resource library; `--project eggs-lib --class Eggs`
+ * makes an existing library a resource. Either way the plugin is registered, so that the
+ * project gets its targets.
+ */
+export async function resourceGenerator(tree: Tree, schema: ResourceGeneratorSchema): Promise<GeneratorCallback> {
+  const task = schema.project ? await convertToResource(tree, { ...schema, project: schema.project }) : await scaffoldResource(tree, schema);
   await initGenerator(tree, { skipFormat: true });
-  addProjectConfiguration(tree, fileName, {
-    root: projectRoot,
-    sourceRoot: joinPathFragments(projectRoot, 'src'),
-    projectType: 'library',
-    tags: [],
-    targets: {},
-  });
-  generateFiles(tree, join(__dirname, 'files'), projectRoot, { fileName, className });
   if (!schema.skipFormat) await formatFiles(tree);
+  return runTasksInSerial(task);
 }
 
 export default resourceGenerator;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { UserError } from '../../errors';
 import { EmptyJson } from '../content';
 import { openRepository } from '../repository';
+import { RegistrySession } from '../session';
 import { pushTinyArtifact } from '../../test-support/tiny-artifact';
 
 // tools/registry.js is plain JS (shared with the Jest global setup), hence require with a typed view.
@@ -61,5 +62,38 @@ describe('a registry with htpasswd (Basic) auth', () => {
     const reader = open({ DOCKER_CONFIG: configDir });
     expect(await reader.listTags()).toEqual(['v1.0.0']);
     expect((await reader.fetchManifest('v1.0.0'))?.descriptor.digest).toBe(pushed.digest);
+  });
+
+  it('shares what it learnt about the host across the repositories of one session, and only there', async () => {
+    const session = new RegistrySession();
+    let lookups = 0;
+    // A credential helper on PATH that counts its runs: a lookup is a process.
+    const bin = path.join(dir, 'helper-bin');
+    fs.mkdirSync(bin, { recursive: true });
+    const counter = path.join(dir, 'helper-runs');
+    fs.writeFileSync(path.join(bin, 'docker-credential-count'), `#!/bin/sh\necho run >> ${counter}\necho '{"Username":"bob","Secret":"builder-pw"}'\n`, { mode: 0o755 });
+    const configDir = path.join(dir, 'docker-helper');
+    fs.mkdirSync(configDir, { recursive: true });
+    fs.writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ credHelpers: { [registry.host]: 'count' } }));
+    const env = { DOCKER_CONFIG: configDir, PATH: `${bin}:${process.env.PATH}` };
+    const openIn = (name: string, options: { session?: RegistrySession } = {}) =>
+      openRepository({ kind: 'remote', host: registry.host, namespace: 'team', plainHttp: true }, name, { env, ...options });
+    const runs = () => (fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8').split('\n').filter(Boolean).length : 0);
+
+    const first = openIn('eggs', { session });
+    await first.listTags();
+    expect(first.counters.requests).toBe(2); // 401, then with Basic
+    lookups = runs();
+    expect(lookups).toBe(1);
+
+    const second = openIn('bacon', { session });
+    await second.listTags();
+    expect(second.counters.requests).toBe(1); // Basic up front: no 401
+    expect(runs()).toBe(lookups); // no second credential helper run
+
+    const outside = openIn('bacon');
+    await outside.listTags();
+    expect(outside.counters.requests).toBe(2);
+    expect(runs()).toBe(lookups + 1);
   });
 });

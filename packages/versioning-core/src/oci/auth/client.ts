@@ -10,19 +10,17 @@ import type { Credentials } from './credentials';
  * streams its body only to be refused). Credentials are looked up on the first challenge only.
  */
 export class AuthClient {
-  private scheme: 'basic' | 'bearer' | undefined;
-  private readonly tokens = new Map<string, string>();
-  private credentialsLookup: Promise<Credentials | undefined> | undefined;
-
   constructor(
     private readonly host: string,
     private readonly next: Transport,
     private readonly lookupCredentials: () => Promise<Credentials | undefined>,
+    /** What was learnt about the host; shared by the repositories of a RegistrySession. */
+    private readonly state: AuthState = new AuthState(),
   ) {}
 
   credentials(): Promise<Credentials | undefined> {
-    this.credentialsLookup ??= this.lookupCredentials();
-    return this.credentialsLookup;
+    this.state.credentialsLookup ??= this.lookupCredentials();
+    return this.state.credentialsLookup;
   }
 
   /** Sends `request`, authenticating for `scopes` (e.g. `repository:ns/ham:pull,push`) when challenged. */
@@ -37,8 +35,8 @@ export class AuthClient {
     let authorization: string;
     if (challenge.scheme === 'basic') {
       const credentials = await this.credentials();
-      if (!credentials) return first;
-      this.scheme = 'basic';
+      if (!credentials || credentials.identityToken) return first;
+      this.state.scheme = 'basic';
       authorization = basicAuthorization(credentials);
     } else {
       const challenged = challenge.params.scope ? challenge.params.scope.split(' ') : [];
@@ -46,8 +44,8 @@ export class AuthClient {
         discard(first);
         throw err;
       });
-      this.scheme = 'bearer';
-      this.tokens.set(scopeKey, token);
+      this.state.scheme = 'bearer';
+      this.state.tokens.set(scopeKey, token);
       authorization = `Bearer ${token}`;
     }
     if (authorization === upFront) return first; // exactly this was refused already
@@ -67,11 +65,11 @@ export class AuthClient {
   }
 
   private async knownAuthorization(scopeKey: string): Promise<string | undefined> {
-    if (this.scheme === 'basic') {
+    if (this.state.scheme === 'basic') {
       const credentials = await this.credentials();
       return credentials && basicAuthorization(credentials);
     }
-    const token = this.scheme === 'bearer' ? this.tokens.get(scopeKey) : undefined;
+    const token = this.state.scheme === 'bearer' ? this.state.tokens.get(scopeKey) : undefined;
     return token && `Bearer ${token}`;
   }
 
@@ -82,12 +80,10 @@ export class AuthClient {
     } catch {
       throw new UserError(`registry ${this.host} sent a Bearer challenge without a valid realm URL`);
     }
-    if (params.service) url.searchParams.set('service', params.service);
-    for (const scope of scopes) url.searchParams.append('scope', scope);
     const credentials = await this.credentials();
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (credentials) headers.authorization = basicAuthorization(credentials);
-    const response = await this.next({ method: 'GET', url, headers });
+    const response = credentials?.identityToken
+      ? await this.next(refreshTokenRequest(url, params.service, scopes, credentials.identityToken))
+      : await this.next(basicTokenRequest(url, params.service, scopes, credentials));
     const body = await readBody(response, 1024 * 1024);
     if (response.status === 401 || response.status === 403) {
       throw await this.refusal(` (token service ${url.host} answered ${response.status} for ${scopes.join(' ') || 'no scope'})`);
@@ -109,6 +105,23 @@ export class AuthClient {
   }
 }
 
+/** The classic token request: `GET <realm>?service=&scope=`, with Basic credentials if any. */
+function basicTokenRequest(realm: URL, service: string | undefined, scopes: string[], credentials: Credentials | undefined): HttpRequest {
+  const url = new URL(realm);
+  if (service) url.searchParams.set('service', service);
+  for (const scope of scopes) url.searchParams.append('scope', scope);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (credentials) headers.authorization = basicAuthorization(credentials);
+  return { method: 'GET', url, headers };
+}
+
+/** OAuth2 with a refresh (identity) token, as docker does: `POST <realm>` with a form. */
+function refreshTokenRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'modelos', service: service ?? '', scope: scopes.join(' ') });
+  const body = Buffer.from(form.toString());
+  return { method: 'POST', url: realm, headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) }, body };
+}
+
 function pickChallenge(value: string | undefined): Challenge | undefined {
   const challenges = parseWwwAuthenticate(value ?? '');
   return challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
@@ -121,4 +134,14 @@ function basicAuthorization(credentials: Credentials): string {
 function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {
   if (!authorization) return request;
   return { ...request, headers: { ...request.headers, authorization } };
+}
+
+/**
+ * What a registry host taught us: its auth scheme, its tokens per scope (scopes name the
+ * repository, so repositories never share a token) and its credentials, looked up once.
+ */
+export class AuthState {
+  scheme: 'basic' | 'bearer' | undefined;
+  readonly tokens = new Map<string, string>();
+  credentialsLookup: Promise<Credentials | undefined> | undefined;
 }

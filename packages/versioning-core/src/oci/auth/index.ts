@@ -1,3 +1,3 @@
-export { AuthClient } from './client';
+export { AuthClient, AuthState } from './client';
 export { parseWwwAuthenticate, mergeScopes, repositoryScope, type Challenge } from './challenge';
 export { resolveCredentials, dockerConfigPath, type Credentials } from './credentials';

@@ -88,21 +88,34 @@ export function isLoopbackHost(host: string): boolean {
 
 /** An HTTP server that runs `handle` behind the guards; throws if bound beyond loopback without a token. */
 export function createGuardedServer(options: GuardOptions, handle: Handler): http.Server {
+  return guardServer(
+    options,
+    // Node checks the timeouts of open connections every `connectionsCheckingInterval` (30 s by default).
+    http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+      answer(options, handle, req).then(
+        (reply) => send(res, reply),
+        () => send(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
+      );
+    }),
+  );
+}
+
+/**
+ * The server-wide guards (token required beyond loopback, request and header times, header
+ * count, malformed requests answered 400) on a server whose handler runs `checkRequest` itself:
+ * for a proxy that streams instead of answering JSON replies (the endpoint).
+ */
+export function guardServer(options: GuardOptions, server: http.Server): http.Server {
   if (!isLoopbackHost(options.host) && !options.token) {
     throw new Error(`binding ${options.host} (beyond loopback) needs a bearer token: set MODELOS_SERVE_TOKEN`);
   }
-  const server = http.createServer((req, res) => {
-    answer(options, handle, req).then(
-      (reply) => send(res, reply),
-      () => send(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
-    );
-  });
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = options.headersTimeoutMs;
   server.maxHeadersCount = 100;
   // A request node cannot parse never reaches the handler: answer 400 (or just close) instead of crashing.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
   return server;
@@ -123,8 +136,8 @@ async function answer(options: GuardOptions, handle: Handler, raw: http.Incoming
   }
 }
 
-/** Host, Origin, token and content type; returns the request URL. */
-function checkRequest(options: GuardOptions, req: http.IncomingMessage): URL {
+/** Host, Origin, token and content type (an HttpError when refused); returns the request URL. */
+export function checkRequest(options: GuardOptions, req: http.IncomingMessage): URL {
   let url: URL;
   let hostname: string;
   try {

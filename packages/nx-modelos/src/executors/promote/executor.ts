@@ -1,0 +1,11 @@
+import { promote, UserError } from '@modelos/versioning-core';
+import { environmentChangeInput, reportChange } from '../environment-change';
+import { defineResourceExecutor } from '../resource-executor';
+import type { PromoteExecutorOptions } from './schema';
+
+export const { executor, batch } = defineResourceExecutor<PromoteExecutorOptions>(async ({ options, target, out }) => {
+  if (!options.version) throw new UserError('--version is required: the release to promote, e.g. --version v1.1.0');
+  reportChange(options, out, await promote({ ...environmentChangeInput(options, target), version: options.version }));
+});
+
+export default executor;

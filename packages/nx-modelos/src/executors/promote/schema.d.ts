@@ -1,0 +1,5 @@
+import type { EnvironmentChangeOptions } from '../environment-change';
+
+export interface PromoteExecutorOptions extends EnvironmentChangeOptions {
+  version?: string;
+}

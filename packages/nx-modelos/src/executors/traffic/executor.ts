@@ -1,0 +1,22 @@
+import { fetchEndpointStatus, formatEndpointStatus, traffic, UserError } from '@modelos/versioning-core';
+import { environmentChangeInput, reportChange } from '../environment-change';
+import { defineResourceExecutor } from '../resource-executor';
+import type { TrafficExecutorOptions } from './schema';
+
+const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
+
+export const { executor, batch } = defineResourceExecutor<TrafficExecutorOptions>(async ({ options, target, out }) => {
+  if (options.status) {
+    const status = await fetchEndpointStatus(options.endpoint ?? DEFAULT_ENDPOINT);
+    if (options.env && status.environment !== options.env) {
+      throw new UserError(`the endpoint at ${options.endpoint ?? DEFAULT_ENDPOINT} serves ${status.resource}@${status.environment}, not ${options.env}: point --endpoint at the ${options.env} endpoint`);
+    }
+    if (options.json) out.json(status);
+    else out.info(formatEndpointStatus(status));
+    return;
+  }
+  if (!options.weights) throw new UserError('--weights is required (e.g. --weights v1.0.0=90,v1.1.0=10), or --status to show the endpoint');
+  reportChange(options, out, await traffic({ ...environmentChangeInput(options, target), weights: options.weights }));
+});
+
+export default executor;

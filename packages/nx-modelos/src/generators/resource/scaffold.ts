@@ -1,0 +1,132 @@
+import {
+  addDependenciesToPackageJson,
+  ensurePackage,
+  generateFiles,
+  getDependencyVersionFromPackageJson,
+  getProjects,
+  getWorkspaceLayout,
+  joinPathFragments,
+  names,
+  NX_VERSION,
+  readNxJson,
+  runTasksInSerial,
+  type GeneratorCallback,
+  type Tree,
+  updateJson,
+} from '@nx/devkit';
+import { join } from 'node:path';
+import { writeResourceFile } from './resource-file';
+import type { ResourceGeneratorSchema } from './schema';
+import { workspaceLints, workspaceUnitTestRunner } from './workspace-conventions';
+
+/** The name is also a registry repository component (OCI distribution spec). */
+const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const ENTRY = 'src/index.ts';
+/** What @nx/js:library calls to set up each runner. */
+const TEST_RUNNER_PLUGINS = { jest: '@nx/jest', vitest: '@nx/vitest' } as const;
+
+/**
+ * A new resource is an @nx/js library (tsconfigs, the workspace's test runner, lint when the
+ * workspace lints) whose class file and spec are the resource's, plus `resource.json`. Every
+ * refusal comes before the first write, so a refused generation leaves the tree as it was.
+ */
+export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSchema): Promise<GeneratorCallback> {
+  const { fileName, className } = resourceNames(schema.name);
+  const projectRoot = joinPathFragments(schema.directory ?? joinPathFragments(getWorkspaceLayout(tree).libsDir, fileName));
+  assertFree(tree, fileName, projectRoot);
+  const unitTestRunner = schema.unitTestRunner ?? workspaceUnitTestRunner(tree);
+
+  // As the official plugins compose @nx/js: load it (installed to a temp dir when missing) and
+  // record it in package.json, so that the install after generation keeps it.
+  const { libraryGenerator } = loadOfficialPlugin<typeof import('@nx/js')>('@nx/js');
+  if (unitTestRunner !== 'none') loadOfficialPlugin(TEST_RUNNER_PLUGINS[unitTestRunner]);
+  const installJs = schema.skipPackageJson ? () => undefined : addDependenciesToPackageJson(tree, {}, { '@nx/js': NX_VERSION }, undefined, true);
+  const library = await libraryGenerator(tree, {
+    directory: projectRoot,
+    name: fileName,
+    tags: schema.tags,
+    // A resource is versioned by store and release, not built: no bundler, no build target.
+    bundler: 'none',
+    unitTestRunner,
+    // Following the workspace's linter is @nx/js's rule; none instead of a prompt when it has none.
+    linter: schema.linter ?? (workspaceLints(tree) ? undefined : 'none'),
+    testEnvironment: 'node',
+    skipPackageJson: schema.skipPackageJson,
+    skipFormat: true,
+    addPlugin: process.env.NX_ADD_PLUGINS !== 'false' && readNxJson(tree)?.useInferencePlugins !== false,
+  });
+
+  generateFiles(tree, join(__dirname, 'files', 'library'), projectRoot, {
+    fileName,
+    className,
+    fileNameImport: `${fileName}${importSuffix(tree, projectRoot, fileName)}`,
+  });
+  if (unitTestRunner === 'none') tree.delete(joinPathFragments(projectRoot, 'src/lib', `${fileName}.spec.ts`));
+  if (unitTestRunner === 'jest') configureTsNodeForJestConfig(tree, projectRoot);
+  writeResourceFile(tree, projectRoot, { entry: ENTRY, className, metrics: schema.metrics });
+  return runTasksInSerial(installJs, library);
+}
+
+/**
+ * An official plugin, as ensurePackage loads it: from the workspace, else installed to a temp
+ * dir outside it. ensurePackage refuses that temp install under --dry-run ("does not support
+ * --dry-run"); loading it here first lets a dry run show the whole generation and still write
+ * nothing in the workspace, and @nx/js's own ensurePackage calls then hit ensurePackage's cache.
+ */
+function loadOfficialPlugin<T = unknown>(pkg: string): T {
+  const dryRun = process.env.NX_DRY_RUN;
+  delete process.env.NX_DRY_RUN;
+  try {
+    return ensurePackage<T>(pkg, NX_VERSION);
+  } finally {
+    if (dryRun !== undefined) process.env.NX_DRY_RUN = dryRun;
+  }
+}
+
+/**
+ * Jest compiles `jest.config.cts` with ts-node and the project's tsconfig.json, forcing CommonJS.
+ * Under TypeScript 6 (what create-nx-workspace 23 installs) that fails before any test runs: no
+ * `@types` are included unless listed, and CommonJS implies the deprecated node10 resolution.
+ * The `ts-node` section of tsconfig.json is read by ts-node only, so tsc and editors are unaffected.
+ */
+function configureTsNodeForJestConfig(tree: Tree, projectRoot: string): void {
+  const typescript = getDependencyVersionFromPackageJson(tree, 'typescript');
+  // The first number of a range like ~6.0.3 or ^5.9.2 is its major.
+  const typescriptMajor = Number(/\d+/.exec(typescript ?? '')?.[0] ?? 0);
+  updateJson(tree, joinPathFragments(projectRoot, 'tsconfig.json'), (tsconfig) => {
+    tsconfig['ts-node'] ??= {};
+    tsconfig['ts-node'].compilerOptions = {
+      types: ['node'],
+      // bundler resolution with CommonJS is allowed from TypeScript 6 on, an error before it.
+      ...(typescriptMajor >= 6 ? { moduleResolution: 'bundler' } : {}),
+      ...tsconfig['ts-node'].compilerOptions,
+    };
+    return tsconfig;
+  });
+}
+
+function resourceNames(name: string | undefined): { fileName: string; className: string } {
+  if (!name) throw new Error('a resource needs a name (nx g @modelos/nx:resource ham), or --project to convert an existing library');
+  const { fileName, className } = names(name);
+  if (!REPOSITORY_COMPONENT.test(fileName)) {
+    throw new Error(
+      `resource name "${name}" cannot name a registry repository; use lowercase letters and digits separated by ".", "_" or "-", e.g. ham or price-model`,
+    );
+  }
+  return { fileName, className };
+}
+
+function assertFree(tree: Tree, projectName: string, projectRoot: string): void {
+  if (getProjects(tree).has(projectName)) {
+    throw new Error(`a project named "${projectName}" exists already; to make it a resource, run with --project ${projectName} --class <Class>`);
+  }
+  if (tree.exists(projectRoot) && tree.children(projectRoot).length > 0) {
+    throw new Error(`${projectRoot} is not empty: choose another --directory for the resource`);
+  }
+}
+
+/** `.js` where the library's tsconfig resolves modules as node16/nodenext (its index.ts says so). */
+function importSuffix(tree: Tree, projectRoot: string, fileName: string): string {
+  const index = tree.read(joinPathFragments(projectRoot, ENTRY), 'utf-8') ?? '';
+  return index.includes(`./lib/${fileName}.js'`) ? '.js' : '';
+}

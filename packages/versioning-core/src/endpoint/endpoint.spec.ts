@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promote, rollback, traffic } from '../environments/change';
+import { UserError } from '../errors';
+import { openRepository, parseRegistryReference, type RegistryReference, type Repository } from '../oci';
+import { failure } from '../test-support/failure';
+import { hamClient, publishServedRelease } from '../test-support/served-release';
+import { startEndpoint, type Endpoint } from './endpoint';
+import type { EndpointStatus } from './routing';
+
+const host = process.env.MODELOS_TEST_REGISTRY!;
+const namespace = `endpoint-${randomUUID().slice(0, 8)}`;
+const registryText = `oci://${host}/${namespace}`;
+let work: string;
+let registry: RegistryReference;
+let repo: Repository;
+let env: NodeJS.ProcessEnv;
+const endpoints: Endpoint[] = [];
+
+jest.setTimeout(120_000);
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'endpoint-'));
+  env = { ...process.env, MODELOS_CACHE_DIR: path.join(work, 'cache') };
+  delete env.MODELOS_REGISTRY;
+  registry = parseRegistryReference(registryText, work);
+  repo = openRepository(registry, 'ham');
+  for (const version of ['1.0.0', '1.1.0']) await publishServedRelease(repo, namespace, version);
+});
+
+afterEach(async () => {
+  await Promise.all(endpoints.splice(0).map((endpoint) => endpoint.stop()));
+});
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const change = (environment: string) => ({ repo, resource: 'ham', environment, settleMs: 20, env: { USER: 'tester' } });
+
+async function serve(environment: string, pollMs = 60_000): Promise<Endpoint> {
+  const endpoint = await startEndpoint({ registry, resource: 'ham', environment, env, pollMs });
+  endpoints.push(endpoint);
+  return endpoint;
+}
+
+describe('mdl endpoint', () => {
+  it('serves an environment to HamClient.fromUri, with Prometheus metrics and a status', async () => {
+    await promote({ ...change('serve'), version: 'v1.0.0' });
+    const endpoint = await serve('serve');
+    expect(endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const server = await hamClient(registryText).fromUri(endpoint.url);
+    const ham = await server.create('a');
+    await expect(ham.whoami()).resolves.toMatchObject({ version: '1.0.0', name: 'a' });
+    await expect(server.getTemp()).resolves.toBe('1.0.0');
+    await expect(ham.fail()).rejects.toMatchObject({ name: 'RemoteError', remoteName: 'RangeError', message: 'burnt' });
+    await ham[Symbol.asyncDispose]();
+
+    const metrics = await (await fetch(`${endpoint.url}/metrics`)).text();
+    expect(metrics).toContain('modelos_requests_total{resource="ham",version="v1.0.0",method="whoami",code="200"} 1');
+    expect(metrics).toContain('modelos_requests_total{resource="ham",version="v1.0.0",method="fail",code="500"} 1');
+    expect(metrics).toContain('modelos_requests_total{resource="ham",version="v1.0.0",method="static.getTemp",code="200"} 1');
+    expect(metrics).toMatch(/modelos_request_duration_seconds_count\{resource="ham",version="v1\.0\.0",method="create"\} 1/);
+    expect(metrics).toContain('modelos_instances{version="v1.0.0"} 0');
+    expect(metrics).toContain('modelos_replicas_up{version="v1.0.0"} 1');
+
+    const status = (await (await fetch(`${endpoint.url}/-/status`)).json()) as EndpointStatus;
+    expect(status).toMatchObject({ resource: 'ham', environment: 'serve', entry: { n: 1, action: 'promote' }, lastError: null });
+    expect(status.versions).toEqual([
+      expect.objectContaining({ version: 'v1.0.0', share: 1, replicas: 1, replicasUp: 1, instances: 0, requests: 6, errors: 1, errorRate: 1 / 6, p50Ms: expect.any(Number) }),
+    ]);
+  });
+
+  it('splits 10,000 new instances 90/10 within ±2 points, each staying on its version and replica', async () => {
+    await traffic({ ...change('split'), weights: 'v1.0.0=90,v1.1.0=10', replicas: 2 });
+    const endpoint = await serve('split');
+    const server = await hamClient(registryText).fromUri(endpoint.url);
+    // Servers cap live instances (1000 each): dispose as we go, and count creations from the metrics.
+    for (let i = 0; i < 10_000; i++) {
+      const ham = await server.create(`h${i}`);
+      if (i % 50 === 0) {
+        const [first, second] = [await ham.whoami(), await ham.whoami()];
+        expect(second).toEqual(first);
+      }
+      await ham[Symbol.asyncDispose]();
+    }
+    const metrics = await (await fetch(`${endpoint.url}/metrics`)).text();
+    const created = (version: string) => Number(new RegExp(`modelos_requests_total\\{resource="ham",version="${version}",method="create",code="201"\\} (\\d+)`).exec(metrics)![1]);
+    expect(created('v1.0.0') + created('v1.1.0')).toBe(10_000);
+    expect(Math.abs(created('v1.1.0') / 10_000 - 0.1)).toBeLessThanOrEqual(0.02);
+    expect(endpoint.status().versions.map((v) => v.instances)).toEqual([0, 0]);
+  });
+
+  it('follows traffic, rollback and a killed replica under load: only the lost instances fail, with a 502 naming the version', async () => {
+    await promote({ ...change('load'), version: 'v1.0.0', replicas: 2 });
+    const endpoint = await serve('load', 300);
+    const HamClient = hamClient(registryText);
+    const server = await HamClient.fromUri(endpoint.url);
+    const unexpected: string[] = [];
+    const lost: string[] = [];
+    let calls = 0;
+    let killedPid = 0;
+    let running = true;
+
+    const client = async (n: number) => {
+      while (running) {
+        const ham = await server.create(`c${n}`);
+        const first = await ham.whoami();
+        calls += 2;
+        for (let i = 0; i < 20 && running; i++) {
+          try {
+            const again = await ham.whoami();
+            calls++;
+            if (again.version !== first.version || again.pid !== first.pid) unexpected.push(`instance moved: ${JSON.stringify([first, again])}`);
+            if (i % 5 === 0) expect(await server.getTemp()).toMatch(/^1\.[01]\.0$/);
+          } catch (err) {
+            const message = (err as Error).message;
+            if (first.pid === killedPid && (err as { status?: number }).status === 502 && message.includes(`v${first.version}`)) lost.push(message);
+            else unexpected.push(message);
+            break;
+          }
+        }
+        await ham[Symbol.asyncDispose]().catch((err: Error) => (first.pid === killedPid ? undefined : unexpected.push(`dispose: ${err.message}`)));
+      }
+    };
+    const load = Promise.all([0, 1, 2, 3].map(client));
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    await pause(1500);
+    await traffic({ ...change('load'), weights: 'v1.0.0=90,v1.1.0=10' });
+    await endpoint.refresh();
+    expect(endpoint.status().versions.map((v) => v.version).sort()).toEqual(['v1.0.0', 'v1.1.0']);
+    await pause(1500);
+    await traffic({ ...change('load'), weights: 'v1.0.0=50,v1.1.0=50' });
+    await pause(1500); // picked up by polling (300 ms)
+    expect(endpoint.status().entry.n).toBe(3);
+
+    const victim = await server.create('victim');
+    const victimOf = await victim.whoami();
+    killedPid = victimOf.pid;
+    process.kill(killedPid, 'SIGKILL');
+    const lostCall = await failure(victim.whoami());
+    expect(lostCall.message).toMatch(/^ham v1\.[01]\.0: instance \S+ was on v1\.[01]\.0 replica \d, which (exited|failed during the call \(.*\)), and is gone with it; create a new instance$/);
+    expect((lostCall as { status?: number }).status).toBe(502);
+    await pause(1500);
+    expect(endpoint.status().versions.find((v) => v.version === `v${victimOf.version}`)).toMatchObject({ replicasUp: 2 });
+
+    await rollback({ ...change('load'), to: 'v1.0.0' });
+    await endpoint.refresh();
+    await pause(1500);
+    running = false;
+    await load;
+
+    expect(unexpected).toEqual([]);
+    expect(calls).toBeGreaterThan(200);
+    const status = endpoint.status();
+    expect(status.entry.n).toBe(4);
+    expect(status.versions.find((v) => v.version === 'v1.0.0')).toMatchObject({ share: 1, replicasUp: 2 });
+    // v1.1.0 drained once its instances were disposed.
+    expect(status.versions.map((v) => v.version)).toEqual(['v1.0.0']);
+  });
+
+  it('guards its surface as every server does: Host, content type, body size, a token beyond loopback', async () => {
+    await promote({ ...change('guarded'), version: 'v1.0.0' });
+    const refusal = await failure(startEndpoint({ registry, resource: 'ham', environment: 'guarded', env, host: '0.0.0.0' }));
+    expect(refusal).toBeInstanceOf(UserError);
+    expect(refusal.message).toMatch(/needs a bearer token: set MODELOS_SERVE_TOKEN/);
+
+    const endpoint = await startEndpoint({ registry, resource: 'ham', environment: 'guarded', env: { ...env, MODELOS_SERVE_MAX_BODY_BYTES: '1000' } });
+    endpoints.push(endpoint);
+    const post = (headers: Record<string, string>, body: string) => fetch(`${endpoint.url}/instances`, { method: 'POST', headers, body });
+    expect((await post({ 'content-type': 'text/plain' }, '{"args":["a"]}')).status).toBe(415);
+    expect((await post({ 'content-type': 'application/json' }, JSON.stringify({ args: ['x'.repeat(2000)] }))).status).toBe(413);
+    expect((await post({ 'content-type': 'application/json', origin: 'https://evil.example' }, '{"args":["a"]}')).status).toBe(403);
+    expect((await post({ 'content-type': 'application/json' }, '{"args":["a"]}')).status).toBe(201);
+  });
+
+  it('refuses an unknown environment with one line', async () => {
+    const error = await failure(startEndpoint({ registry, resource: 'ham', environment: 'nowhere', env }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(`unknown environment "nowhere" of ham: ${repo.reference} has no envlog-nowhere; promote a release to it first`);
+  });
+});
