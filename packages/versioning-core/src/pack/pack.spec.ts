@@ -58,7 +58,6 @@ describe('packResource', () => {
       path: 'ham/src/ham.ts',
       size: Buffer.byteLength(ws.read('ham/src/ham.ts')),
       sha256: sha256(ws.read('ham/src/ham.ts')),
-      executable: false,
     });
     expect(modelLayer).toMatchObject({ digest: `sha256:${sha256(model)}`, size: model.length, files: [{ path: 'ham/weights/model.onnx', sha256: sha256(model) }] });
     expect(modelLayer.blob).toBeUndefined(); // the model stays in the checkout, not copied into the cache
