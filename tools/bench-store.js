@@ -274,7 +274,7 @@ async function main() {
         `blobs/KiB uploaded: completed blob uploads in the registry's access log (core's own counters agree). requests: core's count of registry requests.`,
         `wall s: /usr/bin/time %e of the whole process (node start-up and module loading included for core). In-process, storeResource vs skopeo's whole process: ${(first.storeMs / 1000 / copy.wallS).toFixed(2)}×.`,
         `peak RSS: core = process.resourceUsage().maxRSS printed by the child (/usr/bin/time %M agrees: ${rssMiB(first.timeRssKiB)} and ${rssMiB(again.timeRssKiB)} MiB); skopeo = /usr/bin/time %M.`,
-        `core's store builds its layers as it sends them (git ls-files, tar + gzip of code, sha256 of everything, one streamed upload): storeResource itself took ${(first.storeMs / 1000).toFixed(2)} s; the re-store ${(again.storeMs / 1000).toFixed(2)} s (the tag already holds this config: one GET, nothing built).`,
+        `core's store: git ls-files, sha256 of every file for the config's file records (stat-cached; so a model's digest is known before it is sent: HEAD, then one streamed PUT), code layers built, hashed and sent in one pass: storeResource itself took ${(first.storeMs / 1000).toFixed(2)} s; the re-store ${(again.storeMs / 1000).toFixed(2)} s (the tag already holds this config: one GET, nothing built).`,
         `skopeo's layout was pre-built (${layoutS.toFixed(1)} s, not timed above): our exact model blob hard-linked in, plus a ${configSize}-byte image config, so both send the same bytes.`,
         `re-store: same manifest digest (checked), reported unchanged: ${again.result.unchanged}.`,
       ].join('\n'),
