@@ -18,8 +18,7 @@ const { printTable } = require('./bench-table');
 
 const DIST = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist');
 const { releaseResource, listReleases, openRepository, parseRegistryReference } = require(DIST);
-const { MediaTypes, serializeManifest, digestOf } = require(path.join(DIST, 'oci'));
-const { Annotations, CLEAN_DIRTY_ANNOTATION } = require(path.join(DIST, 'artifact', 'annotations'));
+const { Annotations, CLEAN_DIRTY_ANNOTATION, MediaTypes, serializeManifest, digestOf } = require(path.join(DIST, 'oci'));
 const { readResourceInterface } = require(path.join(DIST, 'resource-facts'));
 const { Ocidex } = require(path.join(DIST, 'ocidex'));
 const { findPreviousRelease } = require(path.join(DIST, 'release', 'previous-release'));

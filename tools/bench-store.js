@@ -7,17 +7,16 @@
 // core (`npm run build`).
 //   node tools/bench-store.js [--mib 200] [--reps 3] [--keep]
 'use strict';
-const { execFileSync, spawn } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { pipeline } = require('node:stream/promises');
 const { printTable } = require('./bench-table');
+const { commitAll, git, initHamWorkspace, MiB, writeRandomFile } = require('./bench-model-workspace');
 
 const CORE_DIST = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist');
 const CORE = path.join(CORE_DIST, 'index.js');
-const MiB = 1024 * 1024;
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? fallback : Number(process.argv[at + 1]);
@@ -27,7 +26,6 @@ const KEEP = process.argv.includes('--keep');
 const REPS = option('reps', 3);
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
-const git = (dir, args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
 const sha256 = (bytes) => `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
 
 /**
@@ -50,31 +48,12 @@ async function child(workspaceRoot, registryUrl, name) {
   process.stdout.write(JSON.stringify({ storeMs, maxRssKiB: process.resourceUsage().maxRSS, result }));
 }
 
-async function writeRandomFile(file, mib) {
-  async function* chunks() {
-    for (let i = 0; i < mib; i++) yield crypto.randomBytes(MiB);
-  }
-  await pipeline(chunks(), fs.createWriteStream(file));
-}
-
 async function makeWorkspace(ws) {
-  const write = (file, text) => {
-    fs.mkdirSync(path.dirname(path.join(ws, file)), { recursive: true });
-    fs.writeFileSync(path.join(ws, file), text);
-  };
-  git(ws, ['init', '-q', '-b', 'main']);
-  git(ws, ['config', 'user.email', 'bench@example.com']);
-  git(ws, ['config', 'user.name', 'Bench']);
-  write('.gitignore', '.modelos/\nnode_modules/\n');
-  write('package.json', JSON.stringify({ name: 'bench-workspace', private: true }, null, 2));
-  for (const [name, mib] of [['ham', MODEL_MIB], ['quarter', MODEL_MIB / 4]]) {
-    write(`${name}/resource.json`, JSON.stringify({ formatVersion: '1', entry: 'src/ham.ts', class: 'Ham', requires: {}, models: ['model.bin'] }, null, 2));
-    write(`${name}/src/ham.ts`, "export class Ham {\n  constructor(a: string) {}\n  bake(temp: number): string {\n    return 'x';\n  }\n}\n");
-    await writeRandomFile(path.join(ws, name, 'model.bin'), mib);
-  }
-  // Random bytes do not compress: store them uncompressed in git to keep the setup short.
-  git(ws, ['-c', 'core.compression=0', 'add', '.']);
-  git(ws, ['commit', '-q', '-m', 'ham with its model']);
+  const write = initHamWorkspace(ws, { models: ['model.bin'] });
+  for (const file of ['resource.json', 'src/ham.ts']) write(`quarter/${file}`, fs.readFileSync(path.join(ws, 'ham', file), 'utf8'));
+  await writeRandomFile(path.join(ws, 'ham', 'model.bin'), MODEL_MIB);
+  await writeRandomFile(path.join(ws, 'quarter', 'model.bin'), MODEL_MIB / 4);
+  commitAll(ws, 'ham and quarter with their models');
 }
 
 /** Runs a command under /usr/bin/time; returns its stdout, stderr and (wall s, max RSS KiB). */

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Annotations } from './artifact/annotations';
+import { Annotations } from './oci';
 import { MODEL_FILE_BYTES } from './artifact/layer-plan';
 import { MediaTypes, parseRegistryReference, type RegistryReference } from './oci';
 import { storeResource, type StoreInput } from './store';

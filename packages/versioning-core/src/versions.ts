@@ -107,7 +107,10 @@ function newestFirst(a: VersionRow, b: VersionRow): number {
   return (b.created ?? '').localeCompare(a.created ?? '') || a.tag.localeCompare(b.tag);
 }
 
-/** With metrics on the rows, one column per metric name any row has, sorted; '-' where a version lacks it. */
+/**
+ * With metrics on the rows, one column per metric name any row has, sorted; '-' where a version
+ * lacks it. Then one line per broken tag with its error.
+ */
 export function formatVersionsTable(rows: VersionRow[]): string {
   const metricNames = [...new Set(rows.flatMap((row) => Object.keys(row.metrics ?? {})))].sort();
   const errors = rows.filter((row) => row.error !== undefined).map((row) => `\n${row.tag}: ${row.error}`);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { MediaTypes, type BlobWritten, type Descriptor } from '../oci';
-import { Annotations } from './annotations';
+import { Annotations } from '../oci';
 import type { ClosureFile } from './closure-files';
 import { codeLayerStream, fileMode } from './layer';
 import type { PlannedLayer } from './layer-plan';

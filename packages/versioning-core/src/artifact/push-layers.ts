@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { pipeline } from 'node:stream';
 import { digestStream, openRepository, type BlobWritten, type Descriptor, type RegistryReference, type Repository } from '../oci';
+import { Annotations } from '../oci';
 import type { ProjectRef } from '../project-ref';
 import { readResourceConfig } from '../resource/resource-config';
 import type { ProgressMeter } from '../transfer-progress';
-import { Annotations } from './annotations';
 import type { BlobHomes } from './blob-homes';
 import type { ClosureFile } from './closure-files';
 import type { FileRecord } from '../metadata/file-digests';

@@ -6,7 +6,7 @@ import { LayerCache } from '../artifact/layer-cache';
 import type { LayerSource } from '../artifact/layer-source';
 import { listClosureFiles } from '../artifact/closure-files';
 import { closureLayerSources } from '../artifact/push-layers';
-import { fileSystemRefusal } from '../fs-refusal';
+import { fileSystemRefusal } from '@modelos/runtime';
 import type { FileRecord } from '../metadata/file-digests';
 import { digestHex, Hasher, hashingStream, type BlobWritten } from '../oci';
 import type { ProjectRef } from '../project-ref';

@@ -10,6 +10,8 @@ export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions
     ...target,
     mainBranch: pluginOptions.mainBranch ?? context.nxJsonConfiguration?.defaultBase ?? 'main',
     npmScope: pluginOptions.npmScope,
+    publish: options.publish,
+    npmRegistry: options.npmRegistry ?? pluginOptions.npmRegistry,
     gitTag: options.gitTag,
     push: options.push,
     forceMain: options.forceMain,
@@ -38,6 +40,7 @@ export function formatReleaseSummary(result: ReleaseResult): string {
     `${verb} ${result.resource} ${result.version} (${result.reason})`,
     ...result.tags.map((tag) => `  ${result.repository}:${tag}`),
     ...(result.gitTag ? [`  git tag ${result.gitTag}`] : []),
+    ...result.npm.map((p) => `  npm ${p.package} (${p.published ? `published, dist-tag ${p.distTag}` : 'already published with these bytes'})`),
     ...(result.digest ? [`  digest ${result.digest}`] : []),
   ].join('\n');
 }

@@ -6,7 +6,7 @@ import { UserError } from '../../errors';
 import { EmptyJson } from '../content';
 import { openRepository } from '../repository';
 import { RegistrySession } from '../session';
-import { pushTinyArtifact } from '../../test-support/tiny-artifact';
+import { pushTinyArtifact } from '../../../../versioning-core/src/test-support/tiny-artifact';
 
 // tools/registry.js is plain JS (shared with the Jest global setup), hence require with a typed view.
 const { startRegistry } = require('../../../../../tools/registry') as {

@@ -11,3 +11,4 @@ export {
   type Descriptor,
   type ImageManifest,
 } from './manifest';
+export { Annotations, CLEAN_DIRTY_ANNOTATION } from './annotations';

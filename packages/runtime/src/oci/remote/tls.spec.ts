@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openRepository } from '../repository';
 import { parseRegistryReference } from '../reference';
-import { pushTinyArtifact } from '../../test-support/tiny-artifact';
-import { makeTestCa, type TestCa } from '../../test-support/tls-certs';
-import { startConnectProxy } from '../../test-support/connect-proxy';
+import { pushTinyArtifact } from '../../../../versioning-core/src/test-support/tiny-artifact';
+import { makeTestCa, type TestCa } from '../../../../versioning-core/src/test-support/tls-certs';
+import { startConnectProxy } from '../../../../versioning-core/src/test-support/connect-proxy';
 
 const { startRegistry } = require('../../../../../tools/registry') as {
   startRegistry(options: object): Promise<{ host: string; dataDir: string; stop(): Promise<void> }>;

@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { digestOf, MediaTypes, serializeManifest } from '../content';
 import { openRepository } from '../repository';
-import { makeSigningKey } from '../../test-support/tls-certs';
-import { expiringIn, startTokenServer, type TokenServer } from '../../test-support/token-server';
+import { makeSigningKey } from '../../../../versioning-core/src/test-support/tls-certs';
+import { expiringIn, startTokenServer, type TokenServer } from '../../../../versioning-core/src/test-support/token-server';
 
 const { startRegistry } = require('../../../../../tools/registry') as {
   startRegistry(options: object): Promise<{ host: string; dataDir: string; stop(): Promise<void> }>;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Annotations } from '../artifact/annotations';
 import { UserError } from '../errors';
-import { MediaTypes, parseManifest, verifyingStream, type Descriptor, type Repository } from '../oci';
+import { Annotations, MediaTypes, parseManifest, verifyingStream, type Descriptor, type Repository } from '../oci';
 import { classifyTag, tryParseVersion } from '../tags';
-import type { PackageKind } from './package-ref';
+/** A server package (`pkg-v<version>`) or a client package (`client-v<version>`). */
+export type PackageKind = 'client' | 'server';
 
 /** Config blob of a client or server package artifact. */
 

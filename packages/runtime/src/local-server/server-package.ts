@@ -2,16 +2,12 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { runNpm } from '../install/npm';
-import { downloadTarball, resolvePackage, type PackageArtifact } from '../install/pull-package';
+import { runNpm } from '../packages/npm';
+import { downloadTarball, resolvePackage, type PackageArtifact } from '../packages/pull-package';
 import { digestHex, openRepository, type RegistryReference } from '../oci';
-import { defaultIndexDir } from '../ocidex';
+import { modelosCacheDir } from '../cache-dir';
 import { serverPackageTag, versionTag, type Version } from '../tags';
-import { extractNpmTarball } from './local-server-extract';
-
-const CORE_PACKAGE = '@modelos/versioning-core';
-/** This package's root, from `src/runtime/` or `dist/runtime/`. */
-const CORE_ROOT = path.resolve(__dirname, '..', '..');
+import { extractNpmTarball } from './npm-tarball-extract';
 
 /** The entry every server package has at its root: `node server.js --port N`. */
 export const SERVER_ENTRY = 'server.js';
@@ -45,7 +41,7 @@ export interface ServerPackage {
 
 /** Extracted packages live beside Ocidex's indexes, in the user's modelos cache. */
 export function packageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(path.dirname(defaultIndexDir(env)), 'packages');
+  return path.join(modelosCacheDir(env), 'packages');
 }
 
 /**
@@ -73,7 +69,6 @@ export async function prepareServerPackage(input: ServerPackageInput): Promise<S
     const tarball = `${tmp}.tgz`;
     await downloadTarball(repo, artifact, tarball);
     await extractNpmTarball(fs.createReadStream(tarball), tmp, what);
-    linkClientRuntime(tmp);
     if (missingDependencies(tmp, what)) {
       const installing = `installing the dependencies of ${input.resource} ${versionTag(input.version)}`;
       await runNpm(['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: tmp, env: input.env, what: installing });
@@ -84,19 +79,6 @@ export async function prepareServerPackage(input: ServerPackageInput): Promise<S
     fs.rmSync(`${tmp}.tgz`, { force: true });
   }
   return { dir, artifact };
-}
-
-/**
- * Bundled clients (SPEC §9) need the client runtime, which is this very package: linked
- * rather than installed, so a server whose only dependencies are its bundled clients runs
- * with no npm registry at all.
- */
-function linkClientRuntime(dir: string): void {
-  const manifest = readManifest(dir, 'server package');
-  if (!manifest.dependencies?.[CORE_PACKAGE] || !manifest.bundleDependencies?.length) return;
-  const link = path.join(dir, 'node_modules', CORE_PACKAGE);
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.symlinkSync(CORE_ROOT, link, 'dir');
 }
 
 /** Whether a dependency of the package.json a server package must have is not in its node_modules yet. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { RemoteError } from '@modelos/runtime';
 import { clientHash, extractInterface, type InterfaceDescriptor } from '../interface';
 import { generateClientSource } from '../packages/client-source';
 import { clientPackageFiles } from '../packages/client-package';
@@ -14,7 +15,6 @@ import { createResourceServer } from '../packages/runtime/server-runtime';
 import { serverPackageFiles } from '../packages/server-package';
 import { hamWorkspace, loadGeneratedClient, typeErrors } from '../test-support/ham-workspace';
 import { tsNodeArgs } from '../test-support/run-ts';
-import { RemoteError } from './client-runtime';
 
 jest.setTimeout(60_000);
 
@@ -127,15 +127,11 @@ describe('client package as installed', () => {
   let consumer: string;
   beforeAll(() => {
     consumer = path.join(tmp, 'consumer');
+    // The package as published: @modelos/runtime travels inside it, under its own node_modules.
     writePackage(path.join(consumer, 'node_modules/@ml-project/ham-client'), clientPackageFiles({ name: '@ml-project/ham-client', spec: spec(), interface: descriptor }));
-    // @modelos/versioning-core as published (its package.json and exports), its runtime compiled from these sources.
-    const core = path.join(consumer, 'node_modules/@modelos/versioning-core');
-    fs.mkdirSync(path.join(core, 'dist/runtime'), { recursive: true });
-    fs.copyFileSync(path.join(__dirname, '../../package.json'), path.join(core, 'package.json'));
-    fs.writeFileSync(path.join(core, 'dist/runtime/client-runtime.js'), `module.exports = require(${JSON.stringify(path.join(__dirname, 'client-runtime.ts'))});\n`);
   });
 
-  it('loads through the runtime subpath of @modelos/versioning-core and calls the server', async () => {
+  it('loads the runtime it carries (@modelos/runtime/client) and calls the server', async () => {
     const script = path.join(consumer, 'use-ham.js');
     fs.writeFileSync(
       script,

@@ -10,21 +10,25 @@ export interface NpmRun {
 
 const KEPT_OUTPUT = 64 * 1024;
 
-/** Runs npm with its output captured; a failure is one line with npm's own error lines. */
-export function runNpm(args: string[], run: NpmRun): Promise<void> {
+/** Runs npm with its output captured and resolves with its stdout; a failure is one line with npm's own error lines. */
+export function runNpm(args: string[], run: NpmRun): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', args, { cwd: run.cwd, env: run.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    const stdout: Buffer[] = [];
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-KEPT_OUTPUT);
     };
-    child.stdout.on('data', keep);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      keep(chunk);
+    });
     child.stderr.on('data', keep);
     child.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'ENOENT' ? new UserError(`${run.what} needs npm, which is not on PATH`) : err);
     });
     child.once('close', (code, signal) => {
-      if (code === 0) return resolve();
+      if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
       reject(new UserError(`${run.what} failed: npm ${args[0]} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: ${npmErrors(output)}`));
     });
   });

@@ -9,8 +9,7 @@ import { npmTarball } from '../packages';
 import { publishTestPackage, testServerJs } from '../test-support/package-artifact';
 import { startRegistryProxy } from '../test-support/registry-proxy';
 import { tsNodeArgs } from '../test-support/run-ts';
-import { packageCacheDir } from './local-server-package';
-import { newestServerVersion, serverVersionFor, startLocalServer, type LocalServer } from './local-server';
+import { newestServerVersion, packageCacheDir, serverVersionFor, startLocalServer, type LocalServer } from '@modelos/runtime';
 import { failure } from '../test-support/failure';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
@@ -122,7 +121,7 @@ describe('startLocalServer', () => {
     const script = path.join(work, 'parent.ts');
     fs.writeFileSync(
       script,
-      `import { startLocalServer } from ${JSON.stringify(path.join(__dirname, 'local-server'))};
+      `import { startLocalServer } from ${JSON.stringify(require.resolve('@modelos/runtime'))};
 startLocalServer({ registry: ${JSON.stringify(registry)}, resource: 'ham', version: '1.0.0' }).then((s) => console.log(s.url));
 setInterval(() => undefined, 1000);
 `,

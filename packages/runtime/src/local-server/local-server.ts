@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { UserError } from '../errors';
-import { unknownResource } from '../install/pull-package';
+import { unknownResource } from '../packages/pull-package';
 import { openRepository, parseRegistryReference, type RegistryReference } from '../oci';
 import * as semver from 'semver';
-import { findLock, lockedVersion } from '../requirements/lock';
+import { findLock, lockedVersion } from '../requirements/lock-file';
 import { parseSpec } from '../requirements/spec';
 import { classifyTag, compareVersions, formatVersion, isStable, parseVersion, versionTag, type Version } from '../tags';
-import { prepareServerPackage, serverArgs } from './local-server-package';
+import { prepareServerPackage, serverArgs } from './server-package';
 
 export interface LocalServerInput {
   /** Registry reference, e.g. `oci://127.0.0.1:5000/ml-project` or a layout path; env MODELOS_REGISTRY overrides it. */

@@ -1,4 +1,4 @@
-// What generated clients (`HamClient` in `@<scope>/ham-client`) run on: `@modelos/versioning-core/runtime`.
+// What generated clients (`HamClient` in `@<scope>/ham-client`) run on: `@modelos/runtime/client`.
 // Kept light: node built-ins only, and the registry client is loaded only when a local server is started.
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -154,14 +154,14 @@ function majorOf(version: string): number | undefined {
 async function defaultConnection(clientClass: ClientClass): Promise<Connection> {
   const spec = specOf(clientClass);
   if (clientClass.uri) return connect(spec, clientClass.uri);
-  const { serverVersionFor } = await import('./local-server');
+  const { serverVersionFor } = await import('../local-server/local-server');
   const version = await serverVersionFor({ registry: spec.registry, resource: spec.resource, major: majorOf(spec.version)!, spec: clientClass.version });
   return startServer(spec, version);
 }
 
 async function startServer(spec: ClientSpec, version: string): Promise<Connection> {
   assertCompatible(spec, version, 'requested');
-  const { startLocalServer } = await import('./local-server');
+  const { startLocalServer } = await import('../local-server/local-server');
   const server = await startLocalServer({ registry: spec.registry, resource: spec.resource, version });
   try {
     return { ...(await connect(spec, server.url)), stop: () => server.stop() };
