@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { startChildServer } from './child-server';
 
 /** Requests answered by method and status (`PUT 200`, `GET 404`, …) and bytes held per entry. */
 export interface RemoteCacheStats {
@@ -17,27 +17,12 @@ export interface RemoteCacheServer {
 }
 
 export async function startRemoteCacheServer(token = `e2e-${process.pid}-${Date.now()}`): Promise<RemoteCacheServer> {
-  const child = spawn(process.execPath, [join(__dirname, 'remote-cache-server.js'), token], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /^(\d+)\n/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`remote cache server exited with ${code} before listening: ${out}`)));
-  });
-  child.stdout.resume();
-  const url = `http://127.0.0.1:${port}`;
+  const server = await startChildServer(join(__dirname, 'remote-cache-server.js'), [token], 'remote cache server');
+  const url = `http://127.0.0.1:${server.port}`;
   return {
     url,
     env: { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token },
     stats: async () => (await (await fetch(`${url}/-/stats`)).json()) as RemoteCacheStats,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: server.stop,
   };
 }
