@@ -94,7 +94,7 @@ export async function compareResourceVersions(repo: Repository, input: CompareIn
     return readVersionMetadata(repo, entry.tag, entry.digest, releaseVersionOn(entries, entry.digest));
   };
   const from = await read(input.from ?? LATEST_TAG);
-  const to = input.to !== undefined ? await read(input.to) : await workingTreeMetadata(repo, requireWorkingTree(input));
+  const to = input.to !== undefined ? await read(input.to) : await workingTreeMetadata(requireWorkingTree(input));
   return {
     repository: repo.reference,
     from: side(from),

@@ -2,7 +2,7 @@ import { Annotations } from '../oci';
 import { UserError } from '../errors';
 import type { Author } from '../git';
 import type { InterfaceDescriptor } from '../interface';
-import { MediaTypes, parseManifest, type ImageManifest, type Repository } from '../oci';
+import { MediaTypes, parseManifest, type Descriptor, type ImageManifest, type Repository } from '../oci';
 import { fetchConfig } from './config-cache';
 import type { FileRecord } from './file-digests';
 import { parseRecordedConfig, type ResolvedRequirement } from './recorded-config';
@@ -74,10 +74,11 @@ export async function readVersionMetadata(repo: Repository, tag: string, digest:
     created: manifest.annotations?.[Annotations.created] ?? null,
     author: config.author,
     size: contentSize(manifest),
-    projects: manifest.layers.map((layer, i) => {
-      const name = layer.annotations?.[Annotations.project] ?? config.closureProjects[i] ?? `layer ${i + 1}`;
-      return { name, size: layer.size, files: config.files ? (config.files[name] ?? []) : null };
-    }),
+    projects: projectSizes(manifest.layers, config.closureProjects).map(({ name, size }) => ({
+      name,
+      size,
+      files: config.files ? (config.files[name] ?? []) : null,
+    })),
     metrics: config.metrics,
     labels: config.labels,
     clientHash: config.clientHash,
@@ -87,6 +88,16 @@ export async function readVersionMetadata(repo: Repository, tag: string, digest:
     requires: config.requires,
     resolved: config.resolved,
   };
+}
+
+/** Bytes per closure project, in layer order: a project's code layer and its model layers together. */
+function projectSizes(layers: Descriptor[], closureProjects: string[]): Array<{ name: string; size: number }> {
+  const sizes = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    const name = layer.annotations?.[Annotations.project] ?? closureProjects[i] ?? `layer ${i + 1}`;
+    sizes.set(name, (sizes.get(name) ?? 0) + layer.size);
+  });
+  return [...sizes].map(([name, size]) => ({ name, size }));
 }
 
 /**
