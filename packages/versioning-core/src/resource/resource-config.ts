@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { parseSpec } from '@modelos/runtime';
+import { parseSpec } from '@modelos/runtime/requirements-spec';
 import schema from './resource.schema.json';
 
 export const RESOURCE_FILE = 'resource.json';
