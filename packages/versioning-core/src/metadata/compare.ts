@@ -139,7 +139,12 @@ export function interfaceDifference(from: VersionMetadata, to: VersionMetadata):
   const change = changeSince(sideName(from), { state: from, interfaceDiff: diff }, to);
   return change
     ? { bump: change.bump === 'major' ? 'major' : 'minor', reason: change.reason, changes: diff?.changes ?? [] }
-    : { bump: 'none', reason: `${sideName(to)} has the same content as ${sideName(from)}`, changes: [] };
+    : { bump: 'none', reason: `${sameContentName(to, from)} has the same content as ${sameContentName(from, to)}`, changes: [] };
+}
+
+/** A side's name, or its tag when both sides carry the same version (a release and its adhoc tag). */
+function sameContentName(v: VersionMetadata, other: VersionMetadata): string {
+  return sideName(v) === sideName(other) ? (v.tag ?? 'the working tree') : sideName(v);
 }
 
 function fileChanges(from: VersionMetadata, to: VersionMetadata): ProjectFileChanges[] {
