@@ -20,6 +20,8 @@ export interface ModelosPluginOptions {
   rollbackTargetName?: string;
   trafficTargetName?: string;
   environmentsTargetName?: string;
+  describeTargetName?: string;
+  compareTargetName?: string;
 }
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
@@ -33,6 +35,8 @@ export interface NormalizedPluginOptions {
   rollbackTargetName: string;
   trafficTargetName: string;
   environmentsTargetName: string;
+  describeTargetName: string;
+  compareTargetName: string;
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
@@ -46,6 +50,8 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
     trafficTargetName: options?.trafficTargetName ?? 'traffic',
     environmentsTargetName: options?.environmentsTargetName ?? 'environments',
+    describeTargetName: options?.describeTargetName ?? 'describe',
+    compareTargetName: options?.compareTargetName ?? 'compare',
   };
 }
 

@@ -30,3 +30,23 @@ export {
   type PackageFile,
   type ServedResource,
 } from './packages';
+export { describeVersion, type VersionDescription, type VersionStatus } from './metadata/describe';
+export { formatDescription } from './metadata/format-describe';
+export type { VersionMetadata, ProjectContent } from './metadata/version-metadata';
+export type { FileRecord } from './metadata/file-digests';
+export type { ResolvedRequirement } from './metadata/recorded-config';
+export type { Author } from './git';
+export {
+  compareResourceVersions,
+  type Comparison,
+  type CompareInput,
+  type ComparedVersion,
+  type NumberDifference,
+  type MetricDifference,
+  type LabelDifference,
+  type InterfaceDifference,
+  type ProjectFileChanges,
+  type ChangedFile,
+} from './metadata/compare';
+export { formatComparison } from './metadata/format-compare';
+export type { WorkingTree } from './metadata/working-tree';

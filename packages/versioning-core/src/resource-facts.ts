@@ -1,18 +1,19 @@
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { listClosureFiles, type ClosureFile } from './artifact/closure-files';
 import type { ResourceFacts } from './artifact/resource-artifact';
-import { UserError } from './errors';
-import { perCallGitFacts, type ClosureFactsSource, type ClosureSpec } from './git';
+import { commitAuthor, gitUser, perCallGitFacts, type ClosureFactsSource, type ClosureSpec } from './git';
 import { clientHash, extractInterface, type InterfaceDescriptor } from './interface';
+import { FileDigestCache, type FileRecord } from './metadata/file-digests';
+import { readMetricsFile } from './metadata/metrics';
 import type { ProjectRef } from './project-ref';
 import { readResourceConfig, type ResourceConfig } from './resource/resource-config';
 
 const run = promisify(execFile);
 
 /** Where our caches live inside a workspace (git-ignored by the init generator). */
-export function cacheDir(workspaceRoot: string, kind: 'interface' | 'layers'): string {
+export function cacheDir(workspaceRoot: string, kind: 'interface' | 'layers' | 'files'): string {
   return path.join(workspaceRoot, '.modelos', 'cache', kind);
 }
 
@@ -34,8 +35,15 @@ export function readResourceInterface(workspaceRoot: string, resource: ProjectRe
   return { config, interface: descriptor, clientHash: clientHash(descriptor) };
 }
 
+/** What a store records about the resource, and the files its layers are made of. */
+export interface CollectedFacts {
+  facts: ResourceFacts;
+  /** Per project root: the files on disk now, which the layers are built from. */
+  closureFiles: Map<string, ClosureFile[]>;
+}
+
 /**
- * Everything a store records about the resource: config, interface, git state of its closure.
+ * Everything a store records: config, interface, metrics, git state of its closure, its files.
  * `git` is shared by the tasks of an Nx batch, so that one git log answers all of them.
  */
 export async function collectResourceFacts(
@@ -43,37 +51,48 @@ export async function collectResourceFacts(
   resource: ProjectRef,
   closure: ProjectRef[],
   git: ClosureFactsSource = perCallGitFacts(workspaceRoot),
-): Promise<ResourceFacts> {
+): Promise<CollectedFacts> {
   const current = readResourceInterface(workspaceRoot, resource);
+  const { metrics, labels } = readMetricsFile(workspaceRoot, resource.root, current.config.metricsFile);
+  // Git facts first: outside a repository they say so in one clear line.
   const facts = await git.factsOf(closureSpec(resource, closure));
+  const closureFiles = await listClosureFiles(workspaceRoot, closure.map((p) => p.root));
   return {
-    name: resource.name,
-    interface: current.interface,
-    clientHash: current.clientHash,
-    closureProjects: closure.map((p) => p.name).sort(),
-    closureCommit: facts.closureCommit,
-    // From the same rev-parse as the closure facts: no second git call, no HEAD moving in between.
-    headCommit: facts.head,
-    dirtyHash: facts.dirtyHash,
-    requires: current.config.requires,
-    metrics: readMetrics(workspaceRoot, resource, current.config),
-    source: await originUrl(workspaceRoot),
+    facts: {
+      name: resource.name,
+      interface: current.interface,
+      clientHash: current.clientHash,
+      closureProjects: closure.map((p) => p.name).sort(),
+      closureCommit: facts.closureCommit,
+      // From the same rev-parse as the closure facts: no second git call, no HEAD moving in between.
+      headCommit: facts.head,
+      dirtyHash: facts.dirtyHash,
+      requires: current.config.requires,
+      // Uncommitted content is the work of whoever stores it, not of the last committer.
+      author: facts.dirtyHash ? await gitUser(workspaceRoot) : await commitAuthor(workspaceRoot, facts.closureCommit),
+      files: await closureFileRecords(workspaceRoot, closure, closureFiles),
+      metrics,
+      labels,
+      source: await originUrl(workspaceRoot),
+    },
+    closureFiles,
   };
+}
+
+async function closureFileRecords(
+  workspaceRoot: string,
+  closure: ProjectRef[],
+  closureFiles: Map<string, ClosureFile[]>,
+): Promise<Record<string, FileRecord[]>> {
+  const cache = new FileDigestCache(cacheDir(workspaceRoot, 'files'));
+  const files: Record<string, FileRecord[]> = {};
+  for (const project of closure) files[project.name] = await cache.records(project.root, closureFiles.get(project.root) ?? []);
+  return files;
 }
 
 /** The git question for a resource: its name and the roots of its closure projects. */
 export function closureSpec(resource: ProjectRef, closure: ProjectRef[]): ClosureSpec {
   return { name: resource.name, paths: closure.map((p) => p.root) };
-}
-
-function readMetrics(workspaceRoot: string, resource: ProjectRef, config: ResourceConfig): unknown {
-  if (!config.metricsFile) return null;
-  const file = path.join(workspaceRoot, resource.root, config.metricsFile);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${file}: metricsFile of ${resource.name} cannot be read as JSON (${(err as Error).message})`);
-  }
 }
 
 /** `.source` annotation: where the code lives, when the repository says so; credentials stripped. */

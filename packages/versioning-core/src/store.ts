@@ -15,7 +15,7 @@ import {
   type Repository,
 } from './oci';
 import type { ProjectRef } from './project-ref';
-import { cacheDir, collectResourceFacts } from './resource-facts';
+import { cacheDir, collectResourceFacts, type CollectedFacts } from './resource-facts';
 import { adhocTag, branchTag, CLEAN_DIRTY7, short7 } from './tags';
 
 export interface StoreInput {
@@ -50,8 +50,7 @@ export interface StoreResult {
 
 /** Builds the resource artifact and pushes it under its adhoc (and/or branch) tag. */
 export async function storeResource(input: StoreInput): Promise<StoreResult> {
-  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
-  return (await pushResourceArtifact(input, facts)).result;
+  return (await pushResourceArtifact(input, await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git))).result;
 }
 
 export interface PushedArtifact {
@@ -62,18 +61,12 @@ export interface PushedArtifact {
 }
 
 /** The push half of `store`, for callers (release) that already collected the facts. */
-export async function pushResourceArtifact(input: StoreInput, facts: ResourceFacts): Promise<PushedArtifact> {
+export async function pushResourceArtifact(input: StoreInput, { facts, closureFiles }: CollectedFacts): Promise<PushedArtifact> {
   const tags = await storeTags(input, facts);
   const repo = openRepository(input.registry, input.resource.name);
   const push = !input.dryRun;
 
-  const layers = await pushClosureLayers(
-    repo,
-    input.workspaceRoot,
-    input.closure,
-    new LayerCache(cacheDir(input.workspaceRoot, 'layers')),
-    push,
-  );
+  const layers = await pushClosureLayers(repo, input.closure, closureFiles, new LayerCache(cacheDir(input.workspaceRoot, 'layers')), push);
   const configBytes = resourceConfigBlob(facts);
   const config: Descriptor = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
   if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));

@@ -1,5 +1,8 @@
 import { formatTable } from './format/table';
-import { openRepository, type RegistryReference, type Repository } from './oci';
+import { forEachConcurrently } from './concurrently';
+import { fetchConfig } from './metadata/config-cache';
+import { parseRecordedConfig } from './metadata/recorded-config';
+import { MediaTypes, openRepository, type RegistryReference, type Repository } from './oci';
 import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
@@ -14,6 +17,15 @@ export interface VersionRow {
   clientHash: string | null;
   /** Same client hash as the resource's current interface. */
   compatible: boolean;
+  /** With `metrics`: the numbers of the version's metricsFile (from its config); {} for other artifacts. */
+  metrics?: Record<string, number>;
+}
+
+export interface VersionsOptions {
+  /** Mark rows compatible when their client hash is this one. */
+  currentClientHash?: string;
+  /** Read every version's config for its metrics (one GET per config this machine has not seen). */
+  metrics?: boolean;
 }
 
 export interface ListVersionsInput {
@@ -21,23 +33,44 @@ export interface ListVersionsInput {
   resource: ProjectRef;
   registry: RegistryReference;
   compatibleOnly?: boolean;
+  metrics?: boolean;
 }
 
 /** Every tag of the resource's repository, newest first, marked compatible with the current interface. */
 export async function listVersions(input: ListVersionsInput): Promise<VersionRow[]> {
   const current = readResourceInterface(input.workspaceRoot, input.resource);
-  const rows = await listRepositoryVersions(openRepository(input.registry, input.resource.name), current.clientHash);
+  const rows = await listRepositoryVersions(openRepository(input.registry, input.resource.name), {
+    currentClientHash: current.clientHash,
+    metrics: input.metrics,
+  });
   return input.compatibleOnly ? rows.filter((row) => row.compatible) : rows;
 }
 
-export async function listRepositoryVersions(repo: Repository, currentClientHash?: string): Promise<VersionRow[]> {
+export async function listRepositoryVersions(repo: Repository, options: VersionsOptions = {}): Promise<VersionRow[]> {
   const index = new Ocidex(repo);
-  const entries = await index.refresh();
-  return [
-    ...entries.filter((entry) => entry.kind !== 'placeholder').map((entry) => toRow(entry, currentClientHash)),
-    ...index.foreign().map(foreignRow),
-  ].sort(newestFirst);
+  const entries = (await index.refresh()).filter((entry) => entry.kind !== 'placeholder');
+  const rows = entries.map((entry) => toRow(entry, options.currentClientHash));
+  const foreign = index.foreign().map(foreignRow);
+  if (options.metrics) {
+    const metrics = await metricsByConfig(repo, entries);
+    rows.forEach((row, i) => (row.metrics = metrics.get(entries[i].configDigest) ?? {}));
+    for (const row of foreign) row.metrics = {};
+  }
+  return [...rows, ...foreign].sort(newestFirst);
 }
+
+/** Metrics of each distinct resource config: tags sharing a digest (a release and latest) cost one read. */
+async function metricsByConfig(repo: Repository, entries: IndexEntry[]): Promise<Map<string, Record<string, number>>> {
+  const digests = [...new Set(entries.filter((e) => e.artifactType === MediaTypes.resourceArtifact).map((e) => e.configDigest))];
+  const metrics = new Map<string, Record<string, number>>();
+  await forEachConcurrently(digests, CONFIG_READS, async (digest) => {
+    metrics.set(digest, parseRecordedConfig(await fetchConfig(repo, digest), `${repo.reference}@${digest}`).metrics);
+  });
+  return metrics;
+}
+
+/** Parallel config reads: as many as the Ocidex's manifest reads. */
+const CONFIG_READS = 8;
 
 function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
   return {
@@ -59,9 +92,11 @@ function newestFirst(a: VersionRow, b: VersionRow): number {
   return (b.created ?? '').localeCompare(a.created ?? '') || a.tag.localeCompare(b.tag);
 }
 
+/** With metrics on the rows, one column per metric name any row has, sorted; '-' where a version lacks it. */
 export function formatVersionsTable(rows: VersionRow[]): string {
+  const metricNames = [...new Set(rows.flatMap((row) => Object.keys(row.metrics ?? {})))].sort();
   return formatTable(
-    ['tag', 'kind', 'digest', 'created', 'client hash', 'compatible'],
+    ['tag', 'kind', 'digest', 'created', 'client hash', 'compatible', ...metricNames],
     rows.map((row) => [
       row.tag,
       row.kind,
@@ -69,6 +104,7 @@ export function formatVersionsTable(rows: VersionRow[]): string {
       row.created ?? '-',
       row.clientHash ? row.clientHash.slice(0, 7) : '-',
       row.compatible ? 'yes' : 'no',
+      ...metricNames.map((name) => (row.metrics?.[name] === undefined ? '-' : String(row.metrics[name]))),
     ]),
   );
 }

@@ -74,6 +74,8 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
     [options.releaseTargetName, 'release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure'],
     [options.releasesTargetName, 'releases', 'List the releases of this resource, newest first, latest on top'],
     [options.cleanTargetName, 'clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag'],
+    [options.describeTargetName, 'describe', 'Show one version of this resource (--version, default latest): created, author, size, files, metrics, labels, status'],
+    [options.compareTargetName, 'compare', 'Compare two versions of this resource (--from, default latest; --to, default the working tree): size, metrics, interface, files, authors'],
     [options.promoteTargetName, 'promote', 'Send all of an environment\'s traffic to one release (--env, --version, --replicas)'],
     [options.rollbackTargetName, 'rollback', 'Put an environment back to its previous assignment, or to --to <version>'],
     [options.trafficTargetName, 'traffic', 'Split an environment\'s traffic across releases of one major (--weights v1.0.0=90,v1.1.0=10), or --status of its endpoint'],
@@ -89,7 +91,7 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
   };
 }
 
-type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'promote' | 'rollback' | 'traffic' | 'environments';
+type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'describe' | 'compare' | 'promote' | 'rollback' | 'traffic' | 'environments';
 
 /**
  * Not cacheable: every target acts on or reads registry state outside the workspace, which Nx

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MediaTypes, type Descriptor, type Repository } from '../oci';
 import { Annotations } from './annotations';
-import { listClosureFiles, type ClosureFile } from './closure-files';
+import type { ClosureFile } from './closure-files';
 import { writeLayer, type BuiltBlob } from './layer';
 import type { LayerCache } from './layer-cache';
 import type { ProjectRef } from '../project-ref';
@@ -14,15 +14,11 @@ import type { ProjectRef } from '../project-ref';
  */
 export async function pushClosureLayers(
   repo: Repository,
-  workspaceRoot: string,
   closure: ProjectRef[],
+  files: Map<string, ClosureFile[]>,
   cache: LayerCache,
   push: boolean,
 ): Promise<Descriptor[]> {
-  const files = await listClosureFiles(
-    workspaceRoot,
-    closure.map((project) => project.root),
-  );
   const layers: Descriptor[] = [];
   for (const project of closure) {
     const blob = await ensureLayer(repo, files.get(project.root) ?? [], cache, push);

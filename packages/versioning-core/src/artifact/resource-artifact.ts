@@ -1,5 +1,7 @@
 import { canonicalJson } from '../canonical-json';
+import type { Author } from '../git';
 import type { InterfaceDescriptor } from '../interface';
+import type { FileRecord } from '../metadata/file-digests';
 import { MediaTypes, type Descriptor, type ImageManifest } from '../oci';
 import { Annotations, CLEAN_DIRTY_ANNOTATION } from './annotations';
 
@@ -13,11 +15,22 @@ export interface ResourceFacts {
   headCommit: string;
   dirtyHash: string | null;
   requires: Record<string, string>;
-  metrics: unknown;
+  /** Author of the closure commit; the git user for a dirty closure; null when git knows none. */
+  author: Author | null;
+  /** Per closure project name: its files, as its layer holds them. */
+  files: Record<string, FileRecord[]>;
+  /** From `metricsFile`: numbers. */
+  metrics: Record<string, number>;
+  /** From `metricsFile`: strings. */
+  labels: Record<string, string>;
   source?: string;
 }
 
-/** The config blob: canonical JSON, so the same facts give the same digest. */
+/**
+ * The config blob: canonical JSON, so the same facts give the same digest. It holds what the
+ * content is (and who made it); `created` and the size are the manifest's (see ARCHITECTURE.md,
+ * "Metadata"): a config holding them would be a new blob on every re-store.
+ */
 export function resourceConfigBlob(facts: ResourceFacts): Buffer {
   return Buffer.from(
     canonicalJson({
@@ -27,7 +40,10 @@ export function resourceConfigBlob(facts: ResourceFacts): Buffer {
       closure: { projects: facts.closureProjects, commit: facts.closureCommit },
       dirtyHash: facts.dirtyHash,
       requires: facts.requires,
-      metrics: facts.metrics ?? null,
+      author: facts.author,
+      files: facts.files,
+      metrics: facts.metrics,
+      labels: facts.labels,
     }),
   );
 }

@@ -3,10 +3,14 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors';
 import { formatTable } from '../format/table';
 import { install as installPackage } from '../install/install';
+import { compareResourceVersions } from '../metadata/compare';
+import { describeVersion } from '../metadata/describe';
+import { formatComparison } from '../metadata/format-compare';
+import { formatDescription } from '../metadata/format-describe';
 import { openRepository, type Repository } from '../oci';
 import { formatReleasesTable, listReleases } from '../release/releases';
 import { formatVersionsTable, listRepositoryVersions } from '../versions';
-import { parseRepositoryArgument } from './repository-argument';
+import { parseRepositoryArgument, parseRepositoryTagArgument } from './repository-argument';
 import { endpointCommand } from './endpoint-command';
 import { endpointStatusCommand, environmentsCommand, promoteCommand, rollbackCommand, trafficCommand } from './environment-commands';
 import { parsePort } from './port';
@@ -15,8 +19,15 @@ import { serve as servePackage } from './serve';
 const USAGE = `usage: mdl <command> [options]
 
 commands:
-  versions <repo> [--json]   list every tag of a resource repository (tag, kind, digest, created, client hash)
+  versions <repo> [--json] [--metrics]
+                             list every tag of a resource repository (tag, kind, digest, created, client hash;
+                             with --metrics a column per metric)
   releases <repo> [--json]   list releases, newest semver first, latest on top
+  describe <repo>:<tag> [--json]
+                             one version: created, author, size, files per project, metrics, labels, status
+  compare <repo> --to <tag> [--from <tag>] [--json]
+                             size, metrics, interface and file differences of two versions (from: latest);
+                             reads manifests and configs only. The working tree: nx run <resource>:compare
   install <ref> [--json]     pull a client or server package and add it to the nearest npm project
                              under a per-major name (@scope/ham-client-v1, @scope/ham-v1_2_1)
   serve <ref> [--port N] [--host H]
@@ -42,8 +53,8 @@ or the path of an OCI image layout such as .modelos/registry/<resource>.
 e.g. acme.org/ml-project:ham-client-v1 or .modelos/registry:ham-pkg-v1.2.1.`;
 
 async function versions(args: string[]): Promise<void> {
-  const { json, repo } = repositoryCommand('versions', args);
-  const rows = await listRepositoryVersions(repo);
+  const { json, repo, values } = repositoryCommand('versions', args, { metrics: { type: 'boolean' } });
+  const rows = await listRepositoryVersions(repo, { metrics: values.metrics === true });
   process.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatVersionsTable(rows)}\n`);
 }
 
@@ -51,6 +62,23 @@ async function releases(args: string[]): Promise<void> {
   const { json, repo } = repositoryCommand('releases', args);
   const rows = await listReleases(repo);
   process.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatReleasesTable(rows)}\n`);
+}
+
+async function describe(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  if (positionals.length !== 1) throw new UserError('mdl describe takes one <repo>:<tag> argument, e.g. oci://127.0.0.1:5000/ml-project/ham:v1.1.0 (see mdl --help)');
+  const { registry, name, tag } = parseRepositoryTagArgument(positionals[0], process.cwd());
+  const description = await describeVersion(openRepository(registry, name), tag);
+  process.stdout.write(values.json ? `${JSON.stringify(description, null, 2)}\n` : `${formatDescription(description)}\n`);
+}
+
+async function compare(args: string[]): Promise<void> {
+  const { json, repo, values } = repositoryCommand('compare', args, { from: { type: 'string' }, to: { type: 'string' } });
+  if (typeof values.to !== 'string') {
+    throw new UserError('mdl compare needs --to <tag>: comparing with the working tree needs the Nx project graph (nx run <resource>:compare)');
+  }
+  const comparison = await compareResourceVersions(repo, { from: values.from as string | undefined, to: values.to });
+  process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : `${formatComparison(comparison)}\n`);
 }
 
 async function install(args: string[]): Promise<void> {
@@ -83,16 +111,22 @@ function onePackageRef(command: string, positionals: string[]): string {
   return positionals[0];
 }
 
-function repositoryCommand(command: string, args: string[]): { json: boolean; repo: Repository } {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+function repositoryCommand(
+  command: string,
+  args: string[],
+  flags: Record<string, { type: 'boolean' | 'string' }> = {},
+): { json: boolean; repo: Repository; values: Record<string, unknown> } {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, ...flags }, allowPositionals: true });
   if (positionals.length !== 1) throw new UserError(`mdl ${command} takes one repository argument: oci://host[:port]/<namespace>/<resource> or a layout path (see mdl --help)`);
   const { registry, name } = parseRepositoryArgument(positionals[0], process.cwd());
-  return { json: !!values.json, repo: openRepository(registry, name) };
+  return { json: !!values.json, repo: openRepository(registry, name), values };
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   versions,
   releases,
+  describe,
+  compare,
   install,
   serve,
   environments: environmentsCommand,

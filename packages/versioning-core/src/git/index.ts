@@ -11,3 +11,4 @@ export {
   pushTag,
   type NearestCommit,
 } from './release-refs';
+export { commitAuthor, gitUser, type Author } from './authors';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { forEachConcurrently } from '../concurrently';
 import { fileSystemRefusal } from '../fs-refusal';
 import type { Descriptor, Repository } from '../oci';
 import {
@@ -72,7 +73,7 @@ export class Ocidex {
 
     const entries = new Map<string, IndexEntry>();
     const foreign = new Map<string, ForeignEntry>();
-    await forEachConcurrently(tags, async (tag) => {
+    await forEachConcurrently(tags, CONCURRENCY, async (tag) => {
       const previous = known.entries.get(tag);
       if (previous && isImmutableTag(previous)) {
         entries.set(tag, previous);
@@ -187,12 +188,4 @@ function isWellFormedForeign(entry: ForeignEntry): boolean {
 
 function isSha256(digest: unknown): boolean {
   return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest);
-}
-
-async function forEachConcurrently<T>(items: T[], task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }

@@ -45,29 +45,52 @@ export function nextVersion(previous: PreviousContent | null, current: ContentSt
     return { unchanged: false, version, bump: 'initial', reason: 'first release' };
   }
   const since = previous.version;
-  if (sameContent(previous.state, current)) return { unchanged: true, since };
+  const change = changeSince(versionTag(since), previous, current, options);
+  if (!change) return { unchanged: true, since };
   const { major, minor, patch } = since;
-  const tag = versionTag(since);
-  const nextMajor = (reason: string) => bumped({ major: major + 1, minor: 0, patch: 0 }, 'major', reason);
-  const nextMinor = (reason: string) => bumped({ major, minor: minor + 1, patch: 0 }, 'minor', reason);
-  if (options.forceMajor) return nextMajor('--forceMajor');
-  let closureReason = `closure changed since ${tag} (server logic or model files)`;
+  const version =
+    change.bump === 'major' ? { major: major + 1, minor: 0, patch: 0 } : change.bump === 'minor' ? { major, minor: minor + 1, patch: 0 } : { major, minor, patch: patch + 1 };
+  return { unchanged: false, version: { ...version, prerelease: [] }, bump: change.bump, reason: change.reason };
+}
+
+export interface ContentChange {
+  bump: 'major' | 'minor' | 'patch';
+  reason: string;
+}
+
+/**
+ * The bump SPEC §7.2 asks for from `previous` (called `since` in the reason) to `current`, and
+ * why, in the words release prints; null when the content is the same. `compare` words its
+ * interface difference with it too.
+ */
+export function changeSince(
+  since: string,
+  previous: Pick<PreviousContent, 'state' | 'interfaceDiff'>,
+  current: ContentState,
+  options: Pick<BumpOptions, 'forceMajor' | 'patch'> = {},
+): ContentChange | null {
+  if (sameContent(previous.state, current)) return null;
+  if (options.forceMajor) return { bump: 'major', reason: '--forceMajor' };
+  let closureReason = `closure changed since ${since} (server logic or model files)`;
   if (previous.state.clientHash !== current.clientHash) {
     const diff = previous.interfaceDiff;
     if (!diff) {
       const from = previous.state.clientHash?.slice(0, 7) ?? 'unknown';
-      return nextMajor(
-        `interface changed since ${tag} (client hash ${from} → ${current.clientHash?.slice(0, 7)}), and ${tag} records no interface to compare with, so the change counts as incompatible`,
-      );
+      return {
+        bump: 'major',
+        reason: `interface changed since ${since} (client hash ${from} → ${current.clientHash?.slice(0, 7)}), and ${since} records no interface to compare with, so the change counts as incompatible`,
+      };
     }
-    if (diff.bump === 'major') return nextMajor(`interface changed incompatibly since ${tag}: ${details(diff, 'major')}`);
+    if (diff.bump === 'major') return { bump: 'major', reason: `interface changed incompatibly since ${since}: ${details(diff, 'major')}` };
     if (diff.bump === 'minor') {
-      return nextMinor(`interface grew since ${tag}: ${details(diff, 'minor')}${options.patch ? ' (a grown interface is a minor release, even with --patch)' : ''}`);
+      return {
+        bump: 'minor',
+        reason: `interface grew since ${since}: ${details(diff, 'minor')}${options.patch ? ' (a grown interface is a minor release, even with --patch)' : ''}`,
+      };
     }
-    if (diff.changes.length) closureReason = `interface changed without affecting callers since ${tag}: ${details(diff, 'none')}`;
+    if (diff.changes.length) closureReason = `interface changed without affecting callers since ${since}: ${details(diff, 'none')}`;
   }
-  if (options.patch) return bumped({ major, minor, patch: patch + 1 }, 'patch', `${closureReason}, --patch`);
-  return nextMinor(closureReason);
+  return options.patch ? { bump: 'patch', reason: `${closureReason}, --patch` } : { bump: 'minor', reason: closureReason };
 }
 
 /** The changes that decided the bump, a few by name: enough to see why without flooding a log line. */
@@ -76,10 +99,6 @@ function details(diff: InterfaceDiff, bump: InterfaceBump): string {
   const listed = diff.changes.filter((change) => change.bump === bump).map((change) => change.detail);
   const more = listed.length > shown ? `; and ${listed.length - shown} more` : '';
   return listed.slice(0, shown).join('; ') + more;
-}
-
-function bumped(parts: Omit<Version, 'prerelease'>, bump: Bump, reason: string): NextVersion {
-  return { unchanged: false, version: { ...parts, prerelease: [] }, bump, reason };
 }
 
 /** The same committed closure and interface: a release would carry nothing new. */

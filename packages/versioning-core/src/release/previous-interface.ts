@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
-import { diffInterfaces, INTERFACE_FORMAT, type InterfaceDescriptor, type InterfaceDiff } from '../interface';
+import { diffInterfaces, type InterfaceDescriptor, type InterfaceDiff } from '../interface';
+import { parseRecordedConfig } from '../metadata/recorded-config';
 import type { Repository } from '../oci';
 import type { PreviousRelease } from './previous-release';
 
@@ -27,25 +28,12 @@ export async function interfaceDiffSince(
   return recorded ? diffInterfaces(recorded, current.interface) : null;
 }
 
+/** The interface a config records; undefined when it records none or is no config of ours. */
 function recordedInterface(config: Buffer): InterfaceDescriptor | undefined {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(config.toString('utf8'));
-  } catch {
-    return undefined;
+    return parseRecordedConfig(config, 'the previous release').interface ?? undefined;
+  } catch (err) {
+    if (err instanceof UserError) return undefined;
+    throw err;
   }
-  const descriptor = (parsed as { interface?: unknown } | null)?.interface;
-  return isDescriptor(descriptor) ? descriptor : undefined;
-}
-
-/** Enough shape to diff; a descriptor of another format is diffed as incomparable (major). */
-function isDescriptor(value: unknown): value is InterfaceDescriptor {
-  const d = value as Partial<InterfaceDescriptor> | null | undefined;
-  if (typeof d !== 'object' || d === null || typeof d.formatVersion !== 'number') return false;
-  if (d.formatVersion !== INTERFACE_FORMAT) return true;
-  return (
-    typeof d.className === 'string' &&
-    [d.typeParameters, d.constructors, d.methods, d.staticMethods, d.types].every(Array.isArray) &&
-    (d.extends === null || typeof d.extends === 'string')
-  );
 }

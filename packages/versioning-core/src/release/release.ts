@@ -77,7 +77,8 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
-  const facts = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
+  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
+  const { facts } = collected;
   if (facts.dirtyHash && !input.allowDirty) {
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
   }
@@ -109,7 +110,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const claim = `refs/modelos/claims/${name}/${tag}`;
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {
-    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, facts);
+    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
     const bytes = releaseManifest(stored.manifestBytes, chosen.version, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.

@@ -80,6 +80,7 @@ describe('renderReport', () => {
     expect(await page.locator('#compare-result [data-compare="size"]').textContent()).toBe('Size: 1010 → 1020 bytes, +10 (+1.0%)');
     const compared = await page.locator('#compare-result table').first().locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
     expect(compared[0]).toEqual(['accuracy', '0.875', '0.95', '+0.075', '+8.6%']);
+    expect(await page.locator('#compare-result [data-compare="interface"]').textContent()).toBe('Interface: minor — interface grew since v1.1.0: added method slice.');
     await page.close();
   });
 

@@ -9,7 +9,7 @@ export interface ReportModel {
   /** Releases in semver order (oldest first), then the newest adhoc and branch versions by time. */
   versions: ReportVersion[];
   environments: ReportEnvironment[];
-  /** Interface differences worded as `release` words them, for pairs of versions that differ. */
+  /** Interface differences worded as `release` words them, between consecutive releases whose interfaces differ. */
   interfaceChanges: ReportInterfaceChange[];
 }
 
@@ -56,8 +56,10 @@ export interface ReportEnvironment {
 }
 
 export interface ReportInterfaceChange {
+  /** Tags of the two versions, in release order. */
   from: string;
   to: string;
   bump: 'major' | 'minor' | 'none';
-  reasons: string[];
+  /** In release's words: "interface changed incompatibly since v1.1.0: removed method slice". */
+  reason: string;
 }

@@ -54,6 +54,10 @@ export function sampleReportModel(releases: number): ReportModel {
         ],
       },
     ],
-    interfaceChanges: [],
+    interfaceChanges: versions.slice(1, releases).flatMap((v, i) =>
+      v.clientHash === versions[i].clientHash
+        ? []
+        : [{ from: versions[i].tag, to: v.tag, bump: 'minor' as const, reason: `interface grew since ${versions[i].tag}: added method slice` }],
+    ),
   };
 }

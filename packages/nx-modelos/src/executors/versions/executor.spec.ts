@@ -37,4 +37,17 @@ describe('versions executor', () => {
     expect(await versionsJson({})).toEqual([expect.objectContaining({ tag, compatible: false })]);
     expect(await versionsJson({ compatible: true })).toEqual([]);
   });
+
+  it('with --metrics, adds each version metrics to the rows and a column to the table', async () => {
+    ws.write('ham/resource.json', JSON.stringify({ formatVersion: '1', entry: 'src/ham.ts', class: 'Ham', requires: {}, metricsFile: 'metrics.json' }));
+    ws.write('ham/metrics.json', JSON.stringify({ accuracy: 0.92 }));
+    ws.commit('metrics');
+    const [withMetrics] = JSON.parse(await captureStdout(() => storeExecutor({ registry: '.modelos/registry', json: true }, ws.context()))).tags;
+    const rows = await versionsJson({ metrics: true });
+    expect(Object.fromEntries(rows.map((row: { tag: string; metrics: unknown }) => [row.tag, row.metrics]))).toEqual({ [tag]: {}, [withMetrics]: { accuracy: 0.92 } });
+    const info = jest.mocked(logger.info);
+    info.mockClear();
+    await versionsExecutor({ registry: '.modelos/registry', metrics: true }, ws.context());
+    expect(String(info.mock.calls[0][0])).toMatch(/^TAG.*COMPATIBLE\s+ACCURACY\n/);
+  });
 });

@@ -3,7 +3,7 @@ import { defineResourceExecutor } from '../resource-executor';
 import type { VersionsExecutorOptions } from './schema';
 
 export const { executor, batch } = defineResourceExecutor<VersionsExecutorOptions>(async ({ options, target, out }) => {
-  const rows = await listVersions({ ...target, compatibleOnly: options.compatible });
+  const rows = await listVersions({ ...target, compatibleOnly: options.compatible, metrics: options.metrics });
   if (options.json) out.json(rows);
   else out.info(formatVersionsTable(rows));
 });

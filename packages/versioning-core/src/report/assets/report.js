@@ -60,7 +60,7 @@
   function interfaceText(a, b) {
     if (a.clientHash === b.clientHash) return 'Interface unchanged (client hash ' + String(a.clientHash).slice(0, 7) + ').';
     var change = model.interfaceChanges.filter(function (c) { return c.from === a.tag && c.to === b.tag; })[0];
-    if (change) return 'Interface: ' + change.bump + ' — ' + (change.reasons.join('; ') || 'no reason recorded') + '.';
+    if (change) return 'Interface: ' + change.bump + ' — ' + change.reason + '.';
     return 'Interface differs (client hash ' + String(a.clientHash).slice(0, 7) + ' → ' + String(b.clientHash).slice(0, 7) + ').';
   }
 

@@ -1,0 +1,15 @@
+import { compareResourceVersions, formatComparison, openRepository } from '@modelos/versioning-core';
+import { defineResourceExecutor } from '../resource-executor';
+import type { CompareExecutorOptions } from './schema';
+
+export const { executor, batch } = defineResourceExecutor<CompareExecutorOptions>(async ({ options, target, out, git }) => {
+  const comparison = await compareResourceVersions(openRepository(target.registry, target.resource.name), {
+    from: options.from,
+    to: options.to,
+    workingTree: { ...target, git },
+  });
+  if (options.json) out.json(comparison);
+  else out.info(formatComparison(comparison));
+});
+
+export default executor;

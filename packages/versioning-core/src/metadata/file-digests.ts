@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ClosureFile } from '../artifact/closure-files';
+import { fileSystemRefusal } from '../fs-refusal';
+
+/** One file of a stored version, as its config records it (SPEC §10): enough to compare without layers. */
+export interface FileRecord {
+  /** Workspace-relative, posix: the path inside the project's layer. */
+  path: string;
+  size: number;
+  /** Hex sha256 of the content. */
+  sha256: string;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+interface CachedDigest {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  sha256: string;
+}
+
+/**
+ * sha256 of every file of a project, remembered by stat data (size, mtime, ctime) like
+ * `LayerCache` and git's index: a re-store hashes only the files that changed, so a 200 MiB
+ * model that did not change costs a stat. One cache file per project root.
+ */
+export class FileDigestCache {
+  constructor(private readonly dir: string) {}
+
+  async records(projectRoot: string, files: ClosureFile[]): Promise<FileRecord[]> {
+    const cacheFile = path.join(this.dir, `${createHash('sha256').update(projectRoot).digest('hex').slice(0, 32)}.json`);
+    const known = readCache(cacheFile);
+    const current: Record<string, CachedDigest> = {};
+    let changed = Object.keys(known).length !== files.length;
+    for (const file of files) {
+      const hit = known[file.path];
+      const fresh = hit && hit.size === file.size && hit.mtimeMs === file.mtimeMs && hit.ctimeMs === file.ctimeMs && SHA256_HEX.test(hit.sha256);
+      current[file.path] = fresh ? hit : { size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs, sha256: await sha256File(file.absPath) };
+      changed ||= !fresh;
+    }
+    if (changed) this.write(cacheFile, current);
+    return files.map((file) => ({ path: file.path, size: file.size, sha256: current[file.path].sha256 }));
+  }
+
+  private write(cacheFile: string, entries: Record<string, CachedDigest>): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(entries));
+      fs.renameSync(tmp, cacheFile);
+    } catch (err) {
+      throw fileSystemRefusal(err, 'write', 'file digest cache directory', this.dir);
+    }
+  }
+}
+
+/** A missing or unreadable cache is an empty one: every file is hashed again. */
+function readCache(cacheFile: string): Record<string, CachedDigest> {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, CachedDigest>) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
+}
