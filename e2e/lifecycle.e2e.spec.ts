@@ -98,14 +98,19 @@ let endpointUrl: string;
 let env: Record<string, string>;
 let releaseReason: string;
 
-// `--version=v1.0.0`, not `--version v1.0.0`: Nx's own parser takes a bare `--version` flag
-// for itself (it prints Nx's version and runs nothing).
+// Options go before `--`, except `--version`: Nx takes `--version` (and drops `--version=…`)
+// for its own, printing Nx's version and running nothing; after `--` it reaches the executor.
 function nx(args: string[]): string {
-  return ws.nx(['run', ...args, '--output-style=static'], { env }).stdout;
+  return ws.nx(['run', ...withOptions(args, ['--output-style=static'])], { env }).stdout;
 }
 
 function nxJson<T = any>(args: string[]): T {
-  return jsonDocument<T>(nx([...args, '--json']));
+  return jsonDocument<T>(nx(withOptions(args, ['--json'])));
+}
+
+function withOptions(args: string[], options: string[]): string[] {
+  const end = args.indexOf('--');
+  return end < 0 ? [...args, ...options] : [...args.slice(0, end), ...options, ...args.slice(end)];
 }
 
 function setPhase(phase: string): void {
@@ -182,7 +187,7 @@ describe('two releases of ham with different metrics', () => {
   });
 
   it('describe --json: author, size, files per closure project, metrics and labels of v1.1.0', () => {
-    const d = nxJson(['ham:describe', '--version=v1.1.0']);
+    const d = nxJson(['ham:describe', '--', '--version', 'v1.1.0']);
     expect(d).toMatchObject({
       tag: 'v1.1.0',
       version: '1.1.0',
@@ -209,7 +214,7 @@ describe('two releases of ham with different metrics', () => {
 
 describe('production through a running endpoint, a client calling throughout', () => {
   it('promotes v1.0.0 to production', () => {
-    const result = nxJson(['ham:promote', '--env', 'production', '--version=v1.0.0']);
+    const result = nxJson(['ham:promote', '--env', 'production', '--', '--version', 'v1.0.0']);
     expect(result.entry).toMatchObject({ n: 1, action: 'promote', targets: [{ version: 'v1.0.0', weight: 100 }] });
   });
 
