@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { gitFacts } = require('../packages/versioning-core/dist/git');
+const { random } = require('./bench-random');
 
 const RESOURCES = 100;
 const option = (name, fallback) => {
@@ -22,16 +23,6 @@ const git = (dir, args, input) => execFileSync('git', args, { cwd: dir, input, e
 const root = (i) => `libs/res${String(i).padStart(3, '0')}`;
 /** Resource i's closure: itself and the next resource, as if it depended on it. */
 const closureOf = (i) => ({ name: `res${i}`, paths: [root(i), root((i + 1) % RESOURCES)] });
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run benches the same history. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One fast-import stream: a first commit with every resource, then COMMITS commits that each

@@ -3,6 +3,7 @@
 // 127.0.0.1 port with its own data dir and deletion enabled. Used by the test setup, the
 // benchmarks and the demo; people can use it too:
 //   node tools/registry.js start [--dir DIR] [--htpasswd FILE]   prints host:port, dir and pid
+// (from code, startRegistry also takes token auth and TLS settings: see configYaml)
 //   node tools/registry.js stop DIR                              stops the instance of DIR
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
@@ -11,6 +12,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
+const https = require('node:https');
 
 const BINARY = 'docker-registry';
 
@@ -47,10 +49,17 @@ function freePort() {
   });
 }
 
-function configYaml(dataDir, port, htpasswd) {
+/**
+ * distribution's config. Auth is htpasswd (a bcrypt file) or token (`{ realm, service, issuer,
+ * rootCertBundle }`: JWTs signed by a key whose certificate is in the bundle); `tls` is
+ * `{ certificate, key }` (PEM files), so the registry speaks HTTPS only.
+ */
+function configYaml(dataDir, port, { htpasswd, token, tls }) {
   const auth = htpasswd
     ? `auth:\n  htpasswd:\n    realm: modelos-test\n    path: ${htpasswd}\n`
-    : '';
+    : token
+      ? `auth:\n  token:\n    realm: ${token.realm}\n    service: ${token.service}\n    issuer: ${token.issuer}\n    rootcertbundle: ${token.rootCertBundle}\n`
+      : '';
   return [
     'version: 0.1',
     'log:',
@@ -62,13 +71,16 @@ function configYaml(dataDir, port, htpasswd) {
     '    enabled: true',
     'http:',
     `  addr: 127.0.0.1:${port}`,
+    ...(tls ? ['  tls:', `    certificate: ${tls.certificate}`, `    key: ${tls.key}`] : []),
     auth,
   ].join('\n');
 }
 
-function probe(port) {
+function probe(port, tls) {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/v2/', timeout: 500 }, (res) => {
+    // Readiness only: the certificate is checked by the tests, not here.
+    const get = tls ? (options, cb) => https.get({ ...options, rejectUnauthorized: false }, cb) : http.get;
+    const req = get({ host: '127.0.0.1', port, path: '/v2/', timeout: 500 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200 || res.statusCode === 401);
     });
@@ -77,11 +89,11 @@ function probe(port) {
   });
 }
 
-async function waitReady(port, child, timeoutMs) {
+async function waitReady(port, child, timeoutMs, tls) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${BINARY} exited early with code ${child.exitCode}`);
-    if (await probe(port)) return;
+    if (await probe(port, tls)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${BINARY} did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`);
@@ -91,7 +103,7 @@ async function waitReady(port, child, timeoutMs) {
  * Starts a registry and resolves once `GET /v2/` answers. The caller owns the instance and
  * must call `stop()`; the process is detached so that it can outlive a CLI invocation.
  */
-async function startRegistry({ dataDir, htpasswd, detached = false } = {}) {
+async function startRegistry({ dataDir, htpasswd, token, tls, detached = false } = {}) {
   ensureInstalled();
   const dir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'modelos-registry-'));
   fs.mkdirSync(dir, { recursive: true });
@@ -99,7 +111,7 @@ async function startRegistry({ dataDir, htpasswd, detached = false } = {}) {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const configFile = path.join(dir, 'config.yml');
-    fs.writeFileSync(configFile, configYaml(dir, port, htpasswd));
+    fs.writeFileSync(configFile, configYaml(dir, port, { htpasswd, token, tls }));
     const log = fs.openSync(path.join(dir, 'registry.log'), 'a');
     const child = spawn(BINARY, ['serve', configFile], {
       stdio: ['ignore', log, log],
@@ -107,7 +119,7 @@ async function startRegistry({ dataDir, htpasswd, detached = false } = {}) {
     });
     fs.closeSync(log);
     try {
-      await waitReady(port, child, 15000);
+      await waitReady(port, child, 15000, !!tls);
     } catch (err) {
       child.kill('SIGKILL');
       if (attempt < 3) continue;

@@ -20,8 +20,10 @@ export interface ModelosPluginOptions {
   rollbackTargetName?: string;
   trafficTargetName?: string;
   environmentsTargetName?: string;
+  reportTargetName?: string;
   describeTargetName?: string;
   compareTargetName?: string;
+  resolveTargetName?: string;
 }
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
@@ -35,8 +37,10 @@ export interface NormalizedPluginOptions {
   rollbackTargetName: string;
   trafficTargetName: string;
   environmentsTargetName: string;
+  reportTargetName: string;
   describeTargetName: string;
   compareTargetName: string;
+  resolveTargetName: string;
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
@@ -50,8 +54,10 @@ export function normalizePluginOptions(options: ModelosPluginOptions | undefined
     rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
     trafficTargetName: options?.trafficTargetName ?? 'traffic',
     environmentsTargetName: options?.environmentsTargetName ?? 'environments',
+    reportTargetName: options?.reportTargetName ?? 'report',
     describeTargetName: options?.describeTargetName ?? 'describe',
     compareTargetName: options?.compareTargetName ?? 'compare',
+    resolveTargetName: options?.resolveTargetName ?? 'resolve',
   };
 }
 

@@ -59,6 +59,7 @@ describe('a repository holding an image index', () => {
       created: null,
       clientHash: null,
       compatible: false,
+      requires: null,
     });
     expect(rows.map((row) => row.tag).sort()).toEqual([listed, unlisted, 'some-index']);
 

@@ -50,3 +50,10 @@ export {
 } from './metadata/compare';
 export { formatComparison } from './metadata/format-compare';
 export type { WorkingTree } from './metadata/working-tree';
+export { parseSpec, SPEC_FORMS, type RequirementSpec } from './requirements/spec';
+export { resolveRequirements, RequirementConflict, type ReleaseCatalog, type Resolution, type RootRequirements } from './requirements/resolve';
+export { resolveWorkspace, formatResolveSummary, type ResolveWorkspaceInput, type ResolveWorkspaceResult } from './requirements/resolve-workspace';
+export { LOCK_FILE, readLock, findLock, type Lock, type LockedVersion } from './requirements/lock';
+export { RegistryCatalog } from './requirements/registry-catalog';
+export { writeResourceReport, type ReportResult } from './report/write-report';
+export type { ReportModel } from './report/report-model';

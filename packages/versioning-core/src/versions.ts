@@ -3,20 +3,25 @@ import { forEachConcurrently } from './concurrently';
 import { fetchConfig } from './metadata/config-cache';
 import { parseRecordedConfig } from './metadata/recorded-config';
 import { MediaTypes, openRepository, type RegistryReference, type Repository } from './oci';
-import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
+import { Ocidex, type BrokenTag, type ForeignEntry, type IndexEntry, type RecordedRequirement } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
 import type { TagKind } from './tags';
 
 export interface VersionRow {
   tag: string;
-  kind: TagKind;
+  /** `broken`: the registry would not give this tag's manifest; `error` says why. */
+  kind: TagKind | 'broken';
   digest: string;
   /** RFC 3339, from the manifest's `org.opencontainers.image.created`. */
   created: string | null;
   clientHash: string | null;
   /** Same client hash as the resource's current interface. */
   compatible: boolean;
+  /** Releases: direct requirements, spec and resolved versions (SPEC §9). */
+  requires: Record<string, RecordedRequirement> | null;
+  /** Only on broken rows. */
+  error?: string;
   /** With `metrics`: the numbers of the version's metricsFile (from its config); {} for other artifacts. */
   metrics?: Record<string, number>;
 }
@@ -36,7 +41,10 @@ export interface ListVersionsInput {
   metrics?: boolean;
 }
 
-/** Every tag of the resource's repository, newest first, marked compatible with the current interface. */
+/**
+ * Every tag of the resource's repository, newest first, marked compatible with the current
+ * interface. A tag the registry will not give is a `broken` row with its error, not a failure.
+ */
 export async function listVersions(input: ListVersionsInput): Promise<VersionRow[]> {
   const current = readResourceInterface(input.workspaceRoot, input.resource);
   const rows = await listRepositoryVersions(openRepository(input.registry, input.resource.name), {
@@ -48,7 +56,7 @@ export async function listVersions(input: ListVersionsInput): Promise<VersionRow
 
 export async function listRepositoryVersions(repo: Repository, options: VersionsOptions = {}): Promise<VersionRow[]> {
   const index = new Ocidex(repo);
-  const entries = (await index.refresh()).filter((entry) => entry.kind !== 'placeholder');
+  const entries = (await index.refresh({ keepBroken: true })).filter((entry) => entry.kind !== 'placeholder');
   const rows = entries.map((entry) => toRow(entry, options.currentClientHash));
   const foreign = index.foreign().map(foreignRow);
   if (options.metrics) {
@@ -56,7 +64,7 @@ export async function listRepositoryVersions(repo: Repository, options: Versions
     rows.forEach((row, i) => (row.metrics = metrics.get(entries[i].configDigest) ?? {}));
     for (const row of foreign) row.metrics = {};
   }
-  return [...rows, ...foreign].sort(newestFirst);
+  return [...rows, ...foreign, ...index.broken().map(brokenRow)].sort(newestFirst);
 }
 
 /** Metrics of each distinct resource config: tags sharing a digest (a release and latest) cost one read. */
@@ -80,12 +88,17 @@ function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
     created: entry.created,
     clientHash: entry.clientHash,
     compatible: entry.clientHash !== null && entry.clientHash === currentClientHash,
+    requires: entry.requires,
   };
 }
 
 /** Another tool's image index or manifest list: only its digest is known. */
 function foreignRow(entry: ForeignEntry): VersionRow {
-  return { tag: entry.tag, kind: entry.kind, digest: entry.digest, created: null, clientHash: null, compatible: false };
+  return { tag: entry.tag, kind: entry.kind, digest: entry.digest, created: null, clientHash: null, compatible: false, requires: null };
+}
+
+function brokenRow(broken: BrokenTag): VersionRow {
+  return { tag: broken.tag, kind: 'broken', digest: '', created: null, clientHash: null, compatible: false, requires: null, error: broken.error };
 }
 
 function newestFirst(a: VersionRow, b: VersionRow): number {
@@ -95,16 +108,17 @@ function newestFirst(a: VersionRow, b: VersionRow): number {
 /** With metrics on the rows, one column per metric name any row has, sorted; '-' where a version lacks it. */
 export function formatVersionsTable(rows: VersionRow[]): string {
   const metricNames = [...new Set(rows.flatMap((row) => Object.keys(row.metrics ?? {})))].sort();
+  const errors = rows.filter((row) => row.error !== undefined).map((row) => `\n${row.tag}: ${row.error}`);
   return formatTable(
     ['tag', 'kind', 'digest', 'created', 'client hash', 'compatible', ...metricNames],
     rows.map((row) => [
       row.tag,
       row.kind,
-      row.digest.replace(/^sha256:/, '').slice(0, 12),
+      row.digest.replace(/^sha256:/, '').slice(0, 12) || '-',
       row.created ?? '-',
       row.clientHash ? row.clientHash.slice(0, 7) : '-',
       row.compatible ? 'yes' : 'no',
       ...metricNames.map((name) => (row.metrics?.[name] === undefined ? '-' : String(row.metrics[name]))),
     ]),
-  );
+  ) + errors.join('');
 }

@@ -69,6 +69,31 @@ export function defineResourceExecutor<O extends ResourceTargetOptions>(
   return { executor, batch };
 }
 
+/**
+ * A target whose work is one piece for a whole set of resources (`resolve`: one set, one lock):
+ * alone it runs `body` with its own project; its batch twin runs `body` once with every task's
+ * project, and that one result is every task's result.
+ */
+export function defineSetExecutor<O extends ResourceTargetOptions>(
+  body: (task: ResourceTask<O> & { projects: string[] }) => Promise<void>,
+): { executor: PromiseExecutor<O>; batch: BatchExecutor<O> } {
+  const executor: PromiseExecutor<O> = async (options, context) => {
+    const out = consoleOutput(options.json === true);
+    const ok = await runTask((task) => body({ ...task, projects: [task.target.resource.name] }), options, context, out, perCallGitFacts(context.root));
+    return { success: ok };
+  };
+  async function* batch(taskGraph: TaskGraph, inputs: Record<string, O>, overrides: O, context: ExecutorContext) {
+    const ids = Object.keys(inputs);
+    const projects = ids.map((id) => taskGraph.tasks[id].target.project);
+    const options = { ...inputs[ids[0]], ...overrides };
+    const out = bufferedOutput(options.json === true);
+    const success = await runTask((task) => body({ ...task, projects }), options, taskContext(context, taskGraph, ids[0]), out, perCallGitFacts(context.root));
+    const terminalOutput = out.text();
+    for (const task of ids) yield { task, result: { success, terminalOutput } };
+  }
+  return { executor, batch };
+}
+
 async function* runBatch<O extends ResourceTargetOptions>(
   body: ResourceTaskBody<O>,
   taskGraph: TaskGraph,

@@ -34,7 +34,7 @@ describe('createNodes', () => {
     expect(file).toBe('libs/ham/resource.json');
     const project = result.projects!['libs/ham'];
     expect(project.name).toBeUndefined();
-    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['store', 'versions', 'release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments'] } });
+    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['store', 'versions', 'release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report'] } });
     expect(project.targets).toMatchObject({
       store: {
         executor: '@modelos/nx:store',
@@ -49,7 +49,7 @@ describe('createNodes', () => {
         metadata: { description: expect.stringContaining('versions'), technologies: ['modelos'] },
       },
     });
-    for (const target of ['release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments']) {
+    for (const target of ['release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report']) {
       expect(project.targets![target]).toEqual(expect.objectContaining({ executor: `@modelos/nx:${target}`, cache: false }));
     }
   });
@@ -68,7 +68,7 @@ describe('createNodes', () => {
   it('uses the configured target names', async () => {
     write('ham/resource.json', HAM);
     const [[, result]] = await infer(['ham/resource.json'], { storeTargetName: 'mdl-store', versionsTargetName: 'mdl-versions', releaseTargetName: 'mdl-release' });
-    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-store', 'mdl-versions', 'mdl-release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments']);
+    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-store', 'mdl-versions', 'mdl-release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report']);
     expect(result.projects!.ham.targets!['mdl-store'].executor).toBe('@modelos/nx:store');
   });
 

@@ -80,6 +80,8 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
     [options.rollbackTargetName, 'rollback', 'Put an environment back to its previous assignment, or to --to <version>'],
     [options.trafficTargetName, 'traffic', 'Split an environment\'s traffic across releases of one major (--weights v1.0.0=90,v1.1.0=10), or --status of its endpoint'],
     [options.environmentsTargetName, 'environments', 'List the environments of this resource and their current split, or one environment\'s history (--env)'],
+    [options.resolveTargetName, 'resolve', 'Resolve the requirements of this resource to the fewest versions, install their clients and write modelos.lock.json'],
+    [options.reportTargetName, 'report', 'Write an offline HTML page of this resource to dist/modelos/<resource>/report.html: versions, metrics charts, environments, compare'],
   ];
   return {
     ...(fallbackName ? { name: fallbackName } : {}),
@@ -91,7 +93,7 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
   };
 }
 
-type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'describe' | 'compare' | 'promote' | 'rollback' | 'traffic' | 'environments';
+type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' | 'describe' | 'compare' | 'promote' | 'rollback' | 'traffic' | 'environments' | 'resolve' | 'report';
 
 /**
  * Not cacheable: every target acts on or reads registry state outside the workspace, which Nx

@@ -10,6 +10,8 @@ export const Annotations = {
   dirtyHash: 'dev.modelos.dirty-hash',
   closureCommit: 'dev.modelos.closure-commit',
   project: 'dev.modelos.project',
+  /** Release manifests: the `requires` specs the release was resolved with, as JSON (read by the index, so resolving needs no config blob). */
+  requires: 'dev.modelos.requires',
 } as const;
 
 /** `dev.modelos.dirty-hash` of an artifact made from a clean closure. */

@@ -30,8 +30,10 @@ export interface ResourceFacts {
  * The config blob: canonical JSON, so the same facts give the same digest. It holds what the
  * content is (and who made it); `created` and the size are the manifest's (see ARCHITECTURE.md,
  * "Metadata"): a config holding them would be a new blob on every re-store.
+ * A release adds `resolved`: per required resource, the versions its requirements resolved to
+ * (version, manifest digest, repository, package digests, requirers).
  */
-export function resourceConfigBlob(facts: ResourceFacts): Buffer {
+export function resourceConfigBlob(facts: ResourceFacts, resolved?: Record<string, unknown[]>): Buffer {
   return Buffer.from(
     canonicalJson({
       name: facts.name,
@@ -44,6 +46,7 @@ export function resourceConfigBlob(facts: ResourceFacts): Buffer {
       files: facts.files,
       metrics: facts.metrics,
       labels: facts.labels,
+      resolved,
     }),
   );
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors';
 import { formatTable } from '../format/table';
@@ -8,6 +9,7 @@ import { describeVersion } from '../metadata/describe';
 import { formatComparison } from '../metadata/format-compare';
 import { formatDescription } from '../metadata/format-describe';
 import { openRepository, type Repository } from '../oci';
+import { writeResourceReport } from '../report/write-report';
 import { formatReleasesTable, listReleases } from '../release/releases';
 import { formatVersionsTable, listRepositoryVersions } from '../versions';
 import { parseRepositoryArgument, parseRepositoryTagArgument } from './repository-argument';
@@ -28,6 +30,9 @@ commands:
   compare <repo> --to <tag> [--from <tag>] [--json]
                              size, metrics, interface and file differences of two versions (from: latest);
                              reads manifests and configs only. The working tree: nx run <resource>:compare
+  report <repo> [--out DIR] [--json]
+                             write an offline HTML page of the resource to DIR/<resource>/report.html
+                             (default DIR: dist/modelos) and DIR/index.html linking every report there
   install <ref> [--json]     pull a client or server package and add it to the nearest npm project
                              under a per-major name (@scope/ham-client-v1, @scope/ham-v1_2_1)
   serve <ref> [--port N] [--host H]
@@ -81,6 +86,13 @@ async function compare(args: string[]): Promise<void> {
   process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : `${formatComparison(comparison)}\n`);
 }
 
+async function report(args: string[]): Promise<void> {
+  const { json, repo, name, values } = repositoryCommand('report', args, { out: { type: 'string' } });
+  const outDir = path.resolve(typeof values.out === 'string' ? values.out : 'dist/modelos');
+  const result = await writeResourceReport(repo, name, outDir);
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `wrote ${result.file} (${result.versions} versions, ${result.environments} environments)\nindex ${result.index}\n`);
+}
+
 async function install(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
   const ref = onePackageRef('install', positionals);
@@ -115,11 +127,11 @@ function repositoryCommand(
   command: string,
   args: string[],
   flags: Record<string, { type: 'boolean' | 'string' }> = {},
-): { json: boolean; repo: Repository; values: Record<string, unknown> } {
+): { json: boolean; repo: Repository; name: string; values: Record<string, unknown> } {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, ...flags }, allowPositionals: true });
   if (positionals.length !== 1) throw new UserError(`mdl ${command} takes one repository argument: oci://host[:port]/<namespace>/<resource> or a layout path (see mdl --help)`);
   const { registry, name } = parseRepositoryArgument(positionals[0], process.cwd());
-  return { json: !!values.json, repo: openRepository(registry, name), values };
+  return { json: !!values.json, repo: openRepository(registry, name), name, values };
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
@@ -127,6 +139,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   releases,
   describe,
   compare,
+  report,
   install,
   serve,
   environments: environmentsCommand,

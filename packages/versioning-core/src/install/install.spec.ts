@@ -153,7 +153,7 @@ describe('install refuses bad input before touching the project', () => {
 
   it('a package npm fails to install: the project is put back as it was', async () => {
     await install(`${host}/${namespace}:ham-client-v1`, { cwd: project });
-    const failing = client('9.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '9.0.0', scripts: { install: 'exit 3' } }) });
+    const failing = client('9.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '9.0.0', os: ['win32'] }) });
     await publishTestPackage(repo, failing);
     const before = projectState();
     const error = await failure(install(`${host}/${namespace}:ham-client-v9`, { cwd: project }));
@@ -162,5 +162,40 @@ describe('install refuses bad input before touching the project', () => {
     expect(error.message).not.toContain('\n');
     expect(projectState()).toEqual(before);
     expect(requireInProject(`console.log(require('${scope}/ham-client-v1').version)`)).toBe('1.1.0');
+  });
+
+  it('a hostile package: its lifecycle scripts never run (npm --ignore-scripts)', async () => {
+    const marker = path.join(work, `ran-${randomUUID()}`);
+    const touch = `node -e "require('fs').appendFileSync(${JSON.stringify(marker).replace(/"/g, "'")}, process.env.npm_lifecycle_event + ' ')"`;
+    const scripts = { preinstall: touch, install: touch, postinstall: touch, prepare: touch };
+    await publishTestPackage(repo, client('7.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '7.0.0', main: 'index.js', scripts }) }));
+    await install(`${host}/${namespace}:ham-client-v7`, { cwd: project });
+    expect(requireInProject(`console.log(require('${scope}/ham-client-v7').version)`)).toBe('7.0.0');
+    expect(fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : 'no script ran').toBe('no script ran');
+  });
+});
+
+describe('install with a modelos.lock.json (SPEC §9)', () => {
+  const lockWith = (client: string | null) => ({
+    lockfileVersion: 1,
+    roots: {},
+    resolved: { 'ham@1.0.0': { resource: 'ham', version: '1.0.0', repository: `${host}/${namespace}/ham`, manifest: 'sha256:x', client, server: null, requiredBy: [] } },
+  });
+
+  it('installs the locked version of a floating client-v<MAJOR>, checked against the locked digest', async () => {
+    const locked = (await repo.resolve('client-v1.0.0'))!.digest;
+    fs.writeFileSync(path.join(project, 'modelos.lock.json'), JSON.stringify(lockWith(locked)));
+    const result = await install(`${host}/${namespace}:ham-client-v1`, { cwd: project });
+    expect([result.tag, result.version]).toEqual(['client-v1.0.0', '1.0.0']);
+    expect(requireInProject(`console.log(require('${scope}/ham-client-v1').version)`)).toBe('1.0.0');
+    // Another major is not in the lock: the floating tag as usual.
+    expect((await install(`${host}/${namespace}:ham-client-v2`, { cwd: project })).version).toBe('2.0.0');
+  });
+
+  it('refuses a registry that no longer matches the lock, installing nothing', async () => {
+    fs.writeFileSync(path.join(project, 'modelos.lock.json'), JSON.stringify(lockWith(`sha256:${'0'.repeat(64)}`)));
+    const before = projectState();
+    await expect(install(`${host}/${namespace}:ham-client-v1`, { cwd: project })).rejects.toThrow(/client-v1\.0\.0 is sha256:[0-9a-f]{64}, but .*modelos\.lock\.json locks it at sha256:0{64}: the registry changed under the lock; resolve again with --update/);
+    expect(projectState()).toEqual(before);
   });
 });

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { digestFile, openRepository } from '../oci';
-import { parseVersion } from '../tags';
+import { digestFile, openRepository, type Repository } from '../oci';
+import { findLock, lockedVersion } from '../requirements/lock';
+import { clientPackageTag, parseVersion } from '../tags';
 import { runNpm } from './npm';
 import { parsePackageRef, type PackageKind } from './package-ref';
 import { ProjectChanges } from './project-changes';
-import { downloadTarball, resolvePackage, type PackageConfig } from './pull-package';
+import { downloadTarball, resolvePackage, type PackageArtifact, type PackageConfig } from './pull-package';
 
 export interface InstallOptions {
   /** Where the npm project is looked for (nearest package.json); relative layout paths resolve here too. Default: process.cwd(). */
@@ -51,27 +52,15 @@ export async function install(ref: string, options: InstallOptions = {}): Promis
   const parsed = parsePackageRef(ref, cwd);
   const projectRoot = findNpmProject(cwd);
   const repo = openRepository(parsed.registry, parsed.resource, { env });
-  const artifact = await resolvePackage(repo, parsed.resource, parsed.tag, parsed.kind);
-  const name = installName(artifact.config);
-  const tarball = `${PACKAGES_DIR}/${artifact.fileName}`;
-  const tarballFile = path.join(projectRoot, tarball);
-  await assertNoOtherTarball(tarballFile, artifact.tarball.digest);
-
-  const changes = new ProjectChanges(
-    projectRoot,
-    ['package.json', 'package-lock.json', 'node_modules/.package-lock.json'],
-    ['.modelos', PACKAGES_DIR, tarball, 'node_modules', ...scopeDir(name), `node_modules/${name}`],
-  );
-  try {
-    if (!fs.existsSync(tarballFile)) {
-      fs.mkdirSync(path.dirname(tarballFile), { recursive: true });
-      await downloadTarball(repo, artifact, tarballFile);
-    }
-    await runNpm(['install', `${name}@file:${tarball}`, '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${name}` });
-  } catch (err) {
-    changes.undo();
-    throw err;
+  const locked = parsed.major === undefined ? undefined : lockedClient(projectRoot, parsed.resource, parsed.major);
+  const artifact = await resolvePackage(repo, parsed.resource, locked?.tag ?? parsed.tag, parsed.kind);
+  if (locked?.digest && artifact.manifestDigest !== locked.digest) {
+    throw new UserError(
+      `${artifact.repository}:${artifact.tag} is ${artifact.manifestDigest}, but ${locked.file} locks it at ${locked.digest}: the registry changed under the lock; resolve again with --update`,
+    );
   }
+  const name = installName(artifact.config);
+  const [{ tarball }] = await installPackages(projectRoot, [{ repo, artifact }], env);
   return {
     name,
     package: artifact.config.name,
@@ -85,6 +74,53 @@ export async function install(ref: string, options: InstallOptions = {}): Promis
     tarball,
     projectRoot,
   };
+}
+
+/** A floating `client-v<MAJOR>` means the lock's version of that major when the project has a lock (SPEC §9). */
+function lockedClient(projectRoot: string, resource: string, major: number): { tag: string; digest: string | null; file: string } | undefined {
+  const found = findLock(projectRoot);
+  const entry = found && lockedVersion(found.lock, resource, major);
+  return entry ? { tag: clientPackageTag(parseVersion(entry.version)), digest: entry.client, file: found.file } : undefined;
+}
+
+export interface PulledPackage {
+  repo: Repository;
+  artifact: PackageArtifact;
+}
+
+/**
+ * Pulls the packages' tarballs (verified) into `.modelos/packages/` and installs them all in
+ * one npm run under their per-major names. If anything fails, package.json, the lock files,
+ * new paths and the installed packages they replaced are put back as they were.
+ */
+export async function installPackages(projectRoot: string, packages: PulledPackage[], env: NodeJS.ProcessEnv): Promise<Array<{ name: string; tarball: string }>> {
+  const planned = packages.map(({ repo, artifact }) => {
+    const name = installName(artifact.config);
+    const tarball = `${PACKAGES_DIR}/${artifact.fileName}`;
+    return { repo, artifact, name, tarball, file: path.join(projectRoot, tarball) };
+  });
+  for (const p of planned) await assertNoOtherTarball(p.file, p.artifact.tarball.digest);
+  const changes = new ProjectChanges(
+    projectRoot,
+    ['package.json', 'package-lock.json', 'node_modules/.package-lock.json'],
+    ['.modelos', PACKAGES_DIR, 'node_modules', ...planned.flatMap((p) => [p.tarball, ...scopeDir(p.name)])],
+    planned.map((p) => `node_modules/${p.name}`),
+  );
+  try {
+    for (const p of planned) {
+      if (fs.existsSync(p.file)) continue;
+      fs.mkdirSync(path.dirname(p.file), { recursive: true });
+      await downloadTarball(p.repo, p.artifact, p.file);
+    }
+    const specs = planned.map((p) => `${p.name}@file:${p.tarball}`);
+    // --ignore-scripts: our packages need no lifecycle scripts, and a hostile artifact must not run code here.
+    await runNpm(['install', ...specs, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${planned.map((p) => p.name).join(', ')}` });
+  } catch (err) {
+    changes.undo();
+    throw err;
+  }
+  changes.done();
+  return planned.map((p) => ({ name: p.name, tarball: p.tarball }));
 }
 
 /**

@@ -14,6 +14,8 @@ export interface PackageRef {
   tag: string;
   /** The version the tag names; undefined for the floating `client-v<MAJOR>`. */
   version?: Version;
+  /** The major of the floating `client-v<MAJOR>`. */
+  major?: number;
 }
 
 const FORMS =
@@ -32,7 +34,7 @@ export function parsePackageRef(ref: string, cwd: string): PackageRef {
   const [, registryPart, resource, kindWord, versionPart] = match;
   const kind: PackageKind = kindWord === 'client' ? 'client' : 'server';
   const registry = parseRegistryArgument(registryPart, cwd);
-  if (kind === 'client' && MAJOR.test(versionPart)) return { registry, resource, kind, tag: clientMajorTag(Number(versionPart)) };
+  if (kind === 'client' && MAJOR.test(versionPart)) return { registry, resource, kind, tag: clientMajorTag(Number(versionPart)), major: Number(versionPart) };
   const version = parseRefVersion(ref, kind, versionPart);
   return { registry, resource, kind, tag: kind === 'client' ? clientPackageTag(version) : serverPackageTag(version), version };
 }

@@ -133,7 +133,8 @@ function difference(from: number | null, to: number | null): NumberDifference {
   return { from, to, difference: round(to - from), relative: from === 0 ? null : round((to - from) / Math.abs(from)) };
 }
 
-function interfaceDifference(from: VersionMetadata, to: VersionMetadata): InterfaceDifference {
+/** How `to` differs in interface from `from`, worded as a release of `to` after `from` would say it. */
+export function interfaceDifference(from: VersionMetadata, to: VersionMetadata): InterfaceDifference {
   const diff = from.interface && to.interface ? diffInterfaces(from.interface, to.interface) : null;
   const change = changeSince(sideName(from), { state: from, interfaceDiff: diff }, to);
   return change

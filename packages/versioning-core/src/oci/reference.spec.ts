@@ -14,6 +14,8 @@ describe('parseRegistryReference', () => {
     ['oci://GHCR.io/acme/models/', { kind: 'remote', host: 'ghcr.io', namespace: 'acme/models', plainHttp: false }],
     ['oci://registry.lan:5000/team_a/x.y?insecure=true', { kind: 'remote', host: 'registry.lan:5000', namespace: 'team_a/x.y', plainHttp: true }],
     ['oci://localhost/ns?insecure=false', { kind: 'remote', host: 'localhost', namespace: 'ns', plainHttp: true }],
+    ['oci://127.0.0.1:5443/ns?tls=true', { kind: 'remote', host: '127.0.0.1:5443', namespace: 'ns', plainHttp: false }],
+    ['oci://registry.lan/ns?tls=false', { kind: 'remote', host: 'registry.lan', namespace: 'ns', plainHttp: false }],
     ['.modelos/registry', { kind: 'layout', dir: '/work/ws/.modelos/registry' }],
     ['/srv/oci', { kind: 'layout', dir: '/srv/oci' }],
     ['../shared/oci', { kind: 'layout', dir: '/work/shared/oci' }],
@@ -36,7 +38,8 @@ describe('parseRegistryReference', () => {
     ['oci://user:secret@ghcr.io/ns', /must not carry credentials/],
     ['oci://ghcr.io/Acme', /invalid namespace "Acme" in registry reference "oci:\/\/ghcr.io\/Acme": use lowercase components/],
     ['oci://ghcr.io/a//b', /invalid namespace/],
-    ['oci://ghcr.io/ns?tls=off', /unsupported query "tls=off".*only insecure=true\|false/],
+    ['oci://ghcr.io/ns?tls=off', /unsupported query "tls=off".*only insecure=true\|false and tls=true\|false are allowed/],
+    ['oci://registry.lan/ns?tls=true&insecure=true', /asks for both tls and insecure: choose one/],
     ['https://ghcr.io/ns', /unsupported registry reference "https:\/\/ghcr.io\/ns": use oci:\/\//],
     ['file:relative/dir', /file: URL "file:relative\/dir" must be absolute/],
     ['localhost:5000/ns', /looks like a host without a scheme: write oci:\/\/localhost:5000\/ns/],
@@ -96,6 +99,7 @@ describe('formatRegistryReference', () => {
     'oci://localhost:5000',
     'oci://ghcr.io/acme/models',
     'oci://registry.lan/ns?insecure=true',
+    'oci://127.0.0.1:5443/ns?tls=true',
     '/srv/oci',
   ])('round-trips %s', (input) => {
     const parsed = parseRegistryReference(input, cwd);

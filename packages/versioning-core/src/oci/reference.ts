@@ -7,7 +7,7 @@ export type RegistryReference =
   | { kind: 'remote'; host: string /* host[:port] */; namespace: string; plainHttp: boolean }
   | { kind: 'layout'; dir: string /* absolute */ };
 
-const FORMS = 'use oci://host[:port]/namespace[?insecure=true], a directory path or a file:///abs/dir URL';
+const FORMS = 'use oci://host[:port]/namespace[?insecure=true|?tls=true], a directory path or a file:///abs/dir URL';
 
 /** OCI distribution spec: lowercase components joined by `/`. */
 const NAME_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
@@ -86,8 +86,10 @@ function parseRemote(input: string, options: ParseOptions): RegistryReference {
   const host = parseHost(authority, input);
   const namespace = rawPath.replace(/^\/|\/$/g, '');
   if (namespace) assertRepositoryName(namespace, 'namespace', `registry reference "${input}"`);
-  const insecure = parseInsecureQuery(query, input) ?? options.insecure ?? false;
-  return { kind: 'remote', host, namespace, plainHttp: insecure || isLoopback(host) };
+  const { insecure, tls } = parseQuery(query, input);
+  if (tls && (insecure ?? options.insecure)) throw new UserError(`registry reference "${input}" asks for both tls and insecure: choose one`);
+  const plainHttp = !tls && ((insecure ?? options.insecure ?? false) || isLoopback(host));
+  return { kind: 'remote', host, namespace, plainHttp };
 }
 
 function parseHost(authority: string, input: string): string {
@@ -103,17 +105,16 @@ function parseHost(authority: string, input: string): string {
   return port === undefined ? host : `${host}:${port}`;
 }
 
-function parseInsecureQuery(query: string | undefined, input: string): boolean | undefined {
-  if (query === undefined || query === '') return undefined;
-  const params = new URLSearchParams(query);
-  let insecure: boolean | undefined;
-  for (const [key, value] of params) {
-    if (key !== 'insecure' || !['true', 'false'].includes(value)) {
-      throw new UserError(`unsupported query "${key}=${value}" in registry reference "${input}": only insecure=true|false is allowed`);
+/** `insecure=true|false` (plain HTTP beyond loopback) and `tls=true|false` (HTTPS on a loopback host). */
+function parseQuery(query: string | undefined, input: string): { insecure?: boolean; tls?: boolean } {
+  const chosen: { insecure?: boolean; tls?: boolean } = {};
+  for (const [key, value] of new URLSearchParams(query ?? '')) {
+    if ((key !== 'insecure' && key !== 'tls') || !['true', 'false'].includes(value)) {
+      throw new UserError(`unsupported query "${key}=${value}" in registry reference "${input}": only insecure=true|false and tls=true|false are allowed`);
     }
-    insecure = value === 'true';
+    chosen[key] = value === 'true';
   }
-  return insecure;
+  return chosen;
 }
 
 function fileUrlDir(input: string): string {
@@ -131,7 +132,7 @@ function hostname(host: string): string {
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
 }
 
-/** Loopback hosts are reached over plain HTTP by default; everything else needs TLS or `insecure`. */
+/** Loopback hosts are reached over plain HTTP by default (`?tls=true` for HTTPS); everything else needs TLS or `insecure`. */
 export function isLoopback(host: string): boolean {
   return LOOPBACK.has(hostname(host));
 }
@@ -140,7 +141,8 @@ export function isLoopback(host: string): boolean {
 export function formatRegistryReference(ref: RegistryReference): string {
   if (ref.kind === 'layout') return ref.dir;
   const base = `oci://${ref.host}${ref.namespace ? `/${ref.namespace}` : ''}`;
-  return ref.plainHttp && !isLoopback(ref.host) ? `${base}?insecure=true` : base;
+  if (isLoopback(ref.host)) return ref.plainHttp ? base : `${base}?tls=true`;
+  return ref.plainHttp ? `${base}?insecure=true` : base;
 }
 
 export interface ResolveRegistryInput {

@@ -20,6 +20,8 @@ export interface IndexEntry {
   configDigest: string;
   /** Manifest plus the blobs it references. */
   size: number;
+  /** Releases: each direct requirement's spec and the versions it resolved to when released (SPEC §9). */
+  requires: Record<string, RecordedRequirement> | null;
 }
 
 /**
@@ -70,7 +72,30 @@ function summaryOf(manifest: ImageManifest, descriptor: Descriptor): ManifestSum
     artifactType: manifest.artifactType ?? null,
     configDigest: manifest.config.digest,
     size: descriptor.size + manifest.config.size + manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
+    requires: parseRequires(annotations[Annotations.requires]),
   };
+}
+
+/** A direct requirement as a release recorded it in its `dev.modelos.requires` annotation. */
+export interface RecordedRequirement {
+  spec: string;
+  versions: string[];
+}
+
+/** Only the shape we write counts; anything else another tool wrote is no requirement. */
+function parseRequires(value: string | undefined): Record<string, RecordedRequirement> | null {
+  if (value === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  const valid = Object.values(parsed).every(
+    (r: Partial<RecordedRequirement> | null) => typeof r?.spec === 'string' && Array.isArray(r.versions) && r.versions.every((v) => typeof v === 'string'),
+  );
+  return valid ? (parsed as Record<string, RecordedRequirement>) : null;
 }
 
 /** Stores write `clean` for a clean closure; the index says null, like the git facts do. */

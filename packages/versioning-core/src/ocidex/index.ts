@@ -1,2 +1,2 @@
-export { Ocidex, defaultIndexDir } from './ocidex';
-export { isImmutableTag, type IndexEntry, type ForeignEntry } from './entry';
+export { Ocidex, defaultIndexDir, type BrokenTag } from './ocidex';
+export { isImmutableTag, type IndexEntry, type ForeignEntry, type RecordedRequirement } from './entry';

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { forEachConcurrently } from '../concurrently';
+import { UserError } from '../errors';
 import { fileSystemRefusal } from '../fs-refusal';
 import type { Descriptor, Repository } from '../oci';
 import {
@@ -17,13 +18,19 @@ import {
 } from './entry';
 
 /** Bump when entries gain or change fields: an older file is rebuilt, never read. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface IndexFile {
   format: number;
   repository: string;
   entries: IndexEntry[];
   foreign: ForeignEntry[];
+}
+
+/** A tag whose manifest the registry would not give (an error answer, wrong digest, not a manifest). */
+export interface BrokenTag {
+  tag: string;
+  error: string;
 }
 
 interface Known {
@@ -51,6 +58,7 @@ const CONCURRENCY = 8;
 export class Ocidex {
   private entries = new Map<string, IndexEntry>();
   private foreignEntries = new Map<string, ForeignEntry>();
+  private brokenTags = new Map<string, BrokenTag>();
   /** Changed in memory since the file was last read or written. */
   private dirty = false;
   private readonly file: string;
@@ -63,8 +71,12 @@ export class Ocidex {
     this.file = path.join(indexDir, `${key}.json`);
   }
 
-  /** Brings the index in line with the registry and returns every entry of an image manifest (see `foreign`). */
-  async refresh(): Promise<IndexEntry[]> {
+  /**
+   * Brings the index in line with the registry and returns every entry of an image manifest (see
+   * `foreign`). A tag whose manifest cannot be read fails the refresh, naming the tag, once every
+   * other tag is indexed; with `keepBroken` (listings) it is kept apart instead, see `broken`.
+   */
+  async refresh(options: { keepBroken?: boolean } = {}): Promise<IndexEntry[]> {
     const known = this.load();
     const tags = await this.repo.listTags();
     const summaries = new Map<string, Summary>();
@@ -73,21 +85,34 @@ export class Ocidex {
 
     const entries = new Map<string, IndexEntry>();
     const foreign = new Map<string, ForeignEntry>();
+    const broken = new Map<string, BrokenTag>();
     await forEachConcurrently(tags, CONCURRENCY, async (tag) => {
       const previous = known.entries.get(tag);
       if (previous && isImmutableTag(previous)) {
         entries.set(tag, previous);
         return;
       }
-      const read = await this.read(tag, summaries, previous !== undefined || known.foreign.has(tag));
-      if (read?.foreign) foreign.set(tag, foreignEntryFor(tag, read.summary));
-      else if (read) entries.set(tag, entryFor(tag, read.summary));
+      try {
+        const read = await this.read(tag, summaries, previous !== undefined || known.foreign.has(tag));
+        if (read?.foreign) foreign.set(tag, foreignEntryFor(tag, read.summary));
+        else if (read) entries.set(tag, entryFor(tag, read.summary));
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        broken.set(tag, { tag, error: err.message });
+      }
     });
     this.entries = entries;
     this.foreignEntries = foreign;
+    this.brokenTags = broken;
     this.dirty = true;
     this.save();
+    if (broken.size && !options.keepBroken) throw unreadable([...broken.values()]);
     return this.list();
+  }
+
+  /** Tags of the last refresh whose manifest could not be read, with why (never saved: the next refresh tries again). */
+  broken(): BrokenTag[] {
+    return [...this.brokenTags.values()];
   }
 
   list(): IndexEntry[] {
@@ -188,4 +213,10 @@ function isWellFormedForeign(entry: ForeignEntry): boolean {
 
 function isSha256(digest: unknown): boolean {
   return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest);
+}
+
+function unreadable(broken: BrokenTag[]): UserError {
+  const [first, ...more] = broken;
+  const others = more.length ? ` (and ${more.length} more unreadable tag${more.length > 1 ? 's' : ''}: ${more.map((b) => b.tag).join(', ')})` : '';
+  return new UserError(`tag ${first.tag} cannot be read: ${first.error}${others}; \`versions\` lists every tag with its error`);
 }

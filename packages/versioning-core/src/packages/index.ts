@@ -2,9 +2,9 @@
 export { buildReleasePackages, packagesIncomplete, publishPackages, type ReleasePackages, type ReleasePackagesInput } from './release-packages';
 export { packageArtifact, type BuiltPackage, type PackageArtifactInput } from './package-artifact';
 export { defaultNpmScope, packageNames, tarballName, type PackageNames } from './npm-name';
-export { serverPackageFiles, type ServerPackageInput } from './server-package';
+export { serverPackageFiles, type BundledClient, type ServerPackageInput } from './server-package';
 export { clientPackageFiles, type ClientPackageInput } from './client-package';
 export { generateClientSource, CLIENT_RUNTIME_MODULE, type ClientSource } from './client-source';
 export { collectClosureSources, type ClosureSources, type ClosureSourcesInput } from './closure-sources';
-export { npmTarball, type PackageFile } from './npm-tarball';
+export { npmTarball, readNpmTarball, type PackageFile } from './npm-tarball';
 export type { ServedResource } from './runtime/server-runtime';

@@ -13,7 +13,7 @@ import { clientPackageFiles } from './client-package';
 import { defaultNpmScope, packageNames } from './npm-name';
 import { npmTarball } from './npm-tarball';
 import { packageArtifact, type BuiltPackage } from './package-artifact';
-import { serverPackageFiles } from './server-package';
+import { serverPackageFiles, type BundledClient } from './server-package';
 
 export interface ReleasePackagesInput {
   workspaceRoot: string;
@@ -25,6 +25,8 @@ export interface ReleasePackagesInput {
   facts: ResourceFacts;
   /** The release's manifest: its version, created, revision and source carry over to the packages. */
   releaseManifest: Buffer;
+  /** Clients of its resolved requirements, bundled into the server package. */
+  bundled?: BundledClient[];
 }
 
 export interface ReleasePackages {
@@ -53,6 +55,7 @@ export async function buildReleasePackages(input: ReleasePackagesInput): Promise
     entryFile: path.join(projectRoot, readResourceConfig(projectRoot).entry),
     name: names.server,
     served: { resource: facts.name, version: versionText, clientHash: facts.clientHash, interface: facts.interface },
+    bundled: input.bundled,
   });
   const clientFiles = clientPackageFiles({
     name: names.client,

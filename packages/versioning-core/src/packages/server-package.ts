@@ -14,6 +14,15 @@ export interface ServerPackageInput {
   /** npm name, e.g. `@ml-project/ham`. */
   name: string;
   served: ServedResource;
+  /** Clients of the resource's requirements, as locked, shipped inside the package (SPEC §9). */
+  bundled?: BundledClient[];
+}
+
+/** A client package carried in the server package's `node_modules/<name>/`. */
+export interface BundledClient {
+  /** The per-major name the resource's code imports: `@ml-project/eggs-client-v1`. */
+  name: string;
+  files: PackageFile[];
 }
 
 /**
@@ -27,8 +36,10 @@ export function serverPackageFiles(input: ServerPackageInput): PackageFile[] {
   const compiled = compileClosure({ workspaceRoot: input.workspaceRoot, files: sources.files, entryFile: input.entryFile, resolver });
   const entry = compiledModulePath(input.workspaceRoot, input.entryFile);
   const { resource, version } = input.served;
+  const bundled = input.bundled ?? [];
   return [
     ...compiled,
+    ...bundled.flatMap((client) => client.files.map((file) => ({ ...file, path: `node_modules/${client.name}/${file.path}` }))),
     {
       path: 'index.js',
       content: Buffer.from(
@@ -45,11 +56,27 @@ export function serverPackageFiles(input: ServerPackageInput): PackageFile[] {
         description: `${resource} v${version}: the resource and an HTTP/JSON server for it (node server.js --port <n>)`,
         main: 'index.js',
         types: 'index.d.ts',
-        dependencies: sources.dependencies,
+        dependencies: withBundled(sources.dependencies, bundled),
+        ...(bundled.length ? { bundleDependencies: bundled.map((client) => client.name).sort() } : {}),
         modelos: input.served,
       }),
     },
   ];
+}
+
+/**
+ * Bundled clients come with the package, so they are no registry dependency (the workspace's
+ * `file:` spec for them means nothing elsewhere); what they depend on (the client runtime) is.
+ */
+function withBundled(dependencies: Record<string, string>, bundled: BundledClient[]): Record<string, string> {
+  const result = { ...dependencies };
+  for (const client of bundled) {
+    delete result[client.name];
+    const manifest = client.files.find((file) => file.path === 'package.json');
+    const own = manifest ? ((JSON.parse(manifest.content.toString('utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}) : {};
+    for (const [name, range] of Object.entries(own)) result[name] ??= range;
+  }
+  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** package.json as npm writes it: two-space indent, final newline. */

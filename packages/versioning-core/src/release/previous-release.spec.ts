@@ -3,7 +3,7 @@ import { GitWorkspace } from '../test-support/git-workspace';
 import { findPreviousRelease } from './previous-release';
 
 function releaseEntry(tag: string, revision: string): IndexEntry {
-  return { tag, digest: `sha256:${'0'.repeat(64)}`, kind: 'release', version: tag.slice(1), created: null, clientHash: null, closureCommit: revision, dirtyHash: null, revision, artifactType: null, configDigest: `sha256:${'1'.repeat(64)}`, size: 0 };
+  return { tag, digest: `sha256:${'0'.repeat(64)}`, kind: 'release', version: tag.slice(1), created: null, clientHash: null, closureCommit: revision, dirtyHash: null, revision, artifactType: null, configDigest: `sha256:${'1'.repeat(64)}`, size: 0, requires: null };
 }
 
 describe('findPreviousRelease', () => {

@@ -22,6 +22,7 @@ import { interfaceDiffSince } from './previous-interface';
 import { findPreviousRelease } from './previous-release';
 import { moveTag, publishImmutableTag } from './publish-tag';
 import { releaseManifest } from './release-manifest';
+import { resolveReleaseRequirements, withRequirements, type ReleaseRequirements } from './release-requirements';
 
 export interface ReleaseInput {
   workspaceRoot: string;
@@ -82,6 +83,8 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (facts.dirtyHash && !input.allowDirty) {
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
   }
+  // Requirements that do not resolve refuse the release before anything is claimed or pushed.
+  const requirements = await resolveReleaseRequirements({ ...input, facts });
   const repo = openRepository(input.registry, name);
   const index = new Ocidex(repo);
   const entries = await index.refresh();
@@ -94,7 +97,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const onMain = !!input.forceMain || branch === input.mainBranch;
   if (next.unchanged) {
     const since = versionTag(next.since);
-    const completed = input.dryRun ? [] : await completeRelease(input, facts, repo, index, previous!.entry, onMain);
+    const completed = input.dryRun ? [] : await completeRelease(input, facts, requirements, repo, index, previous!.entry, onMain);
     const reason = `${name} is unchanged since ${since}${completed.length ? `; completed its release: ${completed.join(', ')}` : ''}`;
     return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null };
   }
@@ -112,9 +115,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   try {
     const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
-    const bytes = releaseManifest(stored.manifestBytes, chosen.version, head);
+    const artifact = requirements ? await withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
+    const bytes = releaseManifest(artifact, chosen.version, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
-    const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes });
+    const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes, bundled: requirements?.bundled });
     // A pushed git tag is the claim across machines: the remote refuses a second one, before any registry write.
     if (result.gitTag && input.push) await tagInGit(input, result.gitTag, head.commit, tag);
     const published = await publishImmutableTag(stored.repo, index, tag, bytes);
@@ -136,6 +140,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
 async function completeRelease(
   input: ReleaseInput,
   facts: ResourceFacts,
+  requirements: ReleaseRequirements | null,
   repo: Repository,
   index: Ocidex,
   release: IndexEntry,
@@ -145,7 +150,7 @@ async function completeRelease(
   const done: string[] = [];
   const bytes = async () => (await repo.fetchManifest(release.tag))!.bytes;
   if (packagesIncomplete(version, index)) {
-    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: await bytes() }))));
+    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: await bytes(), bundled: requirements?.bundled }))));
   }
   if (onMain && input.latest !== false) done.push(...(await moveLatest(repo, index, release, await bytes())));
   if (input.gitTag && release.revision) {

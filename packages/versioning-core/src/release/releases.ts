@@ -1,6 +1,6 @@
 import { formatTable } from '../format/table';
 import type { Repository } from '../oci';
-import { Ocidex, type IndexEntry } from '../ocidex';
+import { Ocidex, type IndexEntry, type RecordedRequirement } from '../ocidex';
 import { compareVersions, isReleaseKind, LATEST_TAG, parseVersion } from '../tags';
 
 export interface ReleaseRow {
@@ -10,6 +10,8 @@ export interface ReleaseRow {
   digest: string;
   created: string | null;
   clientHash: string | null;
+  /** Direct requirements the release was resolved with: spec and versions (SPEC §9). */
+  requires: Record<string, RecordedRequirement> | null;
 }
 
 /** Releases, newest semver first, with `latest` on top (SPEC §5 `releases`). */
@@ -32,6 +34,7 @@ function toRow(entry: IndexEntry): ReleaseRow {
     digest: entry.digest,
     created: entry.created,
     clientHash: entry.clientHash,
+    requires: entry.requires,
   };
 }
 

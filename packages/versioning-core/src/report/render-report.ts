@@ -1,11 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { escapeHtml, scriptJson } from './html';
 import { formatNumber, metricChart } from './metric-chart';
-import type { ReportEnvironment, ReportEnvironmentEntry, ReportModel, ReportVersion } from './report-model';
-
-/** The page's style and script ship as files beside this module (copied to dist with it). */
-const asset = (name: string) => fs.readFileSync(path.join(__dirname, 'assets', name), 'utf8');
+import { asset, pageHead, splitText } from './page-head';
+import type { ReportEnvironment, ReportModel, ReportVersion } from './report-model';
 
 /**
  * One self-contained HTML page (no request leaves it: style, script, data and charts are
@@ -15,16 +11,7 @@ const asset = (name: string) => fs.readFileSync(path.join(__dirname, 'assets', n
 export function renderReport(model: ReportModel): string {
   const title = `${model.resource} — ModelOS report`;
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // The page makes no request: say so to the browser too.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${asset('report.css')}</style>`,
-    '</head>',
+    pageHead(title),
     '<body>',
     '<a class="skip" href="#main">Skip to content</a>',
     `<header><h1>${escapeHtml(model.resource)}</h1><p class="repo">${escapeHtml(model.repository)}</p>`,
@@ -104,15 +91,15 @@ function environmentBlock(env: ReportEnvironment): string {
     .map(([version, weight]) => {
       const percent = total ? (weight * 100) / total : 0;
       return (
-        `<li><span class="split-label">v${escapeHtml(version)}</span> <span class="bar" aria-hidden="true"><span style="width:${percent.toFixed(1)}%"></span></span>` +
+        `<li><span class="split-label">${escapeHtml(version)}</span> <span class="bar" aria-hidden="true"><span style="width:${percent.toFixed(1)}%"></span></span>` +
         ` <span class="split-value">${percent.toFixed(1)}%</span></li>`
       );
     });
   const history = env.history.map((entry, i) => {
-    const before = i > 0 ? splitText(env.history[i - 1]) : '—';
+    const before = i > 0 ? splitText(env.history[i - 1].weights) : '—';
     return (
       `<tr><td><time datetime="${escapeHtml(entry.time)}">${escapeHtml(entry.time.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time></td>` +
-      `<td>${escapeHtml(entry.who)}</td><td>${escapeHtml(before)}</td><td>${escapeHtml(splitText(entry))}</td>` +
+      `<td>${escapeHtml(entry.who)}</td><td>${escapeHtml(before)}</td><td>${escapeHtml(splitText(entry.weights))}</td>` +
       `<td class="num">${entry.replicas}</td><td>${escapeHtml(entry.reason)}</td></tr>`
     );
   });
@@ -148,12 +135,6 @@ function table(headers: string[], rows: string[], id: string, caption: string): 
   );
 }
 
-function splitText(entry: ReportEnvironmentEntry): string {
-  return Object.entries(entry.weights)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([version, weight]) => `v${version}=${weight}`)
-    .join(', ');
-}
 
 function isRelease(v: ReportVersion): boolean {
   return v.version !== null;

@@ -43,7 +43,7 @@ export interface ReportEnvironmentEntry {
   time: string;
   who: string;
   reason: string;
-  /** Version (without `v`) → weight. */
+  /** Release tag (`v1.0.0`) → proportional weight. */
   weights: Record<string, number>;
   replicas: number;
 }

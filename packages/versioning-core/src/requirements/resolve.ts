@@ -63,23 +63,44 @@ const MAX_ROUNDS = 50;
  */
 export async function resolveRequirements(roots: RootRequirements[], catalog: ReleaseCatalog, previous?: Map<string, string[]>): Promise<Resolution> {
   const rootRequirements = roots.flatMap((root) => parseRoot(root));
-  if (previous && (await meetsAll(previous, rootRequirements, catalog))) {
-    return assign(previous, await collect(rootRequirements, previous, catalog));
+  previous = previous && new Map([...previous].map(([resource, versions]) => [resource, [...versions].sort(semver.compare)]));
+  const parse = memoizedSpecs();
+  const collect = (rootReqs: Requirement[], chosen: Map<string, string[]>) => collectRequirements(rootReqs, chosen, catalog, parse);
+  // A resource whose requirements did not change since the last round keeps its choice.
+  const choices = new Map<string, { key: string; versions: string[] }>();
+  if (previous && (await meetsAll(previous, await collect(rootRequirements, previous), catalog))) {
+    return assign(previous, await collect(rootRequirements, previous));
   }
   let chosen = new Map<string, string[]>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const requirements = await collect(rootRequirements, chosen, catalog);
+    const requirements = await collect(rootRequirements, chosen);
     const next = new Map<string, string[]>();
     for (const [resource, group] of groupByResource(requirements)) {
-      const available = [...(await catalog.releases(resource)).keys()];
-      const versions = chooseVersions(group.map((r) => r.spec), available);
-      if (!versions) throw conflictError(resource, minimalConflict(group, available), available);
-      next.set(resource, versions.sort(semver.compare));
+      const key = group.map((r) => r.spec.text).sort().join('\n');
+      let choice = choices.get(resource);
+      if (choice?.key !== key) {
+        const available = [...(await catalog.releases(resource)).keys()];
+        const versions = chooseVersions(group.map((r) => r.spec), available);
+        if (!versions) throw conflictError(resource, minimalConflict(group, available), available);
+        choice = { key, versions: versions.sort(semver.compare) };
+        choices.set(resource, choice);
+      }
+      next.set(resource, choice.versions);
     }
     if (sameChoice(chosen, next)) return assign(next, requirements);
     chosen = next;
   }
   throw new UserError(`requirements of ${roots.map((r) => r.resource).join(', ')} do not settle: releases keep requiring versions that change what else is required`);
+}
+
+/** Specs recur across releases: each text is parsed into a range once per resolve. */
+function memoizedSpecs(): (text: string, where: string) => RequirementSpec {
+  const parsed = new Map<string, RequirementSpec>();
+  return (text, where) => {
+    let spec = parsed.get(text);
+    if (!spec) parsed.set(text, (spec = parseSpec(text, where)));
+    return spec;
+  };
 }
 
 function parseRoot(root: RootRequirements): Requirement[] {
@@ -91,7 +112,12 @@ function parseRoot(root: RootRequirements): Requirement[] {
  * Every requirement in force under a choice: the roots', then (breadth first, so `via` is the
  * shortest chain) those recorded by each chosen version some requirement reaches.
  */
-async function collect(roots: Requirement[], chosen: Map<string, string[]>, catalog: ReleaseCatalog): Promise<Requirement[]> {
+async function collectRequirements(
+  roots: Requirement[],
+  chosen: Map<string, string[]>,
+  catalog: ReleaseCatalog,
+  parse: (text: string, where: string) => RequirementSpec,
+): Promise<Requirement[]> {
   const all: Requirement[] = [];
   const reached = new Set<string>();
   let frontier = roots;
@@ -106,7 +132,7 @@ async function collect(roots: Requirement[], chosen: Map<string, string[]>, cata
       const requirer: Requirer = { resource: requirement.resource, version, via: [...requirement.requirer.via, label(requirement.requirer)] };
       const recorded = (await catalog.releases(requirement.resource)).get(version) ?? {};
       for (const [resource, text] of Object.entries(recorded)) {
-        next.push({ requirer, resource, spec: parseSpec(text, `the release ${label(requirer)}: requires.${resource}`) });
+        next.push({ requirer, resource, spec: parse(text, `the release ${label(requirer)}: requires.${resource}`) });
       }
     }
     frontier = next;
@@ -114,14 +140,13 @@ async function collect(roots: Requirement[], chosen: Map<string, string[]>, cata
   return all;
 }
 
-async function meetsAll(chosen: Map<string, string[]>, roots: Requirement[], catalog: ReleaseCatalog): Promise<boolean> {
+async function meetsAll(chosen: Map<string, string[]>, requirements: Requirement[], catalog: ReleaseCatalog): Promise<boolean> {
   for (const [resource, versions] of chosen) {
     const releases = await catalog.releases(resource);
     const majors = versions.map((v) => semver.major(v));
     if (versions.some((v) => !releases.has(v)) || new Set(majors).size !== majors.length) return false;
   }
   // Every requirement is met, and every version meets one (else a requirement went away and the lock is stale).
-  const requirements = await collect(roots, chosen, catalog);
   const used = new Set<string>();
   for (const r of requirements) {
     const version = highestMeeting(chosen.get(r.resource) ?? [], r.spec);
@@ -135,24 +160,29 @@ function assign(chosen: Map<string, string[]>, requirements: Requirement[]): Res
   const resolved = [...chosen.keys()].sort().flatMap((resource) =>
     chosen.get(resource)!.map((version): ResolvedVersion => ({ resource, version, requiredBy: [] })),
   );
+  const byKey = new Map(resolved.map((r) => [`${r.resource}@${r.version}`, r]));
   for (const requirement of requirements) {
     const version = highestMeeting(chosen.get(requirement.resource) ?? [], requirement.spec);
-    resolved.find((r) => r.resource === requirement.resource && r.version === version)?.requiredBy.push(requirement);
+    byKey.get(`${requirement.resource}@${version}`)?.requiredBy.push(requirement);
   }
   for (const r of resolved) r.requiredBy.sort((a, b) => label(a.requirer).localeCompare(label(b.requirer)) || a.spec.text.localeCompare(b.spec.text));
   return resolved;
 }
 
+/** `versions` ascending, as every choice is kept. */
 function highestMeeting(versions: string[], spec: RequirementSpec): string | undefined {
-  return [...versions].sort(semver.rcompare).find((v) => spec.range.test(v));
+  for (let i = versions.length - 1; i >= 0; i--) if (spec.range.test(versions[i])) return versions[i];
+  return undefined;
 }
 
 function groupByResource(requirements: Requirement[]): Map<string, Requirement[]> {
   const groups = new Map<string, Requirement[]>();
-  for (const r of [...requirements].sort((a, b) => a.resource.localeCompare(b.resource))) {
-    groups.set(r.resource, [...(groups.get(r.resource) ?? []), r]);
+  for (const r of requirements) {
+    const group = groups.get(r.resource);
+    if (group) group.push(r);
+    else groups.set(r.resource, [r]);
   }
-  return groups;
+  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function sameChoice(a: Map<string, string[]>, b: Map<string, string[]>): boolean {

@@ -36,7 +36,10 @@ export class RemoteError extends Error {
 
 /** The static side of a generated client class: the settings users may assign. */
 export interface ClientClass {
-  /** Server version to start when no `uri` is set (`v1.4.2`); default: the newest of the client's major. */
+  /**
+   * Which server to start when no `uri` is set: a spec within the client's major (`^1.4`, `1.4`,
+   * `v1.4.2`). The version a `modelos.lock.json` locks wins; else the newest release meeting it.
+   */
   version?: string;
   /** A running server to use instead of starting one. */
   uri?: string;
@@ -151,9 +154,8 @@ function majorOf(version: string): number | undefined {
 async function defaultConnection(clientClass: ClientClass): Promise<Connection> {
   const spec = specOf(clientClass);
   if (clientClass.uri) return connect(spec, clientClass.uri);
-  const { newestServerVersion } = await import('./local-server');
-  const version =
-    clientClass.version ?? (await newestServerVersion({ registry: spec.registry, resource: spec.resource, major: majorOf(spec.version)! }));
+  const { serverVersionFor } = await import('./local-server');
+  const version = await serverVersionFor({ registry: spec.registry, resource: spec.resource, major: majorOf(spec.version)!, spec: clientClass.version });
   return startServer(spec, version);
 }
 

@@ -9,6 +9,10 @@ import { defaultIndexDir } from '../ocidex';
 import { serverPackageTag, versionTag, type Version } from '../tags';
 import { extractNpmTarball } from './local-server-extract';
 
+const CORE_PACKAGE = '@modelos/versioning-core';
+/** This package's root, from `src/runtime/` or `dist/runtime/`. */
+const CORE_ROOT = path.resolve(__dirname, '..', '..');
+
 /** The entry every server package has at its root: `node server.js --port N`. */
 export const SERVER_ENTRY = 'server.js';
 
@@ -69,7 +73,8 @@ export async function prepareServerPackage(input: ServerPackageInput): Promise<S
     const tarball = `${tmp}.tgz`;
     await downloadTarball(repo, artifact, tarball);
     await extractNpmTarball(fs.createReadStream(tarball), tmp, what);
-    if (hasDependencies(tmp, what)) {
+    linkClientRuntime(tmp);
+    if (missingDependencies(tmp, what)) {
       const installing = `installing the dependencies of ${input.resource} ${versionTag(input.version)}`;
       await runNpm(['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: tmp, env: input.env, what: installing });
     }
@@ -81,17 +86,34 @@ export async function prepareServerPackage(input: ServerPackageInput): Promise<S
   return { dir, artifact };
 }
 
-/** Reads the package.json a server package must have, beside the `server.js` it must have. */
-function hasDependencies(dir: string, what: string): boolean {
-  const [manifestFile, serverFile] = [path.join(dir, 'package.json'), path.join(dir, SERVER_ENTRY)];
-  if (!fs.existsSync(manifestFile) || !fs.existsSync(serverFile)) throw new UserError(`${what} lacks package.json or ${SERVER_ENTRY}`);
-  let manifest: { dependencies?: Record<string, string> };
+/**
+ * Bundled clients (SPEC §9) need the client runtime, which is this very package: linked
+ * rather than installed, so a server whose only dependencies are its bundled clients runs
+ * with no npm registry at all.
+ */
+function linkClientRuntime(dir: string): void {
+  const manifest = readManifest(dir, 'server package');
+  if (!manifest.dependencies?.[CORE_PACKAGE] || !manifest.bundleDependencies?.length) return;
+  const link = path.join(dir, 'node_modules', CORE_PACKAGE);
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(CORE_ROOT, link, 'dir');
+}
+
+/** Whether a dependency of the package.json a server package must have is not in its node_modules yet. */
+function missingDependencies(dir: string, what: string): boolean {
+  if (!fs.existsSync(path.join(dir, SERVER_ENTRY))) throw new UserError(`${what} lacks ${SERVER_ENTRY}`);
+  const manifest = readManifest(dir, what);
+  return Object.keys(manifest.dependencies ?? {}).some((name) => !fs.existsSync(path.join(dir, 'node_modules', name, 'package.json')));
+}
+
+function readManifest(dir: string, what: string): { dependencies?: Record<string, string>; bundleDependencies?: string[] } {
+  const file = path.join(dir, 'package.json');
+  if (!fs.existsSync(file)) throw new UserError(`${what} lacks package.json`);
   try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as typeof manifest;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { dependencies?: Record<string, string>; bundleDependencies?: string[] };
   } catch {
     throw new UserError(`${what} has a package.json that is not valid JSON`);
   }
-  return Object.keys(manifest.dependencies ?? {}).length > 0;
 }
 
 /** Another process may have put the same content in place first: theirs is as good as ours. */

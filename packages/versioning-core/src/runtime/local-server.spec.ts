@@ -10,7 +10,7 @@ import { publishTestPackage, testServerJs } from '../test-support/package-artifa
 import { startRegistryProxy } from '../test-support/registry-proxy';
 import { tsNodeArgs } from '../test-support/run-ts';
 import { packageCacheDir } from './local-server-package';
-import { newestServerVersion, startLocalServer, type LocalServer } from './local-server';
+import { newestServerVersion, serverVersionFor, startLocalServer, type LocalServer } from './local-server';
 import { failure } from '../test-support/failure';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
@@ -198,8 +198,38 @@ describe('newestServerVersion', () => {
 
   it('says when a major has no server package, or the resource is unknown', async () => {
     await expect(newestServerVersion({ registry, resource: 'ham', major: 9, env })).rejects.toThrow(
-      `${host}/${namespace}/ham has no server package of ham v9.x.y (no pkg-v9.* tag)`,
+      `${host}/${namespace}/ham has no server package of ham v9.x.y (no such pkg-v9.* tag)`,
     );
     await expect(newestServerVersion({ registry, resource: 'bacon', major: 1, env })).rejects.toThrow('unknown resource "bacon"');
+  });
+});
+
+describe('serverVersionFor (classVersion pin, SPEC §9)', () => {
+  const pin = (spec: string | undefined, cwd = work) => serverVersionFor({ registry, resource: 'ham', major: 1, spec, cwd, env });
+
+  it('picks the newest release of the major that meets the spec, without a lock', async () => {
+    await expect(pin(undefined)).resolves.toBe('v1.2.0');
+    await expect(pin('^1.0')).resolves.toBe('v1.2.0');
+    await expect(pin('1.0')).resolves.toBe('v1.0.0');
+    await expect(pin('v1.0.0')).resolves.toBe('v1.0.0');
+    await expect(pin('~=1.1')).resolves.toBe('v1.2.0');
+    await expect(pin('1.1')).rejects.toThrow('has no server package of ham v1.x.y meeting 1.1');
+  });
+
+  it('refuses a spec outside the client major', async () => {
+    await expect(pin('^2.0')).rejects.toThrow(
+      'ham client version "^2.0" is outside this client\'s major 1: a ham-client-v1 talks to v1.x.y servers only; install the client of the major you want',
+    );
+    await expect(pin('newest')).rejects.toThrow('ham client version: "newest" is not a version spec');
+  });
+
+  it('takes the version a modelos.lock.json above the project locks, when it meets the spec', async () => {
+    const project = path.join(work, 'locked', 'app');
+    fs.mkdirSync(project, { recursive: true });
+    const locked = { resource: 'ham', version: '1.0.0', repository: 'r', manifest: 'm', client: null, server: null, requiredBy: [] };
+    fs.writeFileSync(path.join(work, 'locked', 'modelos.lock.json'), JSON.stringify({ lockfileVersion: 1, roots: {}, resolved: { 'ham@1.0.0': locked } }));
+    await expect(pin(undefined, project)).resolves.toBe('v1.0.0');
+    await expect(pin('^1.0', project)).resolves.toBe('v1.0.0');
+    await expect(pin('1.2', project)).rejects.toThrow(/modelos\.lock\.json locks ham 1\.0\.0, which does not meet ham client version "1\.2"/);
   });
 });

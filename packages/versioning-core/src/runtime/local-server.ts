@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { UserError } from '../errors';
 import { unknownResource } from '../install/pull-package';
 import { openRepository, parseRegistryReference, type RegistryReference } from '../oci';
-import { classifyTag, compareVersions, isStable, parseVersion, versionTag, type Version } from '../tags';
+import * as semver from 'semver';
+import { findLock, lockedVersion } from '../requirements/lock';
+import { parseSpec } from '../requirements/spec';
+import { classifyTag, compareVersions, formatVersion, isStable, parseVersion, versionTag, type Version } from '../tags';
 import { prepareServerPackage, serverArgs } from './local-server-package';
 
 export interface LocalServerInput {
@@ -59,10 +62,10 @@ export async function spawnServer(dir: string, what: string, env: NodeJS.Process
 }
 
 /**
- * The newest stable `v<major>.x.y` of `resource` that has a server package (`pkg-v…` tag), e.g.
- * `v1.4.2`. One tag listing; no manifest is read.
+ * The newest stable `v<major>.x.y` of `resource` that has a server package (`pkg-v…` tag) and
+ * meets `range` when given, e.g. `v1.4.2`. One tag listing; no manifest is read.
  */
-export async function newestServerVersion(input: { registry: string; resource: string; major: number; env?: NodeJS.ProcessEnv }): Promise<string> {
+export async function newestServerVersion(input: { registry: string; resource: string; major: number; range?: semver.Range; env?: NodeJS.ProcessEnv }): Promise<string> {
   const env = input.env ?? process.env;
   const repo = openRepository(registryOf(input.registry, env), input.resource, { env });
   const tags = await repo.listTags();
@@ -70,9 +73,39 @@ export async function newestServerVersion(input: { registry: string; resource: s
   const versions = tags
     .map(classifyTag)
     .filter((info) => info.kind === 'server-package' && info.version && isStable(info.version) && info.version.major === input.major)
-    .map((info) => info.version as Version);
-  if (versions.length === 0) throw new UserError(`${repo.reference} has no server package of ${input.resource} v${input.major}.x.y (no pkg-v${input.major}.* tag)`);
+    .map((info) => info.version as Version)
+    .filter((version) => !input.range || input.range.test(formatVersion(version)));
+  if (versions.length === 0) {
+    const wanted = input.range ? ` meeting ${input.range.raw}` : '';
+    throw new UserError(`${repo.reference} has no server package of ${input.resource} v${input.major}.x.y${wanted} (no such pkg-v${input.major}.* tag)`);
+  }
   return versionTag(versions.reduce((newest, v) => (compareVersions(v, newest) > 0 ? v : newest)));
+}
+
+/**
+ * Which server a client of `major` starts (Murano's `classVersion`, SPEC §9): `spec` is the
+ * client class's `version` (`^1.4`, `1.4`, `v1.4.2`; none = any). With a `modelos.lock.json`
+ * at or above `cwd` that locks this resource in this major, its version (which must meet the
+ * spec); else the newest release of the major that meets it. A spec no version of the major
+ * can meet is an error: another major needs its own client package.
+ */
+export async function serverVersionFor(input: { registry: string; resource: string; major: number; spec?: string; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+  const where = `${input.resource} client version`;
+  const range = input.spec === undefined ? undefined : parseSpec(input.spec, where).range;
+  if (range && !semver.intersects(range, new semver.Range(`${input.major}.x`))) {
+    throw new UserError(
+      `${where} ${JSON.stringify(input.spec)} is outside this client's major ${input.major}: a ${input.resource}-client-v${input.major} talks to v${input.major}.x.y servers only; install the client of the major you want`,
+    );
+  }
+  const found = findLock(input.cwd ?? process.cwd());
+  const locked = found && lockedVersion(found.lock, input.resource, input.major);
+  if (locked) {
+    if (range && !range.test(locked.version)) {
+      throw new UserError(`${found.file} locks ${input.resource} ${locked.version}, which does not meet ${where} ${JSON.stringify(input.spec)}: change the spec or resolve again`);
+    }
+    return versionTag(parseVersion(locked.version));
+  }
+  return newestServerVersion({ ...input, range });
 }
 
 function registryOf(given: string, env: NodeJS.ProcessEnv): RegistryReference {

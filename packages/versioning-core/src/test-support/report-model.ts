@@ -36,8 +36,8 @@ export function sampleReportModel(releases: number): ReportModel {
       files: {},
     });
   }
-  const last = versions[releases - 1].version!;
-  const first = versions[0].version!;
+  const last = versions[releases - 1].tag;
+  const first = versions[0].tag;
   versions[0].environments = ['production'];
   return {
     resource: 'ham',

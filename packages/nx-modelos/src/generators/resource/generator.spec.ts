@@ -31,6 +31,8 @@ describe('resource generator: a new resource', () => {
     await resourceGenerator(tree, { name: 'ham', skipFormat: true });
     for (const file of ['tsconfig.json', 'tsconfig.lib.json', 'tsconfig.spec.json', 'src/index.ts']) expect(tree.exists(`ham/${file}`)).toBe(true);
     expect(tree.children('ham').some((file) => /^jest\.config\.c?ts$/.test(file))).toBe(true);
+    // ts-node compiles jest.config.cts with this tsconfig; TypeScript 6 (@nx/js's default) needs both.
+    expect(readJson(tree, 'ham/tsconfig.json')['ts-node']).toEqual({ compilerOptions: { types: ['node'], moduleResolution: 'bundler' } });
     expect(readJson(tree, 'package.json').devDependencies).toEqual(
       expect.objectContaining({ '@nx/js': expect.any(String), '@nx/jest': expect.any(String), jest: expect.any(String) }),
     );
@@ -40,6 +42,12 @@ describe('resource generator: a new resource', () => {
     expect(readProjectConfiguration(tree, 'ham')).toMatchObject({ name: 'ham', root: 'ham', projectType: 'library' });
     // The workspace does not lint: no linter is set up for the new project either.
     expect(tree.children('ham').filter((file) => file.includes('eslint'))).toEqual([]);
+  });
+
+  it('leaves module resolution to a TypeScript 5 workspace, where bundler resolution with CommonJS is an error', async () => {
+    addDependenciesToPackageJson(tree, {}, { typescript: '5.9.3' });
+    await resourceGenerator(tree, { name: 'ham', skipFormat: true });
+    expect(readJson(tree, 'ham/tsconfig.json')['ts-node']).toEqual({ compilerOptions: { types: ['node'] } });
   });
 
   it('writes a resource whose entry exports the class the engine describes', async () => {

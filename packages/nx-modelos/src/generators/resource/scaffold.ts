@@ -2,6 +2,7 @@ import {
   addDependenciesToPackageJson,
   ensurePackage,
   generateFiles,
+  getDependencyVersionFromPackageJson,
   getProjects,
   getWorkspaceLayout,
   joinPathFragments,
@@ -11,6 +12,7 @@ import {
   runTasksInSerial,
   type GeneratorCallback,
   type Tree,
+  updateJson,
 } from '@nx/devkit';
 import { join } from 'node:path';
 import { writeResourceFile } from './resource-file';
@@ -20,6 +22,8 @@ import { workspaceLints, workspaceUnitTestRunner } from './workspace-conventions
 /** The name is also a registry repository component (OCI distribution spec). */
 const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const ENTRY = 'src/index.ts';
+/** What @nx/js:library calls to set up each runner. */
+const TEST_RUNNER_PLUGINS = { jest: '@nx/jest', vitest: '@nx/vitest' } as const;
 
 /**
  * A new resource is an @nx/js library (tsconfigs, the workspace's test runner, lint when the
@@ -34,7 +38,8 @@ export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSche
 
   // As the official plugins compose @nx/js: load it (installed to a temp dir when missing) and
   // record it in package.json, so that the install after generation keeps it.
-  const { libraryGenerator } = ensurePackage<typeof import('@nx/js')>('@nx/js', NX_VERSION);
+  const { libraryGenerator } = loadOfficialPlugin<typeof import('@nx/js')>('@nx/js');
+  if (unitTestRunner !== 'none') loadOfficialPlugin(TEST_RUNNER_PLUGINS[unitTestRunner]);
   const installJs = schema.skipPackageJson ? () => undefined : addDependenciesToPackageJson(tree, {}, { '@nx/js': NX_VERSION }, undefined, true);
   const library = await libraryGenerator(tree, {
     directory: projectRoot,
@@ -57,8 +62,47 @@ export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSche
     fileNameImport: `${fileName}${importSuffix(tree, projectRoot, fileName)}`,
   });
   if (unitTestRunner === 'none') tree.delete(joinPathFragments(projectRoot, 'src/lib', `${fileName}.spec.ts`));
+  if (unitTestRunner === 'jest') configureTsNodeForJestConfig(tree, projectRoot);
   writeResourceFile(tree, projectRoot, { entry: ENTRY, className, metrics: schema.metrics });
   return runTasksInSerial(installJs, library);
+}
+
+/**
+ * An official plugin, as ensurePackage loads it: from the workspace, else installed to a temp
+ * dir outside it. ensurePackage refuses that temp install under --dry-run ("does not support
+ * --dry-run"); loading it here first lets a dry run show the whole generation and still write
+ * nothing in the workspace, and @nx/js's own ensurePackage calls then hit ensurePackage's cache.
+ */
+function loadOfficialPlugin<T = unknown>(pkg: string): T {
+  const dryRun = process.env.NX_DRY_RUN;
+  delete process.env.NX_DRY_RUN;
+  try {
+    return ensurePackage<T>(pkg, NX_VERSION);
+  } finally {
+    if (dryRun !== undefined) process.env.NX_DRY_RUN = dryRun;
+  }
+}
+
+/**
+ * Jest compiles `jest.config.cts` with ts-node and the project's tsconfig.json, forcing CommonJS.
+ * Under TypeScript 6 (what create-nx-workspace 23 installs) that fails before any test runs: no
+ * `@types` are included unless listed, and CommonJS implies the deprecated node10 resolution.
+ * The `ts-node` section of tsconfig.json is read by ts-node only, so tsc and editors are unaffected.
+ */
+function configureTsNodeForJestConfig(tree: Tree, projectRoot: string): void {
+  const typescript = getDependencyVersionFromPackageJson(tree, 'typescript');
+  // The first number of a range like ~6.0.3 or ^5.9.2 is its major.
+  const typescriptMajor = Number(/\d+/.exec(typescript ?? '')?.[0] ?? 0);
+  updateJson(tree, joinPathFragments(projectRoot, 'tsconfig.json'), (tsconfig) => {
+    tsconfig['ts-node'] ??= {};
+    tsconfig['ts-node'].compilerOptions = {
+      types: ['node'],
+      // bundler resolution with CommonJS is allowed from TypeScript 6 on, an error before it.
+      ...(typescriptMajor >= 6 ? { moduleResolution: 'bundler' } : {}),
+      ...tsconfig['ts-node'].compilerOptions,
+    };
+    return tsconfig;
+  });
 }
 
 function resourceNames(name: string | undefined): { fileName: string; className: string } {

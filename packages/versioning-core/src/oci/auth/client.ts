@@ -37,7 +37,7 @@ export class AuthClient {
     let authorization: string;
     if (challenge.scheme === 'basic') {
       const credentials = await this.credentials();
-      if (!credentials) return first;
+      if (!credentials || credentials.identityToken) return first;
       this.scheme = 'basic';
       authorization = basicAuthorization(credentials);
     } else {
@@ -82,12 +82,10 @@ export class AuthClient {
     } catch {
       throw new UserError(`registry ${this.host} sent a Bearer challenge without a valid realm URL`);
     }
-    if (params.service) url.searchParams.set('service', params.service);
-    for (const scope of scopes) url.searchParams.append('scope', scope);
     const credentials = await this.credentials();
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (credentials) headers.authorization = basicAuthorization(credentials);
-    const response = await this.next({ method: 'GET', url, headers });
+    const response = credentials?.identityToken
+      ? await this.next(refreshTokenRequest(url, params.service, scopes, credentials.identityToken))
+      : await this.next(basicTokenRequest(url, params.service, scopes, credentials));
     const body = await readBody(response, 1024 * 1024);
     if (response.status === 401 || response.status === 403) {
       throw await this.refusal(` (token service ${url.host} answered ${response.status} for ${scopes.join(' ') || 'no scope'})`);
@@ -107,6 +105,23 @@ export class AuthClient {
     }
     return token;
   }
+}
+
+/** The classic token request: `GET <realm>?service=&scope=`, with Basic credentials if any. */
+function basicTokenRequest(realm: URL, service: string | undefined, scopes: string[], credentials: Credentials | undefined): HttpRequest {
+  const url = new URL(realm);
+  if (service) url.searchParams.set('service', service);
+  for (const scope of scopes) url.searchParams.append('scope', scope);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (credentials) headers.authorization = basicAuthorization(credentials);
+  return { method: 'GET', url, headers };
+}
+
+/** OAuth2 with a refresh (identity) token, as docker does: `POST <realm>` with a form. */
+function refreshTokenRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'modelos', service: service ?? '', scope: scopes.join(' ') });
+  const body = Buffer.from(form.toString());
+  return { method: 'POST', url: realm, headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) }, body };
 }
 
 function pickChallenge(value: string | undefined): Challenge | undefined {

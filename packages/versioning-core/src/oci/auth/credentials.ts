@@ -7,12 +7,24 @@ import { UserError } from '../../errors';
 export interface Credentials {
   username: string;
   password: string;
+  /**
+   * A refresh token (docker's `identitytoken`, or a helper's `<token>` user): exchanged at the
+   * token realm with an OAuth2 POST instead of sending the password; `password` is empty then.
+   */
+  identityToken?: string;
   /** Where they came from, for error messages (never the secret itself). */
   source: string;
 }
 
+interface AuthEntry {
+  auth?: string;
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+}
+
 interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+  auths?: Record<string, AuthEntry>;
   credHelpers?: Record<string, string>;
   credsStore?: string;
 }
@@ -86,7 +98,11 @@ function serverUrlFor(host: string): string {
   return DOCKER_HUB.includes(host) ? DOCKER_HUB[0] : host;
 }
 
-function fromAuthEntry(entry: { auth?: string; username?: string; password?: string }, source: string): Credentials | undefined {
+function fromAuthEntry(entry: AuthEntry, source: string): Credentials | undefined {
+  if (entry.identitytoken) {
+    const username = entry.username ?? (entry.auth ? Buffer.from(entry.auth, 'base64').toString('utf8').split(':')[0] : '');
+    return { username: username || '<token>', password: '', identityToken: entry.identitytoken, source };
+  }
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -131,7 +147,10 @@ function runCredentialHelper(helper: string, serverUrl: string, env: NodeJS.Proc
       }
       try {
         const parsed = JSON.parse(stdout) as { Username?: string; Secret?: string };
-        resolve(parsed.Username && parsed.Secret ? { username: parsed.Username, password: parsed.Secret, source: program } : undefined);
+        if (!parsed.Username || !parsed.Secret) resolve(undefined);
+        // docker's convention: the user "<token>" means the secret is an identity (refresh) token.
+        else if (parsed.Username === '<token>') resolve({ username: '<token>', password: '', identityToken: parsed.Secret, source: program });
+        else resolve({ username: parsed.Username, password: parsed.Secret, source: program });
       } catch {
         reject(new UserError(`credential helper ${program} (from ${source}) printed something other than JSON`));
       }

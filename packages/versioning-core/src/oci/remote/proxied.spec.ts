@@ -1,13 +1,18 @@
 // Behaviour the test registry does not show by itself (paging, flakiness, token auth,
 // redirects) exercised through a small programmable proxy in front of the real registry.
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { digestOf, MediaTypes, serializeManifest, type Descriptor } from '../content';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
 import { RemoteRepository } from './repository';
 import { startRegistryProxy, type RegistryProxy } from '../../test-support/registry-proxy';
+import { Ocidex } from '../../ocidex';
+import { formatVersionsTable, listRepositoryVersions } from '../../versions';
 
 jest.setTimeout(60_000);
 
@@ -212,5 +217,48 @@ describe('Bearer token auth', () => {
     expect(seenByCdn).toEqual([undefined]);
     expect(proxy.seen.some((r) => r.url.includes('/blobs/sha256:') && r.method === 'GET' && r.authorization?.startsWith('Bearer '))).toBe(true);
     await new Promise((resolve) => cdn.close(resolve));
+  });
+});
+
+describe('untrusted answers', () => {
+  it('refuses a manifest read by tag that does not match the Docker-Content-Digest the registry sent', async () => {
+    const repo = open();
+    const { manifest } = await pushArtifact(repo, 'v1');
+    const genuine = digestOf(manifest);
+    // A tampering cache in between: other bytes, the registry's digest header kept.
+    const tampered = Buffer.from(manifest.toString('utf8').replace('"schemaVersion":2', '"schemaVersion":2 '));
+    proxy.intercept = (req, res) =>
+      req.method === 'GET' &&
+      req.url!.endsWith('/manifests/v1') &&
+      reply(res, 200, { 'content-type': MediaTypes.imageManifest, 'docker-content-digest': genuine }, tampered.toString('utf8'));
+    await expect(repo.fetchManifest('v1')).rejects.toThrow(
+      `manifest v1 from ${repo.reference} does not match the digest the registry gave for it (Docker-Content-Digest ${genuine}, content ${digestOf(tampered)})`,
+    );
+    proxy.intercept = () => false;
+    expect((await repo.fetchManifest('v1'))?.descriptor.digest).toBe(genuine);
+  });
+
+  it('lists a tag the registry answers 500 for as broken, with its error, and every other tag as usual', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-tag-'));
+    const saved = process.env.MODELOS_CACHE_DIR;
+    process.env.MODELOS_CACHE_DIR = cacheDir;
+    try {
+      const repo = open({ retryPolicy: { ...defaultRetryPolicy, maxTries: 1 } });
+      await pushArtifact(repo, 'v1.0.0');
+      await pushArtifact(repo, 'v1.1.0');
+      proxy.intercept = (req, res) => req.url!.endsWith('/manifests/v1.0.0') && reply(res, 500, {}, '{"errors":[{"code":"UNKNOWN","message":"disk on fire"}]}');
+      const rows = await listRepositoryVersions(repo);
+      expect(rows.map((row) => [row.tag, row.kind])).toEqual([
+        ['v1.0.0', 'broken'],
+        ['v1.1.0', 'release'],
+      ]);
+      expect(rows[0].error).toBe(`cannot fetch manifest v1.0.0 in ${repo.reference}: registry ${proxy.host} answered 500 UNKNOWN: disk on fire`);
+      expect(formatVersionsTable(rows)).toContain(`\nv1.0.0: cannot fetch manifest v1.0.0`);
+      // What must see every tag (release, clean) still refuses, naming the tag.
+      await expect(new Ocidex(repo, cacheDir).refresh()).rejects.toThrow(/^tag v1\.0\.0 cannot be read: cannot fetch manifest v1\.0\.0/);
+    } finally {
+      process.env.MODELOS_CACHE_DIR = saved;
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

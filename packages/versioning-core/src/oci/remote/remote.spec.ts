@@ -33,13 +33,6 @@ describe('remote repository errors', () => {
     await expect(repo.listTags()).rejects.toThrow(`registry 127.0.0.1:${port} is not reachable (connect ECONNREFUSED)`);
   });
 
-  it('points at ?insecure=true when TLS is spoken to a plain HTTP registry', async () => {
-    const repo = new RemoteRepository({ host: registryHost, plainHttp: false, name: 'ns/ham', retryPolicy: noSleep });
-    await expect(repo.listTags()).rejects.toThrow(
-      `TLS connection to registry ${registryHost} failed (EPROTO); if it serves plain HTTP, use oci://${registryHost}/<namespace>?insecure=true`,
-    );
-  });
-
   it('gives up on a registry that never answers, after retrying', async () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((socket) => void sockets.push(socket)).listen(0, '127.0.0.1');

@@ -8,7 +8,8 @@ import { assertTag } from '../../tags/oci-tag';
 import type { Repository, RepositoryCounters } from '../repository';
 import { withRetry } from '../retry/client';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
-import { describeFailure, networkError } from './errors';
+import { describeFailure, networkError, speaksHttps } from './errors';
+import { certsDirs, trustedCas } from './trust';
 import { discard, header, nodeTransport, readBody, withRedirects, type HttpRequest, type HttpResponse } from './transport';
 
 export interface RemoteRepositoryOptions {
@@ -35,6 +36,7 @@ export class RemoteRepository implements Repository {
   private readonly name: string;
   private readonly base: URL;
   private readonly auth: AuthClient;
+  private readonly certsDir: string;
 
   constructor(options: RemoteRepositoryOptions) {
     this.host = options.host;
@@ -42,7 +44,9 @@ export class RemoteRepository implements Repository {
     this.reference = `${options.host}/${options.name}`;
     this.base = new URL(`${options.plainHttp ? 'http' : 'https'}://${options.host}/v2/${options.name}/`);
     const env = options.env ?? process.env;
-    const send = nodeTransport({ idleTimeoutMs: options.idleTimeoutMs ?? 60_000, onRequest: () => this.counters.requests++ });
+    this.certsDir = certsDirs(options.host, env)[0];
+    const ca = options.plainHttp ? undefined : trustedCas(options.host, env);
+    const send = nodeTransport({ idleTimeoutMs: options.idleTimeoutMs ?? 60_000, onRequest: () => this.counters.requests++, ca });
     const transport = withRedirects(withRetry(send, options.retryPolicy ?? defaultRetryPolicy));
     this.auth = new AuthClient(options.host, transport, () => resolveCredentials(options.host, env));
   }
@@ -119,6 +123,11 @@ export class RemoteRepository implements Repository {
     if (isDigest(ref) && descriptor.digest !== ref) {
       throw new UserError(`manifest ${ref} from ${this.reference} does not match its digest (got ${descriptor.digest})`);
     }
+    // By tag, the registry's own word on the digest is what the bytes must match (a proxy or cache in between may have changed them).
+    const sent = header(response, 'docker-content-digest');
+    if (!isDigest(ref) && sent !== undefined && isDigest(sent) && sent !== descriptor.digest) {
+      throw new UserError(`manifest ${ref} from ${this.reference} does not match the digest the registry gave for it (Docker-Content-Digest ${sent}, content ${descriptor.digest})`);
+    }
     return { descriptor, bytes };
   }
 
@@ -192,13 +201,17 @@ export class RemoteRepository implements Repository {
       const headers = { 'user-agent': USER_AGENT, ...request.headers };
       return await this.auth.send({ ...request, headers }, [repositoryScope(this.name, ACTIONS[access])]);
     } catch (err) {
-      throw networkError(this.host, err);
+      throw networkError(this.host, err, { certsDir: this.certsDir });
     }
   }
 
   private async failure(response: HttpResponse, what: string): Promise<UserError> {
     const detail = await describeFailure(response);
     if (response.status === 401) return this.auth.refusal(` to ${what} in ${this.reference} (${detail})`);
+    if (response.status === 400 && this.base.protocol === 'http:') {
+      const https = speaksHttps(this.host, detail);
+      if (https) return https;
+    }
     return new UserError(`cannot ${what} in ${this.reference}: registry ${this.host} answered ${detail}`);
   }
 

@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { UserError } from '../../errors';
+import { proxyAgentFor } from './proxy';
 
 /**
  * A request body: bytes and stream factories can be sent again (on a retry or an auth
@@ -44,6 +45,8 @@ export interface NodeTransportOptions {
   idleTimeoutMs: number;
   /** Called once per request actually sent (for counters). */
   onRequest?: () => void;
+  /** CAs to trust for HTTPS instead of node's defaults (see trust.ts). */
+  ca?: string[];
 }
 
 /** The bottom layer: one HTTP(S) request with node's http module, bodies streamed with backpressure. */
@@ -57,7 +60,8 @@ export function nodeTransport(options: NodeTransportOptions): Transport {
       }
       options.onRequest?.();
       const module = protocol === 'https:' ? https : http;
-      const req = module.request(request.url, { method: request.method, headers: request.headers, agent: agents[protocol] });
+      const agent = proxyAgentFor(request.url) ?? agents[protocol];
+      const req = module.request(request.url, { method: request.method, headers: request.headers, agent, ...(options.ca ? { ca: options.ca } : {}) });
       let settled = false;
       let bodyError: Error | undefined;
       req.on('response', (res) => {
@@ -118,13 +122,19 @@ export function header(response: HttpResponse, name: string): string | undefined
 export async function readBody(response: HttpResponse, limit = 64 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      response.body.destroy();
-      throw new UserError(`response from ${response.url.host} for ${response.url.pathname} is larger than ${limit} bytes`);
+  try {
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        response.body.destroy();
+        throw new UserError(`response from ${response.url.host} for ${response.url.pathname} is larger than ${limit} bytes`);
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    // A connection reset or cut short mid-answer: nothing was used, so the command can be re-run.
+    throw new UserError(`the answer of ${response.url.host} for ${response.url.pathname} broke off after ${size} bytes (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run the command again`);
   }
   return Buffer.concat(chunks);
 }

@@ -90,7 +90,8 @@ export function isLoopbackHost(host: string): boolean {
 export function createGuardedServer(options: GuardOptions, handle: Handler): http.Server {
   return guardServer(
     options,
-    http.createServer((req, res) => {
+    // Node checks the timeouts of open connections every `connectionsCheckingInterval` (30 s by default).
+    http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
       answer(options, handle, req).then(
         (reply) => send(res, reply),
         () => send(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
@@ -112,8 +113,9 @@ export function guardServer(options: GuardOptions, server: http.Server): http.Se
   server.headersTimeout = options.headersTimeoutMs;
   server.maxHeadersCount = 100;
   // A request node cannot parse never reaches the handler: answer 400 (or just close) instead of crashing.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
   return server;

@@ -183,6 +183,31 @@ describe('server.js limits (finding: memory exhaustion)', () => {
     expect((await request(server.port, 'POST', '/instances', { body: JSON.stringify({ args: ['ok'] }) })).status).toBe(201);
   });
 
+  it('closes connections whose headers or body take longer than the timeouts (slowloris)', async () => {
+    const server = await startServer({ MODELOS_SERVE_HEADERS_TIMEOUT_MS: '1000', MODELOS_SERVE_REQUEST_TIMEOUT_MS: '2000' });
+    const started = Date.now();
+    const slowHeaders = await new Promise<string>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: '));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => undefined);
+    });
+    expect(slowHeaders).toMatch(/^HTTP\/1\.1 408/);
+    const slowBody = await new Promise<string>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () =>
+        socket.write('POST /instances HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"args"'),
+      );
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => undefined);
+    });
+    expect(slowBody).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server.child.exitCode).toBeNull();
+  });
+
   it('takes a smaller body limit from MODELOS_SERVE_MAX_BODY_BYTES', async () => {
     const server = await startServer({ MODELOS_SERVE_MAX_BODY_BYTES: '64' });
     expect((await request(server.port, 'POST', '/instances', { body: JSON.stringify({ args: ['x'.repeat(100)] }) })).status).toBe(413);

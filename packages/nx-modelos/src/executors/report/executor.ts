@@ -1,0 +1,16 @@
+import { openRepository, writeResourceReport } from '@modelos/versioning-core';
+import { join, relative } from 'node:path';
+import { defineResourceExecutor } from '../resource-executor';
+import type { ReportExecutorOptions } from './schema';
+
+export const { executor, batch } = defineResourceExecutor<ReportExecutorOptions>(async ({ options, target, out }) => {
+  const repo = openRepository(target.registry, target.resource.name);
+  const result = await writeResourceReport(repo, target.resource.name, join(target.workspaceRoot, options.outputPath ?? 'dist/modelos'));
+  if (options.json) out.json(result);
+  else {
+    out.info(`wrote ${relative(target.workspaceRoot, result.file)} (${result.versions} versions, ${result.environments} environments, ${result.bytes} bytes)`);
+    out.info(`index ${relative(target.workspaceRoot, result.index)}`);
+  }
+});
+
+export default executor;

@@ -1,0 +1,21 @@
+import type * as http from 'node:http';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { getProxyForUrl } from 'proxy-from-env';
+
+const proxyAgents = new Map<string, http.Agent>();
+
+/**
+ * The agent that tunnels requests for `url` through `HTTPS_PROXY`/`HTTP_PROXY` (with `CONNECT`,
+ * so TLS stays end to end and the proxy never sees credentials), or undefined when no proxy
+ * applies (`NO_PROXY`, or none set). Read from the process environment, as curl and docker do.
+ */
+export function proxyAgentFor(url: URL): http.Agent | undefined {
+  const proxy = getProxyForUrl(url.href);
+  if (!proxy) return undefined;
+  let agent = proxyAgents.get(proxy);
+  if (!agent) {
+    agent = new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 16 });
+    proxyAgents.set(proxy, agent);
+  }
+  return agent;
+}
