@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { launchChromium, testArtifactsDir } from '../packages/versioning-core/src/test-support/browser';
 import { startBackground, type BackgroundProcess } from './utils/background';
 import { jsonDocument } from './utils/output';
 import { publishModelosPackages } from './utils/publish';
@@ -20,21 +21,22 @@ const NAMESPACE = `lifecycle-${randomUUID().slice(0, 8)}`;
 const REGISTRY = `oci://${REGISTRY_HOST}/${NAMESPACE}`;
 
 /** ham at each release; `bake` names the release that answered, so a client can tell versions apart. */
-function hamSource(step: 'v1.0.0' | 'v1.1.0'): string {
-  const crispy = step === 'v1.1.0';
+function hamSource(step: 'v1.0.0' | 'v1.1.0' | 'v1.2.0'): string {
+  const crispy = step !== 'v1.0.0';
   return `export class Ham {
   constructor(private readonly name: string) {}
 
   bake(temp: number${crispy ? ', crispy?: boolean' : ''}): string {
     return \`\${this.name} baked at \${temp} by ham ${step}${crispy ? "\${crispy ? ', crispy' : ''}" : ''}\`;
   }
-}
+${step === 'v1.2.0' ? '\n  static getTemp(): number {\n    return 180;\n  }\n' : ''}}
 `;
 }
 
 const METRICS = {
   'v1.0.0': { accuracy: 0.89, f1: 0.85, experiment: 'baseline' },
   'v1.1.0': { accuracy: 0.92, f1: 0.89, experiment: 'more-data' },
+  'v1.2.0': { accuracy: 0.95, f1: 0.9, experiment: 'more-epochs' },
 };
 
 /**
@@ -295,5 +297,37 @@ describe('the environment state lives in the registry', () => {
     const inClone = (args: string[]) => jsonDocument(run('npx', ['nx', 'run', ...args, '--output-style=static', '--json'], { cwd: clone, env: cloneEnv }).stdout);
     expect(inClone(['ham:environments'])).toEqual(environments);
     expect(inClone(['ham:environments', '--env', 'production'])).toEqual(production);
+  });
+});
+
+describe('nx run ham:report', () => {
+  it('writes one page with three releases\' metrics, production and its history, that a browser shows', async () => {
+    ws.write('ham/src/lib/ham.ts', hamSource('v1.2.0'));
+    ws.write('ham/metrics.json', JSON.stringify(METRICS['v1.2.0'], null, 2));
+    ws.commitAll('ham v1.2.0');
+    expect(nx(['ham:release'])).toContain('released ham v1.2.0');
+    const result = nxJson(['ham:report']);
+    expect(result).toMatchObject({ resource: 'ham', versions: 3, environments: 1 });
+    expect(result.file).toBe(join(ws.root, 'dist/modelos/ham/report.html'));
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+      await page.goto(`file://${result.file}`);
+      const rows = (selector: string) => page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((row) => [...row.children].map((cell) => cell.textContent))`);
+      expect(await rows('#metrics-table tbody tr')).toEqual([
+        ['v1.0.0', '0.89', '0.85', 'production'],
+        ['v1.1.0', '0.92', '0.89', '—'],
+        ['v1.2.0', '0.95', '0.9', '—'],
+      ]);
+      expect(await page.locator('figure[data-metric="accuracy"] circle').count()).toBe(3);
+      expect(await rows('[data-env="production"] .split li')).toEqual([['v1.0.0', '100.0%']]);
+      const history = (await rows('[data-env="production"] tbody tr')) as string[][];
+      expect(history.map((cells) => cells[3]).sort()).toEqual(['v1.0.0=100', 'v1.0.0=100', 'v1.0.0=90, v1.1.0=10']);
+      mkdirSync(testArtifactsDir(), { recursive: true });
+      await page.screenshot({ path: join(testArtifactsDir(), 'lifecycle-report.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });
