@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonDocument } from './utils/output';
+import { jsonDocument, taskDocuments } from './utils/output';
 import { publishModelosPackages } from './utils/publish';
 import { inspectRaw, listTags } from './utils/skopeo';
 import { startVerdaccio, type LocalNpmRegistry } from './utils/verdaccio';
@@ -227,6 +227,19 @@ describe('nx affected -t store', () => {
     expect(ADHOC.exec(bacon.tags[0])![1]).toBe(ADHOC.exec(baseline.bacon.tags[0])![1]);
     expect(bacon.tags).toEqual(baseline.bacon.tags);
   });
+
+  it('with NX_BATCH_MODE=true stores several resources in one process, each task with its own --json document', () => {
+    const head = ws.git(['rev-parse', 'HEAD']);
+    const { stdout } = ws.nx(['run-many', '-t', 'store', '--projects=ham,bacon', '--json', '--outputStyle=static'], {
+      env: { ...REMOTE, NX_BATCH_MODE: 'true' },
+    });
+    const documents = taskDocuments<StoreResult>(stdout, 'store');
+    expect(Object.keys(documents).sort()).toEqual(['bacon', 'ham']);
+    expect(documents.bacon).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/bacon`, tags: baseline.bacon.tags, unchanged: true, blobsUploaded: 0 });
+    expect(documents.ham).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/ham`, unchanged: false, dryRun: false });
+    expect(ADHOC.exec(documents.ham.tags[0])![1]).toBe(head.slice(0, 7));
+    expect(listTags(`docker://${REGISTRY_HOST}/ml-project/ham`)).toContain(documents.ham.tags[0]);
+  });
 });
 
 describe('a bad resource.json', () => {
@@ -261,8 +274,10 @@ describe('releases', () => {
     expect(first.tags).toEqual(expect.arrayContaining(['v1.0.0', 'latest']));
     expect(ws.git(['tag', '--list', 'mdl-ham-*'])).toBe('mdl-ham-v1.0.0');
     const manifest = inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:v1.0.0`);
-    expect(manifest.annotations['org.opencontainers.image.version']).toBe('1.0.0');
+    expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git(['rev-parse', 'HEAD']));
     expect(inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:latest`)).toEqual(manifest);
+    // The release image is the adhoc image, secondarily tagged (SPEC §7.5).
+    expect(inspectRaw(`docker://${REGISTRY_HOST}/ml-project/ham:${first.tags[0]}`)).toEqual(manifest);
 
     const again = ws.nx(['run', 'ham:release'], { env: REMOTE }).stdout;
     expect(again).toContain('ham is unchanged since v1.0.0');
@@ -285,6 +300,19 @@ describe('releases', () => {
   it('lists releases newest first with latest on top', () => {
     const table = ws.nx(['run', 'ham:releases'], { env: REMOTE }).stdout;
     expect(table).toMatch(/^TAG\s+VERSION\s+KIND\s+DIGEST\s+CREATED\nlatest\s+1\.1\.0\s+latest\s+\S+\s+\S+\nv1\.1\.0\s+1\.1\.0\s+release\s+\S+\s+\S+\nv1\.0\.0\s+1\.0\.0\s+release/m);
+  });
+
+  it('describes a release and compares two, reading configs only', () => {
+    // Nx 23 keeps a bare --version for itself; after `--` every option reaches the executor (and only those after it).
+    const described = jsonDocument<{ tag: string; status: { kind: string; tags: string[] }; projects: { name: string; files: unknown[] }[] }>(
+      ws.nx(['run', 'ham:describe', '--', '--version', 'v1.1.0', '--json'], { env: REMOTE }).stdout,
+    );
+    expect(described).toMatchObject({ tag: 'v1.1.0', status: { kind: 'release', tags: ['latest', 'v1.1.0'] } });
+    expect(described.projects.map((p) => p.name)).toEqual(['ham', 'eggs']);
+
+    const table = ws.nx(['run', 'ham:compare', '--from', 'v1.0.0', '--to', 'v1.1.0'], { env: REMOTE }).stdout;
+    expect(table).toContain('bump: minor — closure changed since v1.0.0 (server logic or model files)');
+    expect(table).toMatch(/\neggs\s+changed\s+eggs\/src\/index\.ts\s/);
   });
 
   it('cleans adhoc and branch tags and leaves every release pullable', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +8,13 @@ import { createNpmProject, type NpmProject } from './utils/npm-project';
 import { publishModelosPackages } from './utils/publish';
 import { run } from './utils/run';
 import { inspectRaw, listTags } from './utils/skopeo';
-import { startVerdaccio, type LocalNpmRegistry } from './utils/verdaccio';
+import { npmToken, startVerdaccio, type LocalNpmRegistry } from './utils/verdaccio';
 import { createTestWorkspace, type TestWorkspace } from './utils/workspace';
 
 // Issue 4's acceptance: release ham through three versions in a fresh Nx workspace, then use
 // them from a plain npm project with `mdl install`, side by side, against local servers.
+// Issue 12's: every release is also published to npm (Verdaccio, as alice, with the token in the
+// workspace's .npmrc), and a plain npm project installs `@proj/ham-client@^1` from there.
 
 const REGISTRY_HOST = process.env.MODELOS_TEST_REGISTRY!;
 const NAMESPACE = `using-versions-${randomUUID().slice(0, 8)}`;
@@ -53,7 +55,12 @@ let ws: TestWorkspace;
 let consumer: NpmProject;
 
 function release(): string {
-  return ws.nx(['run', 'ham:release', '--output-style=static'], { env: REMOTE }).stdout;
+  return ws.nx(['run', 'ham:release', '--publish', '--output-style=static'], { env: REMOTE }).stdout;
+}
+
+/** `npm view` against the local npm registry. */
+function npmView(spec: string, field: string): any {
+  return JSON.parse(run('npm', ['view', spec, field, '--json', '--registry', npmRegistry.url], { cwd: work }).stdout);
 }
 
 /** The lines mdl wrote to stderr, without the warnings npm itself prints about the machine's npm config. */
@@ -71,9 +78,12 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'modelos-e2e-using-'));
-  npmRegistry = await startVerdaccio(join(work, 'verdaccio'));
+  npmRegistry = await startVerdaccio(join(work, 'verdaccio'), { scopes: ['proj'], user: 'alice', password: 'alice-e2e-secret' });
   publishModelosPackages(npmRegistry.url, work);
   ws = createTestWorkspace('proj', npmRegistry.url);
+  // Where @proj publishes, and alice's credentials for it: the user's own .npmrc, read by npm publish.
+  const token = await npmToken(npmRegistry.url, 'alice', 'alice-e2e-secret');
+  appendFileSync(join(ws.root, '.npmrc'), `@proj:registry=${npmRegistry.url}\n//${new URL(npmRegistry.url).host}/:_authToken=${token}\n`);
   ws.nx(['add', '@modelos/nx']);
   // Nx reads imports only where TypeScript is installed, as in any TS workspace.
   ws.npm(['install', '--save-dev', 'typescript@5.9.3']);
@@ -115,9 +125,49 @@ describe('releases of ham bump by the interface diff', () => {
   it('releases v2.0.0 for a removed method, naming it', () => {
     ws.write('ham/src/lib/ham.ts', hamSource('v2.0.0'));
     ws.commitAll('no more getTemp');
-    expect(release()).toMatch(/released ham v2\.0\.0 \(interface changed incompatibly since v1\.1\.0: .*removed .*getTemp/);
+    const out = release();
+    expect(out).toMatch(/released ham v2\.0\.0 \(interface changed incompatibly since v1\.1\.0: .*removed .*getTemp/);
+    expect(out).toMatch(/npm @proj\/ham-client@2\.0\.0 \(published, dist-tag latest\)/);
     expect(inspectRaw(`docker://${HAM_REPOSITORY}:client-v2`)).toEqual(inspectRaw(`docker://${HAM_REPOSITORY}:client-v2.0.0`));
     expect(inspectRaw(`docker://${HAM_REPOSITORY}:client-v1`)).toEqual(inspectRaw(`docker://${HAM_REPOSITORY}:client-v1.1.0`));
+  });
+});
+
+describe('the packages on npm (release --publish)', () => {
+  it('holds every release of the client and the server, latest on the newest stable', () => {
+    for (const name of ['@proj/ham', '@proj/ham-client']) {
+      expect(npmView(name, 'versions')).toEqual(['1.0.0', '1.1.0', '2.0.0']);
+      expect(npmView(name, 'dist-tags')).toEqual({ latest: '2.0.0' });
+    }
+  });
+
+  it('installs @proj/ham-client@^1 into a plain npm project, which calls the newest v1 server', () => {
+    const project = createNpmProject('npm-consumer', npmRegistry.url);
+    try {
+      appendFileSync(join(project.root, '.npmrc'), `@proj:registry=${npmRegistry.url}\n`);
+      project.npm(['install', '@proj/ham-client@^1']);
+      expect(project.readJson('node_modules/@proj/ham-client/package.json').version).toBe('1.1.0');
+      // The client brings its runtime; nothing of the engine reaches a consumer.
+      const installed = project.readJson('package-lock.json').packages as Record<string, unknown>;
+      expect(Object.keys(installed).filter(Boolean).sort()).toEqual([
+        'node_modules/@proj/ham-client',
+        'node_modules/@proj/ham-client/node_modules/@modelos/runtime',
+        'node_modules/@proj/ham-client/node_modules/semver',
+      ]);
+      const { stdout } = project.node(
+        'use-ham.js',
+        `const { HamClient } = require('@proj/ham-client');
+(async () => {
+  const ham = await HamClient.create('n', 4, true);
+  console.log(JSON.stringify([await ham.bake(150), await ham.bake(160, true), await HamClient.getTemp()]));
+  await ham[Symbol.asyncDispose]();
+})().catch((err) => { console.error(err.message); process.exit(1); });
+`,
+      );
+      expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual(['n baked at 150 (4, true) with 2 eggs', 'n baked at 160 (4, true) with 2 eggs, crispy', 180]);
+    } finally {
+      project.dispose();
+    }
   });
 });
 

@@ -18,8 +18,7 @@ const { printTable } = require('./bench-table');
 
 const DIST = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist');
 const { releaseResource, listReleases, openRepository, parseRegistryReference } = require(DIST);
-const { MediaTypes, serializeManifest, digestOf } = require(path.join(DIST, 'oci'));
-const { Annotations, CLEAN_DIRTY_ANNOTATION } = require(path.join(DIST, 'artifact', 'annotations'));
+const { Annotations, CLEAN_DIRTY_ANNOTATION, MediaTypes, serializeManifest, digestOf } = require(path.join(DIST, 'oci'));
 const { readResourceInterface } = require(path.join(DIST, 'resource-facts'));
 const { Ocidex } = require(path.join(DIST, 'ocidex'));
 const { findPreviousRelease } = require(path.join(DIST, 'release', 'previous-release'));
@@ -70,7 +69,7 @@ function random(seed) {
  * so releases bump minor). Release k of resource i sits on the (k/20)-th of the commits touching
  * it, tagged `mdl-r<i>-v<version>`.
  */
-function generateRepository(dir) {
+function generateRepository(dir, { resourceFiles = () => [] } = {}) {
   git(dir, ['init', '-q', '-b', 'main']);
   const next = random(20240611);
   const touches = Array.from({ length: RESOURCES }, () => [0]);
@@ -78,7 +77,10 @@ function generateRepository(dir) {
   const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   const file = (filePath, content) => `M 100644 inline ${filePath}\n${data(content)}`;
   for (let n = 0; n < COMMITS; n++) {
-    chunks.push(`commit refs/heads/main\nmark :${n + 1}\ncommitter Bench <bench@example.com> ${EPOCH + n * 60} +0000\n`, data(`commit ${n}`));
+    // Conventional messages, so that `nx release` (bench-scale) finds a bump as release does.
+    const i = n === 0 ? -1 : Math.floor(next() * RESOURCES);
+    const message = n === 0 ? 'feat: resources' : `fix(${name(i)}): change ${n}`;
+    chunks.push(`commit refs/heads/main\nmark :${n + 1}\ncommitter Bench <bench@example.com> ${EPOCH + n * 60} +0000\n`, data(message));
     if (n === 0) {
       chunks.push(file('.gitignore', '.modelos/\nnode_modules/\n'), file('package.json', '{ "name": "bench", "private": true }\n'));
       for (let i = 0; i < RESOURCES; i++) {
@@ -86,11 +88,11 @@ function generateRepository(dir) {
           file(`${root(i)}/resource.json`, JSON.stringify({ formatVersion: '1', entry: 'src/index.ts', class: `R${i}`, requires: {} })),
           file(`${root(i)}/src/index.ts`, `import { weight } from './data';\n\nexport class R${i} {\n  constructor(name: string) {}\n  predict(input: number[]): number {\n    return weight;\n  }\n}\n`),
           file(`${root(i)}/src/data.ts`, 'export const weight = 0;\n'),
+          ...resourceFiles(i).map(([relative, content]) => file(`${root(i)}/${relative}`, content)),
         );
       }
     } else {
       chunks.push(`from :${n}\n`);
-      const i = Math.floor(next() * RESOURCES);
       touches[i].push(n);
       chunks.push(file(`${root(i)}/src/data.ts`, `export const weight = ${n};\n`));
     }
@@ -171,6 +173,27 @@ async function pushAll(registry, pushes, blobs) {
   );
 }
 
+/** The release manifests of every generated release point: (repository, tag, bytes). */
+function releasePushes(ws, generated, blobs) {
+  const pushes = [];
+  for (let i = 0; i < RESOURCES; i++) {
+    const clientHash = readResourceInterface(ws, ref(i)).clientHash;
+    for (const { version, commit } of generated.releases[i]) {
+      const revision = { index: commit, sha: generated.shas.get(commit) };
+      pushes.push({ repository: name(i), tag: `v${version}`, bytes: releaseManifest({ resource: name(i), version, revision, clientHash, blobs }) });
+    }
+  }
+  return pushes;
+}
+
+/** Generates the repository in `ws` and pushes its releases to `registry`, as the release bench does. */
+async function generateReleasedWorkspace(ws, registry, options) {
+  const generated = generateRepository(ws, options);
+  const blobs = sharedBlobs();
+  await pushAll(registry, releasePushes(ws, generated, blobs), blobs);
+  return generated;
+}
+
 async function timedRelease(ws, registry, i) {
   const start = process.hrtime.bigint();
   const result = await releaseResource({ workspaceRoot: ws, resource: ref(i), closure: [ref(i)], registry, mainBranch: 'main', dryRun: true });
@@ -242,14 +265,7 @@ async function main() {
 
     start = process.hrtime.bigint();
     const blobs = sharedBlobs();
-    const pushes = [];
-    for (let i = 0; i < RESOURCES; i++) {
-      const clientHash = readResourceInterface(ws, ref(i)).clientHash;
-      for (const { version, commit } of generated.releases[i]) {
-        const revision = { index: commit, sha: generated.shas.get(commit) };
-        pushes.push({ repository: name(i), tag: `v${version}`, bytes: releaseManifest({ resource: name(i), version, revision, clientHash, blobs }) });
-      }
-    }
+    const pushes = releasePushes(ws, generated, blobs);
     // `releases` reads one repository holding 2,000 releases (+ latest), made along the history.
     const bigTags = [];
     for (let k = 0; k < BIG_REPO_RELEASES; k++) {
@@ -380,7 +396,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+module.exports = { RESOURCES, COMMITS, RELEASES_PER_RESOURCE, name, root, generateReleasedWorkspace };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

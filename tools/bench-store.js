@@ -13,9 +13,9 @@ const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
 const zlib = require('node:zlib');
 const { printTable } = require('./bench-table');
+const { commitAll, initHamWorkspace, MiB, writeRandomFile } = require('./bench-model-workspace');
 
 const CORE = path.join(__dirname, '..', 'packages', 'versioning-core', 'dist', 'index.js');
-const MiB = 1024 * 1024;
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? fallback : Number(process.argv[at + 1]);
@@ -42,29 +42,10 @@ async function child(workspaceRoot, registryUrl) {
   process.stdout.write(JSON.stringify({ storeMs, maxRssKiB: process.resourceUsage().maxRSS, result }));
 }
 
-async function writeRandomFile(file, mib) {
-  async function* chunks() {
-    for (let i = 0; i < mib; i++) yield crypto.randomBytes(MiB);
-  }
-  await pipeline(chunks(), fs.createWriteStream(file));
-}
-
 async function makeWorkspace(ws) {
-  const write = (file, text) => {
-    fs.mkdirSync(path.dirname(path.join(ws, file)), { recursive: true });
-    fs.writeFileSync(path.join(ws, file), text);
-  };
-  git(ws, ['init', '-q', '-b', 'main']);
-  git(ws, ['config', 'user.email', 'bench@example.com']);
-  git(ws, ['config', 'user.name', 'Bench']);
-  write('.gitignore', '.modelos/\nnode_modules/\n');
-  write('package.json', JSON.stringify({ name: 'bench-workspace', private: true }, null, 2));
-  write('ham/resource.json', JSON.stringify({ formatVersion: '1', entry: 'src/ham.ts', class: 'Ham', requires: {} }, null, 2));
-  write('ham/src/ham.ts', "export class Ham {\n  constructor(a: string) {}\n  bake(temp: number): string {\n    return 'x';\n  }\n}\n");
+  initHamWorkspace(ws);
   await writeRandomFile(path.join(ws, 'ham', 'model.bin'), MODEL_MIB);
-  // Random bytes do not compress: store them uncompressed in git to keep the setup short.
-  git(ws, ['-c', 'core.compression=0', 'add', '.']);
-  git(ws, ['commit', '-q', '-m', 'ham with its model']);
+  commitAll(ws, 'ham with its model');
 }
 
 /** Runs a command under /usr/bin/time; returns its stdout, stderr and (wall s, max RSS KiB). */

@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const packages = ['packages/versioning-core', 'packages/nx-modelos'];
+const packages = ['packages/runtime', 'packages/versioning-core', 'packages/nx-modelos'];
 // Hand-written declarations (executor schema.d.ts) are imported by compiled .d.ts files.
 const isAsset = (file) => !file.endsWith('.ts') || file.endsWith('.d.ts') || file.includes(`${path.sep}files${path.sep}`);
 

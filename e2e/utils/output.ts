@@ -12,3 +12,15 @@ export function jsonDocument<T = any>(stdout: string): T {
   if (end < 0) throw new Error(`unterminated JSON document in:\n${stdout}`);
   return JSON.parse(lines.slice(start, end + 1).join('\n')) as T;
 }
+
+/**
+ * The `--json` document of every task of an `nx run-many --outputStyle=static` run, by project:
+ * Nx prints each task's output under its `> nx run <project>:<target>` line.
+ */
+export function taskDocuments<T = any>(stdout: string, target: string): Record<string, T> {
+  const header = new RegExp(`^> nx run ([^:\\s]+):${target}\\b.*$`, 'gm');
+  const starts = [...stdout.matchAll(header)];
+  return Object.fromEntries(
+    starts.map((match, i) => [match[1], jsonDocument<T>(stdout.slice(match.index, starts[i + 1]?.index ?? stdout.length))]),
+  );
+}

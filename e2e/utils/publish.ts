@@ -3,10 +3,10 @@ import { join, resolve } from 'node:path';
 import { run } from './run';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-const PACKAGES = ['packages/versioning-core', 'packages/nx-modelos'];
+const PACKAGES = ['packages/runtime', 'packages/versioning-core', 'packages/nx-modelos'];
 
 /**
- * Builds the repository and publishes our two packages, packed as npm would pack them for
+ * Builds the repository and publishes our packages, packed as npm would pack them for
  * the public registry, to the local registry at `registryUrl`.
  */
 export function publishModelosPackages(registryUrl: string, workDir: string): void {

@@ -8,12 +8,21 @@ export interface LocalNpmRegistry {
   stop(): Promise<void>;
 }
 
+/** Scopes only a registered user may publish to, like a real registry: `@proj` with alice's token (see npmToken). */
+export interface Publishers {
+  scopes: string[];
+  user: string;
+  password: string;
+}
+
 /**
- * A Verdaccio in `dir` that serves only `@modelos/*`, publishable anonymously, with no uplink:
- * everything else comes from the normal npm registry through the workspace's .npmrc scoping.
+ * A Verdaccio in `dir` that serves only `@modelos/*` (publishable anonymously) and the
+ * `publishers` scopes (publishable by that user only), with no uplink: everything else comes from
+ * the normal npm registry through the workspace's .npmrc scoping.
  */
-export async function startVerdaccio(dir: string): Promise<LocalNpmRegistry> {
+export async function startVerdaccio(dir: string, publishers?: Publishers): Promise<LocalNpmRegistry> {
   mkdirSync(join(dir, 'storage'), { recursive: true });
+  const scoped = (publishers?.scopes ?? []).flatMap((scope) => [`  '@${scope}/*':`, '    access: $all', '    publish: $authenticated']);
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
@@ -22,13 +31,14 @@ export async function startVerdaccio(dir: string): Promise<LocalNpmRegistry> {
       'auth:',
       '  htpasswd:',
       `    file: ${join(dir, 'htpasswd')}`,
-      '    max_users: -1',
+      `    max_users: ${publishers ? 1 : -1}`,
       'uplinks: {}',
       'packages:',
       "  '@modelos/*':",
       '    access: $all',
       '    publish: $anonymous',
       '    unpublish: $anonymous',
+      ...scoped,
       'log: { type: stdout, format: pretty, level: warn }',
       '',
     ].join('\n'),
@@ -55,4 +65,16 @@ export async function startVerdaccio(dir: string): Promise<LocalNpmRegistry> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Registers `user` (CouchDB's user document, as `npm adduser` does) and returns the token for an .npmrc. */
+export async function npmToken(registryUrl: string, user: string, password: string): Promise<string> {
+  const response = await fetch(new URL(`-/user/org.couchdb.user:${user}`, registryUrl), {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: user, password }),
+  });
+  const body = (await response.json()) as { token?: string; error?: string };
+  if (!body.token) throw new Error(`verdaccio refused ${user}: ${response.status} ${body.error ?? ''}`);
+  return body.token;
 }

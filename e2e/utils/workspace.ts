@@ -18,15 +18,19 @@ export interface TestWorkspace {
   dispose(): void;
 }
 
+/** The Nx the repository develops against (its dev pin); other majors are e2e'd by version. */
+export const DEFAULT_NX = '23.2.1';
+
 /**
- * A fresh Nx workspace made the way users make one, with `@modelos/*` resolved from the local
- * npm registry at `npmRegistryUrl` and everything else from the normal npm registry.
+ * A fresh Nx workspace made the way users make one (`create-nx-workspace@<nxVersion>`), with
+ * `@modelos/*` resolved from the local npm registry at `npmRegistryUrl` and everything else from
+ * the normal npm registry.
  */
-export function createTestWorkspace(name: string, npmRegistryUrl: string): TestWorkspace {
+export function createTestWorkspace(name: string, npmRegistryUrl: string, nxVersion = DEFAULT_NX): TestWorkspace {
   const parent = mkdtempSync(join(tmpdir(), 'modelos-e2e-'));
   run(
     'npx',
-    ['-y', 'create-nx-workspace@23.2.1', name, '--preset=apps', '--nxCloud=skip', '--no-interactive', '--packageManager=npm'],
+    ['-y', `create-nx-workspace@${nxVersion}`, name, '--preset=apps', '--nxCloud=skip', '--no-interactive', '--packageManager=npm'],
     { cwd: parent },
   );
   const root = join(parent, name);

@@ -11,6 +11,8 @@ export interface ModelosPluginOptions {
   mainBranch?: string;
   /** npm scope of the client and server packages; default: the root package.json's scope. */
   npmScope?: string;
+  /** npm registry URL: every release also publishes its server and client packages there (SPEC §11). */
+  npmRegistry?: string;
   storeTargetName?: string;
   versionsTargetName?: string;
   releaseTargetName?: string;

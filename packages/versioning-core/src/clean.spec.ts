@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Annotations } from './artifact/annotations';
+import { Annotations } from './oci';
 import { cleanRepository } from './clean';
 import { listReleases } from './release/releases';
 import { MediaTypes, openRepository, parseRegistryReference, type Descriptor, type Repository } from './oci';

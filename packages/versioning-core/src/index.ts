@@ -12,10 +12,10 @@ export { listReleases, formatReleasesTable, type ReleaseRow } from './release/re
 export { cleanRepository, formatCleanTable, type CleanResult, type CleanAction } from './clean';
 export { openRepository, type Repository } from './oci';
 export { install, type InstallOptions, type InstallResult } from './install/install';
-export { parsePackageRef, type PackageRef, type PackageKind } from './install/package-ref';
+export { parsePackageRef, type PackageRef } from './install/package-ref';
 export * from './environments';
 export * from './endpoint';
-export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput } from './runtime/local-server';
+export { startLocalServer, newestServerVersion, type LocalServer, type LocalServerInput, type PackageKind } from '@modelos/runtime';
 export {
   buildReleasePackages,
   publishPackages,
@@ -32,7 +32,7 @@ export {
 } from './packages';
 export { describeVersion, type VersionDescription, type VersionStatus } from './metadata/describe';
 export { formatDescription } from './metadata/format-describe';
-export type { VersionMetadata, ProjectContent } from './metadata/version-metadata';
+export { readVersionMetadata, type VersionMetadata, type ProjectContent } from './metadata/version-metadata';
 export type { FileRecord } from './metadata/file-digests';
 export type { ResolvedRequirement } from './metadata/recorded-config';
 export type { Author } from './git';
@@ -50,10 +50,9 @@ export {
 } from './metadata/compare';
 export { formatComparison } from './metadata/format-compare';
 export type { WorkingTree } from './metadata/working-tree';
-export { parseSpec, SPEC_FORMS, type RequirementSpec } from './requirements/spec';
+export { parseSpec, SPEC_FORMS, type RequirementSpec, LOCK_FILE, readLock, findLock, type Lock, type LockedVersion } from '@modelos/runtime';
 export { resolveRequirements, RequirementConflict, type ReleaseCatalog, type Resolution, type RootRequirements } from './requirements/resolve';
 export { resolveWorkspace, formatResolveSummary, type ResolveWorkspaceInput, type ResolveWorkspaceResult } from './requirements/resolve-workspace';
-export { LOCK_FILE, readLock, findLock, type Lock, type LockedVersion } from './requirements/lock';
 export { RegistryCatalog } from './requirements/registry-catalog';
 export { writeResourceReport, type ReportResult } from './report/write-report';
 export type { ReportModel } from './report/report-model';

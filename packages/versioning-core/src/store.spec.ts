@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Annotations } from './artifact/annotations';
+import { Annotations } from './oci';
 import { MediaTypes, parseRegistryReference, type RegistryReference } from './oci';
 import { storeResource, type StoreInput } from './store';
 import { GitWorkspace } from './test-support/git-workspace';

@@ -12,6 +12,7 @@ import {
   type Descriptor,
   type ImageManifest,
   type RegistryReference,
+  type RegistrySession,
   type Repository,
 } from './oci';
 import type { ProjectRef } from './project-ref';
@@ -32,6 +33,8 @@ export interface StoreInput {
   log?: (line: string) => void;
   /** Git facts shared with other tasks of the same run; default: a git call of its own. */
   git?: ClosureFactsSource;
+  /** Registry auth shared with other tasks of the same run; default: this call's own. */
+  session?: RegistrySession;
 }
 
 export interface StoreResult {
@@ -63,7 +66,7 @@ export interface PushedArtifact {
 /** The push half of `store`, for callers (release) that already collected the facts. */
 export async function pushResourceArtifact(input: StoreInput, { facts, closureFiles }: CollectedFacts): Promise<PushedArtifact> {
   const tags = await storeTags(input, facts);
-  const repo = openRepository(input.registry, input.resource.name);
+  const repo = openRepository(input.registry, input.resource.name, { session: input.session });
   const push = !input.dryRun;
 
   const layers = await pushClosureLayers(repo, input.closure, closureFiles, new LayerCache(cacheDir(input.workspaceRoot, 'layers')), push);

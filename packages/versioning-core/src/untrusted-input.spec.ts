@@ -14,12 +14,19 @@ import * as tar from 'tar-stream';
 import { parseRepositoryArgument } from './cli/repository-argument';
 import { UserError } from './errors';
 import { parsePackageRef } from './install/package-ref';
-import { declaredMediaType, digestOf, indexedManifests, parseManifest, tryParseManifest } from './oci/content';
-import { parseRegistryReference } from './oci/reference';
-import { nextLink, RemoteRepository } from './oci/remote/repository';
-import { defaultRetryPolicy } from './oci/retry/policy';
+import {
+  declaredMediaType,
+  defaultRetryPolicy,
+  digestOf,
+  indexedManifests,
+  nextLink,
+  parseManifest,
+  parseRegistryReference,
+  RemoteRepository,
+  tryParseManifest,
+} from './oci';
 import { parseResourceConfig } from './resource/resource-config';
-import { extractNpmTarball } from './runtime/local-server-extract';
+import { extractNpmTarball } from '@modelos/runtime';
 import { assertTag, classifyTag, formatVersion, isValidTag, parseVersion } from './tags';
 
 jest.setTimeout(120_000);

@@ -2,7 +2,7 @@ import { formatTable } from './format/table';
 import { forEachConcurrently } from './concurrently';
 import { fetchConfig } from './metadata/config-cache';
 import { parseRecordedConfig } from './metadata/recorded-config';
-import { MediaTypes, openRepository, type RegistryReference, type Repository } from './oci';
+import { MediaTypes, openRepository, type RegistryReference, type RegistrySession, type Repository } from './oci';
 import { Ocidex, type BrokenTag, type ForeignEntry, type IndexEntry, type RecordedRequirement } from './ocidex';
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
@@ -39,6 +39,8 @@ export interface ListVersionsInput {
   registry: RegistryReference;
   compatibleOnly?: boolean;
   metrics?: boolean;
+  /** Registry auth shared with other tasks of the same run; default: this call's own. */
+  session?: RegistrySession;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface ListVersionsInput {
  */
 export async function listVersions(input: ListVersionsInput): Promise<VersionRow[]> {
   const current = readResourceInterface(input.workspaceRoot, input.resource);
-  const rows = await listRepositoryVersions(openRepository(input.registry, input.resource.name), {
+  const rows = await listRepositoryVersions(openRepository(input.registry, input.resource.name, { session: input.session }), {
     currentClientHash: current.clientHash,
     metrics: input.metrics,
   });
@@ -105,7 +107,10 @@ function newestFirst(a: VersionRow, b: VersionRow): number {
   return (b.created ?? '').localeCompare(a.created ?? '') || a.tag.localeCompare(b.tag);
 }
 
-/** With metrics on the rows, one column per metric name any row has, sorted; '-' where a version lacks it. */
+/**
+ * With metrics on the rows, one column per metric name any row has, sorted; '-' where a version
+ * lacks it. Then one line per broken tag with its error.
+ */
 export function formatVersionsTable(rows: VersionRow[]): string {
   const metricNames = [...new Set(rows.flatMap((row) => Object.keys(row.metrics ?? {})))].sort();
   const errors = rows.filter((row) => row.error !== undefined).map((row) => `\n${row.tag}: ${row.error}`);

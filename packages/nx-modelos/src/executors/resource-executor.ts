@@ -1,5 +1,9 @@
-import { logger, type ExecutorContext, type PromiseExecutor, type TaskGraph } from '@nx/devkit';
-import { batchedGitFacts, perCallGitFacts, UserError, type ClosureFactsSource } from '@modelos/versioning-core';
+import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
+// Nx's own logger module rather than @nx/devkit's index, which loads generator utilities.
+import { logger } from 'nx/src/utils/logger';
+import { UserError } from '@modelos/versioning-core/errors';
+import { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from '@modelos/versioning-core/git';
+import { RegistrySession } from '@modelos/versioning-core/oci';
 import { printJson } from './print-json';
 import { resolveResourceTarget, type ResourceTarget } from './resource-target';
 
@@ -29,6 +33,8 @@ export interface ResourceTask<O> {
   out: TaskOutput;
   /** Git facts shared by every task of the run: hand it to core as `git`. */
   git: ClosureFactsSource;
+  /** Registry auth shared by every task of the run: hand it to core as `session`. */
+  session: RegistrySession;
 }
 
 export type ResourceTaskBody<O> = (task: ResourceTask<O>) => Promise<void>;
@@ -62,7 +68,7 @@ export function defineResourceExecutor<O extends ResourceTargetOptions>(
 ): { executor: PromiseExecutor<O>; batch: BatchExecutor<O> } {
   const executor: PromiseExecutor<O> = async (options, context) => {
     const out = consoleOutput(options.json === true);
-    const ok = await runTask(body, options, context, out, perCallGitFacts(context.root));
+    const ok = await runTask(body, options, context, out, { git: perCallGitFacts(context.root), session: new RegistrySession() });
     return { success: ok };
   };
   const batch: BatchExecutor<O> = (taskGraph, inputs, _overrides, context) => runBatch(body, taskGraph, inputs, context);
@@ -79,7 +85,10 @@ export function defineSetExecutor<O extends ResourceTargetOptions>(
 ): { executor: PromiseExecutor<O>; batch: BatchExecutor<O> } {
   const executor: PromiseExecutor<O> = async (options, context) => {
     const out = consoleOutput(options.json === true);
-    const ok = await runTask((task) => body({ ...task, projects: [task.target.resource.name] }), options, context, out, perCallGitFacts(context.root));
+    const ok = await runTask((task) => body({ ...task, projects: [task.target.resource.name] }), options, context, out, {
+      git: perCallGitFacts(context.root),
+      session: new RegistrySession(),
+    });
     return { success: ok };
   };
   async function* batch(taskGraph: TaskGraph, inputs: Record<string, O>, overrides: O, context: ExecutorContext) {
@@ -87,7 +96,10 @@ export function defineSetExecutor<O extends ResourceTargetOptions>(
     const projects = ids.map((id) => taskGraph.tasks[id].target.project);
     const options = { ...inputs[ids[0]], ...overrides };
     const out = bufferedOutput(options.json === true);
-    const success = await runTask((task) => body({ ...task, projects }), options, taskContext(context, taskGraph, ids[0]), out, perCallGitFacts(context.root));
+    const success = await runTask((task) => body({ ...task, projects }), options, taskContext(context, taskGraph, ids[0]), out, {
+      git: perCallGitFacts(context.root),
+      session: new RegistrySession(),
+    });
     const terminalOutput = out.text();
     for (const task of ids) yield { task, result: { success, terminalOutput } };
   }
@@ -102,10 +114,10 @@ async function* runBatch<O extends ResourceTargetOptions>(
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
   const taskIds = Object.keys(inputs);
   const contexts = new Map(taskIds.map((id) => [id, taskContext(context, taskGraph, id)]));
-  const git = batchedGitFacts(context.root, announcedClosures(taskIds, inputs, contexts));
+  const shared = { git: batchedGitFacts(context.root, announcedClosures(taskIds, inputs, contexts)), session: new RegistrySession() };
   const run = async (id: string): Promise<TaskResult> => {
     const out = bufferedOutput(inputs[id].json === true);
-    const success = await runTask(body, inputs[id], contexts.get(id)!, out, git);
+    const success = await runTask(body, inputs[id], contexts.get(id)!, out, shared);
     return { success, terminalOutput: out.text() };
   };
   yield* runInDependencyOrder(taskIds, taskGraph, run);
@@ -120,11 +132,11 @@ async function runTask<O>(
   options: O,
   context: ExecutorContext,
   out: TaskOutput,
-  git: ClosureFactsSource,
+  shared: Pick<ResourceTask<O>, 'git' | 'session'>,
 ): Promise<boolean> {
   try {
     const target = resolveResourceTarget((options as ResourceTargetOptions).registry, context);
-    await body({ options, target, context, out, git });
+    await body({ options, target, context, out, ...shared });
     return true;
   } catch (err) {
     if (err instanceof UserError) out.error(err.message);

@@ -1,5 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { resolveRegistry, UserError, type ProjectRef, type RegistryReference } from '@modelos/versioning-core';
+import type { ProjectRef } from '@modelos/versioning-core';
+import { UserError } from '@modelos/versioning-core/errors';
+import { resolveRegistry, type RegistryReference } from '@modelos/versioning-core/oci';
 import { readPluginOptions } from '../plugin-options';
 import { resourceClosure } from './resource-closure';
 

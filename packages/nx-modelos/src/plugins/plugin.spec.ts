@@ -97,8 +97,8 @@ describe('createNodes', () => {
     expect(created).toHaveLength(1);
     const cacheFile = join(workspaceDataDirectory, created[0]);
     try {
-      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, unknown> };
-      expect(Object.values(cached.entries)).toEqual([expect.objectContaining({ name: 'ham' })]);
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, unknown>;
+      expect(Object.values(cached)).toEqual([expect.objectContaining({ name: 'ham' })]);
     } finally {
       rmSync(cacheFile);
     }

@@ -1,15 +1,13 @@
-import {
-  createNodesFromFiles,
-  hashArray,
-  type CreateNodes,
-  type CreateNodesContext,
-  type CreateNodesResult,
-  type ProjectConfiguration,
-  type TargetConfiguration,
-} from '@nx/devkit';
-import { hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
-import { readResourceConfig } from '@modelos/versioning-core';
-import { readFileSync } from 'node:fs';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+// The modules @nx/devkit re-exports, from the `nx` that runs this plugin: the plugin worker has
+// them loaded already, where @nx/devkit's index would add its generator utilities to every nx
+// command. Same paths in Nx 22 and 23 (Nx 22's @nx/devkit/internal lacks hashObject and
+// workspaceDataDirectory).
+import { createNodesFromFiles, hashArray } from 'nx/src/devkit-exports';
+import { hashObject } from 'nx/src/devkit-internals';
+import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
+import { readResourceConfig } from '@modelos/versioning-core/resource';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { normalizePluginOptions, type ModelosPluginOptions, type NormalizedPluginOptions } from '../plugin-options';
 
@@ -22,9 +20,7 @@ export const createNodes: CreateNodes<ModelosPluginOptions> = [
   RESOURCE_GLOB,
   async (configFiles, options, context) => {
     const normalized = normalizePluginOptions(options);
-    const cache = new PluginCache<ResourceNode>(
-      join(workspaceDataDirectory, `modelos-${hashObject(normalized)}.hash`),
-    );
+    const cache = new NodeCache(join(workspaceDataDirectory, `modelos-${hashObject(normalized)}.hash`));
     try {
       return await createNodesFromFiles(
         (configFile, _options, ctx) => createResourceNode(configFile, normalized, ctx, cache),
@@ -33,7 +29,7 @@ export const createNodes: CreateNodes<ModelosPluginOptions> = [
         context,
       );
     } finally {
-      cache.writeToDisk();
+      cache.save();
     }
   },
 ];
@@ -45,7 +41,7 @@ function createResourceNode(
   configFile: string,
   options: NormalizedPluginOptions,
   context: CreateNodesContext,
-  cache: PluginCache<ResourceNode>,
+  cache: NodeCache,
 ): CreateNodesResult {
   const projectRoot = dirname(configFile);
   const rootAbs = join(context.workspaceRoot, projectRoot);
@@ -65,6 +61,43 @@ function createResourceNode(
     cache.set(key, node);
   }
   return { projects: { [projectRoot]: { root: projectRoot, ...node } } };
+}
+
+/**
+ * Inferred nodes by the hash of what they depend on, in one JSON file. Nx's PluginCache changed
+ * its constructor and writeToDisk between Nx 22 and 23; this is all we need of it. Every
+ * resource.json comes through each call, so the file keeps exactly the entries of this call.
+ */
+class NodeCache {
+  private readonly previous: Record<string, ResourceNode>;
+  private readonly current: Record<string, ResourceNode> = {};
+
+  constructor(private readonly file: string) {
+    try {
+      this.previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, ResourceNode>;
+    } catch {
+      // Missing or unreadable: infer again.
+      this.previous = {};
+    }
+  }
+
+  get(key: string): ResourceNode | undefined {
+    const node = this.previous[key];
+    if (node) this.current[key] = node;
+    return node;
+  }
+
+  set(key: string, node: ResourceNode): void {
+    this.current[key] = node;
+  }
+
+  /** Write then rename: a concurrent reader sees a whole file or the previous one. */
+  save(): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(this.current));
+    renameSync(temp, this.file);
+  }
 }
 
 function inferResourceNode(fallbackName: string | undefined, options: NormalizedPluginOptions): ResourceNode {

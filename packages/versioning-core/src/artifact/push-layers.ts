@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MediaTypes, type Descriptor, type Repository } from '../oci';
-import { Annotations } from './annotations';
+import { Annotations } from '../oci';
 import type { ClosureFile } from './closure-files';
 import { writeLayer, type BuiltBlob } from './layer';
 import type { LayerCache } from './layer-cache';

@@ -3,7 +3,7 @@ import type { Author } from '../git';
 import type { InterfaceDescriptor } from '../interface';
 import type { FileRecord } from '../metadata/file-digests';
 import { MediaTypes, type Descriptor, type ImageManifest } from '../oci';
-import { Annotations, CLEAN_DIRTY_ANNOTATION } from './annotations';
+import { Annotations, CLEAN_DIRTY_ANNOTATION } from '../oci';
 
 /** Everything the resource config blob and the manifest annotations say about one store. */
 export interface ResourceFacts {

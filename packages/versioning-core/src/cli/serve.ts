@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import { UserError } from '../errors';
 import { parsePackageRef } from '../install/package-ref';
-import { prepareServerPackage, serverArgs } from '../runtime/local-server-package';
+import { prepareServerPackage, serverArgs } from '@modelos/runtime';
 
 export interface ServeInput {
   ref: string;

@@ -6,6 +6,7 @@ import { promote, rollback, traffic } from '../environments/change';
 import { UserError } from '../errors';
 import { openRepository, parseRegistryReference, type RegistryReference, type Repository } from '../oci';
 import { failure } from '../test-support/failure';
+import { fuzzServer } from '../test-support/http-fuzz';
 import { hamClient, publishServedRelease } from '../test-support/served-release';
 import { startEndpoint, type Endpoint } from './endpoint';
 import type { EndpointStatus } from './routing';
@@ -174,6 +175,17 @@ describe('mdl endpoint', () => {
     expect((await post({ 'content-type': 'application/json' }, JSON.stringify({ args: ['x'.repeat(2000)] }))).status).toBe(413);
     expect((await post({ 'content-type': 'application/json', origin: 'https://evil.example' }, '{"args":["a"]}')).status).toBe(403);
     expect((await post({ 'content-type': 'application/json' }, '{"args":["a"]}')).status).toBe(201);
+    // A malformed percent-encoding is a 400, not a URIError that kills the process.
+    expect((await fetch(`${endpoint.url}/instances/%E0%A4%A/bake`, { method: 'POST' })).status).toBe(400);
+    expect((await fetch(endpoint.url)).status).toBe(200);
+  });
+
+  it('survives fuzzed paths, methods, headers and bodies: every answer is JSON without a stack trace', async () => {
+    await promote({ ...change('fuzzed'), version: 'v1.0.0' });
+    const endpoint = await serve('fuzzed');
+    // In this process, a request that crashed the endpoint would be an uncaught exception failing the test.
+    expect(await fuzzServer(Number(new URL(endpoint.url).port), { runs: 200, seed: 10, alive: () => true })).toBe(200);
+    expect((await fetch(endpoint.url)).status).toBe(200);
   });
 
   it('refuses an unknown environment with one line', async () => {

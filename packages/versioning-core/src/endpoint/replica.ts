@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnServer, stopChild } from '../runtime/local-server';
+import { spawnServer, stopChild } from '@modelos/runtime';
 
 const RESTART_DELAY_MS = 100;
 const MAX_RESTART_DELAY_MS = 5_000;

@@ -157,7 +157,13 @@ export class Routing {
   private instanceCall(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
     const rest = path.slice('/instances/'.length);
     const slash = rest.indexOf('/');
-    const id = decodeURIComponent(slash < 0 ? rest : rest.slice(0, slash));
+    let id: string;
+    try {
+      id = decodeURIComponent(slash < 0 ? rest : rest.slice(0, slash));
+    } catch {
+      // A URIError here, outside any handler's catch, would take the whole endpoint down.
+      return sendError(res, 400, 'BadRequest', `the instance id in ${path.slice(0, 100)} is not valid percent-encoding`);
+    }
     const isDelete = req.method === 'DELETE' && slash < 0;
     const binding = this.instances.get(id);
     if (!binding) return sendError(res, 404, 'NotFound', `${this.resource}@${this.environment} has no instance "${id}" (never created here, or deleted)`);

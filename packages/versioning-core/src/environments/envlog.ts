@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import { canonicalJson } from '../canonical-json';
 import { UserError } from '../errors';
 import { digestOf, EmptyJson, MediaTypes, parseManifest, serializeManifest, type Descriptor, type Repository } from '../oci';

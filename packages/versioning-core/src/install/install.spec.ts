@@ -9,6 +9,7 @@ import { publishTestPackage, type TestPackage } from '../test-support/package-ar
 import { install } from './install';
 import { failure } from '../test-support/failure';
 
+jest.setTimeout(60_000);
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const namespace = `install-${randomUUID().slice(0, 8)}`;
 const scope = `@${namespace}`;
@@ -92,6 +93,17 @@ describe('install', () => {
     expect(requireInProject(`console.log(require('${scope}/ham-client-v3').version)`)).toBe('3.4.5');
   });
 
+  it('never runs the package lifecycle scripts: a hostile artifact runs no code at install time', async () => {
+    const scripts = { preinstall: 'touch preinstall-ran', install: 'touch install-ran', postinstall: 'touch postinstall-ran' };
+    const layoutDir = path.join(work, `scripts-${randomUUID().slice(0, 8)}`);
+    const layout = openRepository(parseRegistryReference(layoutDir, work), 'ham');
+    await publishTestPackage(layout, client('4.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '4.0.0', scripts }) }));
+    await install(`${layoutDir}:ham-client-v4`, { cwd: project });
+    expect(requireInProject(`console.log(require('${scope}/ham-client-v4/package.json').version)`)).toBe('4.0.0');
+    const ran = fs.readdirSync(project, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('-ran'));
+    expect(ran).toEqual([]);
+  });
+
   it('reinstalls the same version without a new download', async () => {
     const first = await install(`${host}/${namespace}:ham-client-v2`, { cwd: project });
     const stat = fs.statSync(path.join(project, first.tarball));
@@ -153,10 +165,12 @@ describe('install refuses bad input before touching the project', () => {
 
   it('a package npm fails to install: the project is put back as it was', async () => {
     await install(`${host}/${namespace}:ham-client-v1`, { cwd: project });
-    const failing = client('9.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '9.0.0', os: ['win32'] }) });
+    // A dependency no registry can give: npm's registry is a closed port.
+    const failing = client('9.0.0', { 'package.json': JSON.stringify({ name: `${scope}/ham-client`, version: '9.0.0', dependencies: { [`${scope}/missing`]: '1.0.0' } }) });
     await publishTestPackage(repo, failing);
     const before = projectState();
-    const error = await failure(install(`${host}/${namespace}:ham-client-v9`, { cwd: project }));
+    const offline = { ...process.env, npm_config_registry: 'http://127.0.0.1:1/', npm_config_fetch_retries: '0' };
+    const error = await failure(install(`${host}/${namespace}:ham-client-v9`, { cwd: project, env: offline }));
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toMatch(new RegExp(`^installing ${scope}/ham-client-v9 failed: npm install exited with code \\d+: .*`));
     expect(error.message).not.toContain('\n');

@@ -2,12 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { digestFile, openRepository, type Repository } from '../oci';
-import { findLock, lockedVersion } from '../requirements/lock';
+import {
+  downloadTarball,
+  findLock,
+  lockedVersion,
+  resolvePackage,
+  runNpm,
+  type PackageArtifact,
+  type PackageConfig,
+  type PackageKind,
+} from '@modelos/runtime';
 import { clientPackageTag, parseVersion } from '../tags';
-import { runNpm } from './npm';
-import { parsePackageRef, type PackageKind } from './package-ref';
+import { parsePackageRef } from './package-ref';
 import { ProjectChanges } from './project-changes';
-import { downloadTarball, resolvePackage, type PackageArtifact, type PackageConfig } from './pull-package';
 
 export interface InstallOptions {
   /** Where the npm project is looked for (nearest package.json); relative layout paths resolve here too. Default: process.cwd(). */

@@ -14,6 +14,7 @@ describe('parsePackageRef', () => {
       resource: 'ham',
       kind: 'client',
       tag: 'client-v1',
+      major: 1,
     });
   });
 

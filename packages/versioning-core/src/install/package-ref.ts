@@ -3,7 +3,7 @@ import { redactCredentials, type RegistryReference } from '../oci';
 import { clientMajorTag, clientPackageTag, parseVersion, serverPackageTag, VERSION_RULE, type Version } from '../tags';
 import { parseRegistryArgument } from './registry-argument';
 
-export type PackageKind = 'client' | 'server';
+import type { PackageKind } from '@modelos/runtime';
 
 /** `acme.org/ml-project:ham-client-v1`, parsed: the registry, the resource and the tag to pull. */
 export interface PackageRef {

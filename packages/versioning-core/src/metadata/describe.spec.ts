@@ -89,6 +89,8 @@ describe('describeVersion status', () => {
     expect(d.digest).toBe(released.digest);
     expect(d.status).toEqual({ kind: 'latest', tags: ['env-production', 'env-staging', 'latest', 'v1.0.0'], environments: ['production', 'staging'] });
     expect((await describeVersion(repo, 'v1.0.0')).status.kind).toBe('release');
+    // A version may be given without its v, as everywhere else.
+    expect(await describeVersion(repo, '1.0.0')).toMatchObject({ tag: 'v1.0.0', version: '1.0.0', status: { kind: 'release' } });
     expect(formatDescription(d)).toMatch(/\nenvironments\s+production, staging\n/);
   });
 

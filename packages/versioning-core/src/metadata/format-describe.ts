@@ -19,7 +19,7 @@ export function formatDescription(d: VersionDescription): string {
     ['dirty', d.dirtyHash ? d.dirtyHash.slice(0, 12) : 'no'],
   ];
   const sections = [formatTable(['field', 'value'], fields)];
-  sections.push(formatTable(['metric', 'value'], Object.entries(d.metrics).map(([name, value]) => [name, String(value)])));
+  if (Object.keys(d.metrics).length) sections.push(formatTable(['metric', 'value'], Object.entries(d.metrics).map(([name, value]) => [name, String(value)])));
   if (Object.keys(d.labels).length) sections.push(formatTable(['label', 'value'], Object.entries(d.labels)));
   if (Object.keys(d.requires).length) sections.push(formatTable(['requires', 'spec'], Object.entries(d.requires)));
   if (d.resolved?.length) sections.push(formatTable(['resolved', 'version'], d.resolved.map((r) => [r.resource, r.version])));

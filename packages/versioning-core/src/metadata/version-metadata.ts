@@ -1,4 +1,4 @@
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import { UserError } from '../errors';
 import type { Author } from '../git';
 import type { InterfaceDescriptor } from '../interface';

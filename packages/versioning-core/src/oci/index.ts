@@ -1,7 +1,2 @@
-export * from './content';
-export * from './reference';
-export * from './repository';
-export * from './remote';
-export * from './auth';
-export * from './retry';
-export * from './layout';
+// The OCI client lives in @modelos/runtime (generated clients pull server packages with it); the engine imports it from here.
+export * from '@modelos/runtime/oci';

@@ -1,4 +1,4 @@
-import { Annotations, CLEAN_DIRTY_ANNOTATION } from '../artifact/annotations';
+import { Annotations, CLEAN_DIRTY_ANNOTATION } from '../oci';
 import { indexedManifests, MediaTypes, parseManifest, tryParseManifest, type Descriptor, type ImageManifest } from '../oci';
 import { classifyTag, formatVersion, type TagKind } from '../tags';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import { UserError } from '../errors';
 import { EmptyJson, MediaTypes, openRepository, parseRegistryReference, serializeManifest, untag, type Repository } from '../oci';
 import { Ocidex } from './ocidex';

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileSystemRefusal, modelosCacheDir } from '@modelos/runtime';
 import { forEachConcurrently } from '../concurrently';
 import { UserError } from '../errors';
-import { fileSystemRefusal } from '../fs-refusal';
 import type { Descriptor, Repository } from '../oci';
 import {
   describeManifest,
@@ -40,9 +39,7 @@ interface Known {
 
 /** Where indexes live: one file per repository, shared by every workspace and `mdl` of this user. */
 export function defaultIndexDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MODELOS_CACHE_DIR) return path.join(env.MODELOS_CACHE_DIR, 'ocidex');
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'modelos', 'ocidex');
+  return path.join(modelosCacheDir(env), 'ocidex');
 }
 
 /** Parallel manifest reads: enough to hide latency, few enough to be polite to a registry. */

@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { ClientSpec } from '@modelos/runtime';
 import type { InterfaceDescriptor } from '../interface';
-import type { ClientSpec } from '../runtime/client-runtime';
 import { generateClientSource } from './client-source';
 import type { PackageFile } from './npm-tarball';
+import { RUNTIME_PACKAGE, runtimeBundle } from './runtime-bundle';
 import { packageJson } from './server-package';
 
 export interface ClientPackageInput {
@@ -13,10 +12,15 @@ export interface ClientPackageInput {
   interface: InterfaceDescriptor;
 }
 
-/** The client package: `HamClient` generated from the interface, on core's client runtime. */
+/**
+ * The client package: `HamClient` generated from the interface, on `@modelos/runtime`, which it
+ * carries inside (`bundleDependencies`): installing it needs no npm registry.
+ */
 export function clientPackageFiles(input: ClientPackageInput): PackageFile[] {
   const source = generateClientSource(input.interface, input.spec);
+  const runtime = runtimeBundle();
   return [
+    ...runtime.files,
     { path: 'index.js', content: Buffer.from(source.js) },
     { path: 'index.d.ts', content: Buffer.from(source.dts) },
     {
@@ -27,15 +31,10 @@ export function clientPackageFiles(input: ClientPackageInput): PackageFile[] {
         description: `${source.className}: a typed client of ${input.spec.resource} v${input.spec.version.split('.')[0]}.x.y servers`,
         main: 'index.js',
         types: 'index.d.ts',
-        dependencies: { '@modelos/versioning-core': `^${coreVersion()}` },
+        dependencies: { [RUNTIME_PACKAGE]: runtime.version },
+        bundleDependencies: [RUNTIME_PACKAGE],
         modelos: { ...input.spec, interface: input.interface },
       }),
     },
   ];
-}
-
-/** This package's own version: generated clients need a runtime at least this new. */
-function coreVersion(): string {
-  // Same depth from src/packages and dist/packages.
-  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }

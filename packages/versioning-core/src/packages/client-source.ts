@@ -1,10 +1,10 @@
 import { ts } from 'ts-morph';
 import { UserError } from '../errors';
 import type { InterfaceDescriptor, MethodDescriptor, ParameterDescriptor } from '../interface';
-import type { ClientSpec } from '../runtime/client-runtime';
+import type { ClientSpec } from '@modelos/runtime';
 
-/** The module generated clients load their runtime from (an `exports` subpath of core). */
-export const CLIENT_RUNTIME_MODULE = '@modelos/versioning-core/runtime';
+/** The module generated clients load their runtime from (an `exports` subpath of the runtime package). */
+export const CLIENT_RUNTIME_MODULE = '@modelos/runtime/client';
 
 export interface ClientSource {
   className: string;

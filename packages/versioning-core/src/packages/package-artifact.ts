@@ -1,9 +1,7 @@
-import { Annotations } from '../artifact/annotations';
 import { canonicalJson } from '../canonical-json';
 import type { InterfaceDescriptor } from '../interface';
-import { digestOf, MediaTypes, serializeManifest, type Descriptor } from '../oci';
-import type { PackageKind } from '../install/package-ref';
-import type { PackageConfig } from '../install/pull-package';
+import { Annotations, digestOf, MediaTypes, serializeManifest, type Descriptor } from '../oci';
+import type { PackageConfig, PackageKind } from '@modelos/runtime';
 import { tarballName } from './npm-name';
 
 /** A package ready to push: blobs and the manifest that references them. */

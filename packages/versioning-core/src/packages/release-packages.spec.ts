@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { install } from '../install/install';
 import { openRepository, parseRegistryReference, type RegistryReference } from '../oci';
 import { releaseResource, type ReleaseInput } from '../release/release';
 import type { GitWorkspace } from '../test-support/git-workspace';
@@ -54,7 +55,8 @@ describe('release publishes server and client packages (SPEC §8)', () => {
     expect(result.tags).toEqual([expect.stringMatching(/^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/), 'v1.0.0', 'pkg-v1.0.0', 'client-v1.0.0', 'client-v1', 'latest']);
 
     const version = raw('v1.0.0');
-    const inherited = (['created', 'version', 'revision'] as const).map((key) => version.annotations[`org.opencontainers.image.${key}`]);
+    // The release image carries no version (its tags do); each package records its own.
+    const inherited = [...(['created', 'revision'] as const).map((key) => version.annotations[`org.opencontainers.image.${key}`]), '1.0.0'];
     for (const [tag, artifactType, fileName, kind] of [
       ['pkg-v1.0.0', 'application/vnd.modelos.pkg.v1', 'ham-1.0.0.tgz', 'server'],
       ['client-v1.0.0', 'application/vnd.modelos.client.v1', 'ham-client-1.0.0.tgz', 'client'],
@@ -64,7 +66,7 @@ describe('release publishes server and client packages (SPEC §8)', () => {
       expect(manifest.layers).toEqual([
         expect.objectContaining({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', annotations: { 'org.opencontainers.image.title': fileName } }),
       ]);
-      expect((['created', 'version', 'revision'] as const).map((key) => manifest.annotations[`org.opencontainers.image.${key}`])).toEqual(inherited);
+      expect((['created', 'revision', 'version'] as const).map((key) => manifest.annotations[`org.opencontainers.image.${key}`])).toEqual(inherited);
       expect(manifest.annotations['org.opencontainers.image.title']).toBe('ham');
       const config = JSON.parse((await openRepository(registry, 'ham').fetchBlob(manifest.config.digest)).toString());
       expect(config).toMatchObject({ name: `@ml-project/${fileName.replace(/-1\.0\.0\.tgz$/, '')}`, version: '1.0.0', resource: 'ham', kind, interface: { className: 'Ham' } });
@@ -117,11 +119,36 @@ describe('release publishes server and client packages (SPEC §8)', () => {
     execFileSync('tar', ['xzf', tgz, '-C', tmp]);
     expect(JSON.parse(fs.readFileSync(path.join(tmp, 'package/package.json'), 'utf8'))).toMatchObject({
       name: '@kitchen/ham-client',
-      dependencies: { '@modelos/versioning-core': expect.stringMatching(/^\^\d+\.\d+\.\d+$/) },
+      dependencies: { '@modelos/runtime': expect.stringMatching(/^\d+\.\d+\.\d+$/) },
+      bundleDependencies: ['@modelos/runtime'],
       modelos: { registry: `oci://${host}/${namespace}` },
     });
     const { HamClient } = loadGeneratedClient(fs.readFileSync(path.join(tmp, 'package/index.js'), 'utf8'));
     await using ham = await HamClient.create('ham', 1, true);
     expect(await ham.bake(150)).toMatchObject({ text: 'ham baked at 150 with honey' });
+  });
+
+  it('installs the client with mdl install and no npm registry at all, and it runs its server from the OCI registry', async () => {
+    await release();
+    const consumer = path.join(tmp, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    // npm's registry is a closed port, with no retries and an empty cache: any fetch fails the install.
+    const offline = { ...process.env, npm_config_registry: 'http://127.0.0.1:1/', npm_config_fetch_retries: '0', npm_config_cache: path.join(tmp, 'npm-cache') };
+    const installed = await install(`${host}/${namespace}:ham-client-v1`, { cwd: consumer, env: offline });
+    expect(installed).toMatchObject({ name: '@ml-project/ham-client-v1', version: '1.0.0' });
+    // The client and what it carries: the runtime and semver, nothing of the engine (no TypeScript, ts-morph or ajv).
+    const packagesIn = (dir: string) =>
+      fs.readdirSync(dir).filter((entry) => !entry.startsWith('.')).flatMap((entry) => (entry.startsWith('@') ? fs.readdirSync(path.join(dir, entry)).map((name) => `${entry}/${name}`) : [entry]));
+    expect(packagesIn(path.join(consumer, 'node_modules'))).toEqual(['@ml-project/ham-client-v1']);
+    expect(packagesIn(path.join(consumer, 'node_modules/@ml-project/ham-client-v1/node_modules')).sort()).toEqual(['@modelos/runtime', 'semver']);
+    const script = `const { HamClient } = require('@ml-project/ham-client-v1');
+(async () => {
+  const ham = await HamClient.create('ham', 1, true);
+  console.log(JSON.stringify(await ham.bake(120)));
+  await ham[Symbol.asyncDispose]();
+})().catch((err) => { console.error(err.message); process.exit(1); });`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: consumer, env: offline, encoding: 'utf8' });
+    expect(JSON.parse(out)).toMatchObject({ text: 'ham baked at 120 with honey' });
   });
 });

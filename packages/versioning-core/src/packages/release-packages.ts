@@ -1,19 +1,17 @@
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import type { ResourceFacts } from '../artifact/resource-artifact';
-import { UserError } from '../errors';
 import { formatRegistryReference, parseManifest, type RegistryReference, type Repository } from '../oci';
 import type { Ocidex } from '../ocidex';
 import type { ProjectRef } from '../project-ref';
 import { moveTag, publishImmutableTag } from '../release/publish-tag';
 import { readResourceConfig } from '../resource/resource-config';
-import { clientMajorTag, clientPackageTag, compareVersions, isStable, parseVersion, serverPackageTag, type Version } from '../tags';
-import { clientPackageFiles } from './client-package';
+import { clientMajorTag, clientPackageTag, compareVersions, formatVersion, isStable, parseVersion, serverPackageTag, type Version } from '../tags';
 import { defaultNpmScope, packageNames } from './npm-name';
 import { npmTarball } from './npm-tarball';
 import { packageArtifact, type BuiltPackage } from './package-artifact';
-import { serverPackageFiles, type BundledClient } from './server-package';
+import type { BundledClient } from './server-package';
 
 export interface ReleasePackagesInput {
   workspaceRoot: string;
@@ -23,7 +21,8 @@ export interface ReleasePackagesInput {
   /** npm scope of the packages; default: the scope of the workspace root package.json's name. */
   npmScope?: string;
   facts: ResourceFacts;
-  /** The release's manifest: its version, created, revision and source carry over to the packages. */
+  version: Version;
+  /** The release's manifest: its created, revision and source carry over to the packages. */
   releaseManifest: Buffer;
   /** Clients of its resolved requirements, bundled into the server package. */
   bundled?: BundledClient[];
@@ -40,15 +39,16 @@ export interface ReleasePackages {
  * so a resource that cannot be packaged fails before its version is published.
  */
 export async function buildReleasePackages(input: ReleasePackagesInput): Promise<ReleasePackages> {
-  const releaseAnnotations = parseManifest(input.releaseManifest, 'release manifest').annotations ?? {};
-  const versionText = releaseAnnotations[Annotations.version];
-  if (!versionText) throw new UserError(`the release manifest of ${input.resource.name} carries no ${Annotations.version} annotation`);
-  const version = parseVersion(versionText);
+  const { version } = input;
+  const versionText = formatVersion(version);
+  // A package is one version: unlike the release image, which several version tags may share, it records it.
+  const releaseAnnotations = { ...parseManifest(input.releaseManifest, 'release manifest').annotations, [Annotations.version]: versionText };
   const names = packageNames(input.npmScope ?? defaultNpmScope(input.workspaceRoot), input.resource.name);
   const projectRoot = path.join(input.workspaceRoot, input.resource.root);
   const { facts } = input;
   const common = { version: versionText, resource: facts.name, clientHash: facts.clientHash, interface: facts.interface, releaseAnnotations };
 
+  const { serverPackageFiles, clientPackageFiles } = packageBuilders();
   const serverFiles = serverPackageFiles({
     workspaceRoot: input.workspaceRoot,
     closure: input.closure,
@@ -67,6 +67,15 @@ export async function buildReleasePackages(input: ReleasePackagesInput): Promise
     server: packageArtifact({ ...common, kind: 'server', tag: serverPackageTag(version), name: names.server, tarball: await npmTarball(serverFiles) }),
     client: packageArtifact({ ...common, kind: 'client', tag: clientPackageTag(version), name: names.client, tarball: await npmTarball(clientFiles) }),
   };
+}
+
+/**
+ * The builders compile and print with ts-morph (and the TypeScript compiler it carries): loaded
+ * when a release builds its packages, so a release run that finds nothing to release, or a dry
+ * run, never loads them.
+ */
+function packageBuilders(): typeof import('./server-package') & typeof import('./client-package') {
+  return { ...(require('./server-package') as typeof import('./server-package')), ...(require('./client-package') as typeof import('./client-package')) };
 }
 
 /**

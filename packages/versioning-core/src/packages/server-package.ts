@@ -66,15 +66,18 @@ export function serverPackageFiles(input: ServerPackageInput): PackageFile[] {
 
 /**
  * Bundled clients come with the package, so they are no registry dependency (the workspace's
- * `file:` spec for them means nothing elsewhere); what they depend on (the client runtime) is.
+ * `file:` spec for them means nothing elsewhere); nor is what they carry themselves (their
+ * runtime, bundled inside each client). Anything else they depend on is.
  */
 function withBundled(dependencies: Record<string, string>, bundled: BundledClient[]): Record<string, string> {
   const result = { ...dependencies };
   for (const client of bundled) {
     delete result[client.name];
     const manifest = client.files.find((file) => file.path === 'package.json');
-    const own = manifest ? ((JSON.parse(manifest.content.toString('utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}) : {};
-    for (const [name, range] of Object.entries(own)) result[name] ??= range;
+    const own = manifest
+      ? (JSON.parse(manifest.content.toString('utf8')) as { dependencies?: Record<string, string>; bundleDependencies?: string[] })
+      : {};
+    for (const [name, range] of Object.entries(own.dependencies ?? {})) if (!own.bundleDependencies?.includes(name)) result[name] ??= range;
   }
   return Object.fromEntries(Object.entries(result).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import { parseRecordedConfig } from '../metadata/recorded-config';
 import { openRepository, parseManifest, parseRegistryReference, type RegistryReference } from '../oci';
 import { readNpmTarball } from '../packages';

@@ -59,9 +59,13 @@ describe('release bumps (SPEC §7)', () => {
     expect(first).toMatchObject({ released: true, version: 'v1.0.0', previous: null, bump: 'initial' });
     expect(first.tags).toEqual([expect.stringMatching(/^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/), 'v1.0.0', 'pkg-v1.0.0', 'client-v1.0.0', 'client-v1', 'latest']);
     const manifest = skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:v1.0.0`);
-    expect(manifest.annotations['org.opencontainers.image.version']).toBe('1.0.0');
+    // The version lives in the tag: the release image is the adhoc image, secondarily tagged (SPEC §7.5).
+    expect(manifest.annotations['org.opencontainers.image.version']).toBeUndefined();
     expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git('rev-parse', 'HEAD'));
     expect(skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:latest`)).toEqual(manifest);
+    const repo = openRepository(registry, 'ham');
+    expect((await repo.resolve(first.tags[0]))!.digest).toBe(first.digest);
+    expect((await repo.resolve('v1.0.0'))!.digest).toBe(first.digest);
 
     expect(await release()).toMatchObject({ released: false, reason: 'ham is unchanged since v1.0.0', tags: [] });
 
@@ -229,7 +233,7 @@ describe('promises against the real registry', () => {
     const v1 = parseManifest((await repo.fetchManifest('v1.0.0'))!.bytes, 'v1.0.0');
     const foreign = serializeManifest({ ...v1, annotations: { ...v1.annotations, 'org.opencontainers.image.revision': 'f'.repeat(40) } });
     const pushed = await repo.pushManifest(foreign, v1.mediaType, 'v1.1.0');
-    await expect(release()).rejects.toThrow(new RegExp(`${namespace}/ham:v1\\.1\\.0 already exists with other content.*immutable`));
+    await expect(release()).rejects.toThrow(`v1.1.0 of ham is already released from commit ${'f'.repeat(40)}`);
     expect((await repo.resolve('v1.1.0'))!.digest).toBe(pushed.digest);
   });
 
@@ -341,6 +345,56 @@ describe('git tags and revisions', () => {
     expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git('rev-parse', 'HEAD'));
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 21;\n').commit('more eggs');
     expect(await release()).toMatchObject({ version: 'v1.2.0', previous: 'v1.1.0' });
+  });
+
+  it('tags one image as adhoc, prerelease and release when the same commit is released again as stable', async () => {
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 40;\n').commit('eggs');
+    const rc = await release({ preid: 'rc' });
+    expect(rc).toMatchObject({ released: true, version: 'v1.0.0-rc.1' });
+    const stable = await release();
+    expect(stable).toMatchObject({ released: true, version: 'v1.0.0' });
+    const repo = openRepository(registry, 'ham');
+    const digests = await Promise.all([stable.tags[0], 'v1.0.0-rc.1', 'v1.0.0', 'latest'].map(async (tag) => (await repo.resolve(tag))!.digest));
+    expect(new Set(digests)).toEqual(new Set([stable.digest]));
+    // The packages record their version: one server package per version.
+    const pkg = parseManifest((await repo.fetchManifest('pkg-v1.0.0'))!.bytes, 'pkg');
+    expect(pkg.annotations!['org.opencontainers.image.version']).toBe('1.0.0');
+  });
+
+  it('names the commit of a diverged clone that took the version, and releases the next one once it is merged', async () => {
+    await release();
+    const clone = (name: string) => {
+      const dir = path.join(ws.root, '..', `${path.basename(ws.root)}-${name}`);
+      execFileSync('git', ['clone', '-q', ws.root, dir]);
+      for (const [key, value] of [['user.name', name], ['user.email', `${name}@example.com`]]) execFileSync('git', ['config', key, value], { cwd: dir });
+      return dir;
+    };
+    const commitIn = (dir: string, file: string, content: string) => {
+      fs.writeFileSync(path.join(dir, file), content);
+      execFileSync('git', ['add', '-A'], { cwd: dir });
+      execFileSync('git', ['commit', '-qm', `change ${file}`], { cwd: dir });
+      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+    };
+    const [alice, bob] = [clone('alice'), clone('bob')];
+    try {
+      const aliceCommit = commitIn(alice, 'libs/eggs/src/index.ts', 'export const eggs = 50;\n');
+      expect(await release({}, alice)).toMatchObject({ released: true, version: 'v1.1.0' });
+      commitIn(bob, 'ham/model.bin', 'bob weights');
+      const expected = `v1.1.0 of ham is already released from commit ${aliceCommit}, which is not in this branch's history (another clone released it first): merge that commit (git fetch, then git merge ${aliceCommit}) and re-run release to get the version after v1.1.0`;
+      await expect(release({}, bob)).rejects.toThrow(expected);
+      // Every re-run says the same, and writes nothing.
+      const tagsBefore = await openRepository(registry, 'ham').listTags();
+      await expect(release({}, bob)).rejects.toThrow(expected);
+      expect((await openRepository(registry, 'ham').listTags()).sort()).toEqual(tagsBefore.sort());
+
+      execFileSync('git', ['pull', '-q', '--no-rebase', '--no-edit', alice, 'main'], { cwd: bob });
+      const next = await release({}, bob);
+      expect(next).toMatchObject({ released: true, version: 'v1.2.0', previous: 'v1.1.0', bump: 'minor' });
+      const repo = openRepository(registry, 'ham');
+      expect((await repo.resolve(next.tags[0]))!.digest).toBe((await repo.resolve('v1.2.0'))!.digest);
+    } finally {
+      for (const dir of [alice, bob]) fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds registry releases made without --gitTag that are newer than the git tags', async () => {

@@ -1,23 +1,25 @@
 import { UserError } from '../errors';
 import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
-import { openRepository, type RegistryReference, type Repository } from '../oci';
+import { openRepository, type RegistryReference, type RegistrySession, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages';
+import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages/release-packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';
 import {
   compareVersions,
   gitReleaseTag,
+  isStable,
   LATEST_TAG,
   parsePreid,
   parseVersion,
   versionTag,
   type Version,
 } from '../tags';
+import { npmDistTag, publishToNpm, type NpmPublished } from './npm-publish';
 import { nextInLine } from './release-line';
-import { nextVersion, type Bump } from './next-version';
+import { nextVersion, sameContent, type Bump, type ContentState } from './next-version';
 import { interfaceDiffSince } from './previous-interface';
 import { findPreviousRelease } from './previous-release';
 import { moveTag, publishImmutableTag } from './publish-tag';
@@ -43,11 +45,17 @@ export interface ReleaseInput {
   initialVersion?: string;
   /** npm scope of the server and client packages; default: the scope of the workspace root package.json's name. */
   npmScope?: string;
+  /** Also publish the server and client packages to an npm registry (SPEC §11); implied by `npmRegistry`. */
+  publish?: boolean;
+  /** npm registry URL to publish to; default: npm's configuration for the packages' scope. */
+  npmRegistry?: string;
   dryRun?: boolean;
   log?: (line: string) => void;
   warn?: (line: string) => void;
   /** Git facts shared with other tasks of the same run; default: a git call of its own. */
   git?: ClosureFactsSource;
+  /** Registry auth shared with other tasks of the same run; default: this call's own. */
+  session?: RegistrySession;
 }
 
 export interface ReleaseResult {
@@ -62,6 +70,8 @@ export interface ReleaseResult {
   digest: string | null;
   tags: string[];
   gitTag: string | null;
+  /** Packages published to (or already on) the npm registry with `publish`. */
+  npm: NpmPublished[];
   warnings: string[];
   dryRun: boolean;
 }
@@ -85,11 +95,11 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   }
   // Requirements that do not resolve refuse the release before anything is claimed or pushed.
   const requirements = await resolveReleaseRequirements({ ...input, facts });
-  const repo = openRepository(input.registry, name);
+  const repo = openRepository(input.registry, name, { session: input.session });
   const index = new Ocidex(repo);
   const entries = await index.refresh();
   const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn });
-  const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, warnings, dryRun: !!input.dryRun };
+  const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, npm: [], warnings, dryRun: !!input.dryRun };
 
   const interfaceDiff = previous && !input.forceMajor ? await interfaceDiffSince(repo, previous, facts) : null;
   const next = nextVersion(previous && { version: previous.version, state: previous.entry, interfaceDiff }, facts, input);
@@ -97,9 +107,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const onMain = !!input.forceMain || branch === input.mainBranch;
   if (next.unchanged) {
     const since = versionTag(next.since);
-    const completed = input.dryRun ? [] : await completeRelease(input, facts, requirements, repo, index, previous!.entry, onMain);
-    const reason = `${name} is unchanged since ${since}${completed.length ? `; completed its release: ${completed.join(', ')}` : ''}`;
-    return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null };
+    const { tags: completed, npm } = input.dryRun ? { tags: [], npm: [] } : await completeRelease(input, facts, requirements, repo, index, previous!.entry, onMain);
+    const done = [...completed, ...npm.filter((p) => p.published).map((p) => `npm ${p.package}`)];
+    const reason = `${name} is unchanged since ${since}${done.length ? `; completed its release: ${done.join(', ')}` : ''}`;
+    return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null, npm };
   }
   const line = preid ? { preid } : onMain ? null : { branch };
   const chosen = line ? nextInLine(next.version, line, entries, facts) : { version: next.version, existing: false };
@@ -108,6 +119,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (chosen.existing) {
     return { ...result, released: false, bump: null, reason: `${name} is already released as ${tag} with this content`, digest: index.get(tag)!.digest, tags: [] };
   }
+  assertVersionFree(name, tag, index.get(tag), facts);
   if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
 
   const claim = `refs/modelos/claims/${name}/${tag}`;
@@ -116,17 +128,21 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
     const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
     const artifact = requirements ? await withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
-    const bytes = releaseManifest(artifact, chosen.version, head);
+    const bytes = releaseManifest(artifact, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
-    const packages = await buildReleasePackages({ ...input, facts, releaseManifest: bytes, bundled: requirements?.bundled });
+    const packages = await buildReleasePackages({ ...input, facts, version: chosen.version, releaseManifest: bytes, bundled: requirements?.bundled });
     // A pushed git tag is the claim across machines: the remote refuses a second one, before any registry write.
     if (result.gitTag && input.push) await tagInGit(input, result.gitTag, head.commit, tag);
+    // The adhoc tag takes the release manifest first, so that it and the version resolve to one digest (SPEC §7.5).
+    const [adhoc] = stored.result.tags;
+    if (!bytes.equals(stored.manifestBytes)) await moveTag(stored.repo, index, adhoc, bytes);
     const published = await publishImmutableTag(stored.repo, index, tag, bytes);
-    const tags = [...stored.result.tags, tag, ...(await publishPackages(stored.repo, index, packages))];
+    const tags = [adhoc, tag, ...(await publishPackages(stored.repo, index, packages))];
     if (!line && input.latest !== false) tags.push(...(await moveLatest(stored.repo, index, published, bytes)));
+    const npm = await publishReleaseToNpm(input, stored.repo, chosen.version, !line, index);
     if (result.gitTag && !input.push) await tagInGit(input, result.gitTag, head.commit, tag);
     input.log?.(`released ${name} ${tag} (${next.reason})`);
-    return { ...result, released: true, digest: published.digest, tags };
+    return { ...result, released: true, digest: published.digest, tags, npm };
   } finally {
     await deleteRef(input.workspaceRoot, claim);
   }
@@ -134,8 +150,9 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
 
 /**
  * An unchanged re-run finishes what a release cut off after its version tag left undone: its
- * packages and `client-v<MAJOR>`, `latest`, the git tag. The closure is unchanged, so what is
- * built now is what that release would have published. Returns the tags it added.
+ * packages and `client-v<MAJOR>`, `latest`, npm with `publish`, the git tag. The closure is
+ * unchanged, so what is built now is what that release would have published. Returns the tags it
+ * added and the npm packages.
  */
 async function completeRelease(
   input: ReleaseInput,
@@ -145,19 +162,27 @@ async function completeRelease(
   index: Ocidex,
   release: IndexEntry,
   onMain: boolean,
-): Promise<string[]> {
+): Promise<{ tags: string[]; npm: NpmPublished[] }> {
   const version = parseVersion(release.tag);
   const done: string[] = [];
   const bytes = async () => (await repo.fetchManifest(release.tag))!.bytes;
   if (packagesIncomplete(version, index)) {
-    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, releaseManifest: await bytes(), bundled: requirements?.bundled }))));
+    done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, version, releaseManifest: await bytes(), bundled: requirements?.bundled }))));
   }
   if (onMain && input.latest !== false) done.push(...(await moveLatest(repo, index, release, await bytes())));
+  const npm = await publishReleaseToNpm(input, repo, version, onMain, index);
   if (input.gitTag && release.revision) {
     const gitTag = gitReleaseTag(input.resource.name, version);
     if (await tagInGit(input, gitTag, release.revision, release.tag)) done.push(`git tag ${gitTag}`);
   }
-  return done;
+  return { tags: done, npm };
+}
+
+/** With `publish` or `npmRegistry`: the release's packages on npm, `latest` there when it is the newest stable on the main line. */
+async function publishReleaseToNpm(input: ReleaseInput, repo: Repository, version: Version, mainLine: boolean, index: Ocidex): Promise<NpmPublished[]> {
+  if (!input.publish && !input.npmRegistry) return [];
+  const newestStable = mainLine && input.latest !== false && isStable(version) && isHighestStable(version, index.list());
+  return publishToNpm(repo, input.resource.name, version, npmDistTag(version, newestStable), input);
 }
 
 /** `latest` means the highest stable version, not the last pushed; it moves only to one. */
@@ -165,6 +190,20 @@ async function moveLatest(repo: Repository, index: Ocidex, release: IndexEntry, 
   if (index.get(LATEST_TAG)?.digest === release.digest || !isHighestStable(parseVersion(release.tag), index.list())) return [];
   await moveTag(repo, index, LATEST_TAG, bytes);
   return [LATEST_TAG];
+}
+
+/**
+ * The next version may already be taken by other content: released from a clone whose history
+ * diverged from this one (SPEC §7.4). Re-running cannot help until that commit is merged: then
+ * it is the previous release, and the next version follows it.
+ */
+function assertVersionFree(name: string, tag: string, holder: IndexEntry | undefined, current: ContentState): void {
+  if (!holder || sameContent(holder, current)) return;
+  const commit = holder.revision ?? 'unknown (its manifest records no revision)';
+  throw new UserError(
+    `${tag} of ${name} is already released from commit ${commit}, which is not in this branch's history (another clone released it first): ` +
+      `merge that commit (git fetch, then git merge ${holder.revision ?? '<that commit>'}) and re-run release to get the version after ${tag}`,
+  );
 }
 
 /** Of processes sharing this repository, one at a time may publish a given version. */

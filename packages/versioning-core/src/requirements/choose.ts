@@ -1,5 +1,5 @@
 import * as semver from 'semver';
-import { satisfiesSpec, type RequirementSpec } from './spec';
+import { satisfiesSpec, type RequirementSpec } from '@modelos/runtime';
 
 /**
  * Murano's rule for one required resource: the fewest distinct versions such that every

@@ -1,3 +1,4 @@
+import type { ReleaseDigests } from '@modelos/runtime';
 import type { RegistryReference } from '../oci';
 import { openRepository } from '../oci';
 import { defaultIndexDir, Ocidex, type IndexEntry } from '../ocidex';
@@ -5,13 +6,6 @@ import { clientPackageTag, parseVersion, serverPackageTag } from '../tags';
 import type { ReleaseCatalog } from './resolve';
 
 /** Digests a lock records for one release: the resource manifest and its two packages. */
-export interface ReleaseDigests {
-  repository: string;
-  manifest: string;
-  client: string | null;
-  server: string | null;
-}
-
 /**
  * The releases of every resource in one registry, read through each repository's Ocidex (one
  * tag listing per resource; manifests only for tags the index has not seen). Stable releases

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Annotations } from '../artifact/annotations';
+import { Annotations } from '../oci';
 import { openRepository, parseRegistryReference, type RegistryReference } from '../oci';
 import { failure } from '../test-support/failure';
 import { publishTestPackage } from '../test-support/package-artifact';
 import { pushTinyArtifact } from '../test-support/tiny-artifact';
-import { LOCK_FILE } from './lock';
+import { LOCK_FILE } from '@modelos/runtime';
 import { RequirementConflict } from './resolve';
 import { resolveWorkspace } from './resolve-workspace';
 

@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { formatTable } from '../format/table';
 import { installPackages, type PulledPackage } from '../install/install';
-import { resolvePackage } from '../install/pull-package';
+import { resolvePackage } from '@modelos/runtime';
 import { openRepository, type RegistryReference } from '../oci';
 import type { ProjectRef } from '../project-ref';
 import { readResourceConfig, RESOURCE_FILE } from '../resource/resource-config';
 import { clientPackageTag, parseVersion } from '../tags';
-import { buildLock, lockedChoice, lockPath, readLock, serializeLock, type LockedVersion } from './lock';
-import { RegistryCatalog, type ReleaseDigests } from './registry-catalog';
+import { readLock, type LockedVersion, type ReleaseDigests } from '@modelos/runtime';
+import { buildLock, lockedChoice, lockPath, serializeLock } from './lock';
+import { RegistryCatalog } from './registry-catalog';
 import { resolveRequirements, type RootRequirements } from './resolve';
 
 export interface ResolveWorkspaceInput {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as semver from 'semver';
 import { UserError } from '../errors';
 import { label, RequirementConflict, resolveRequirements, type ReleaseCatalog, type Resolution, type RootRequirements } from './resolve';
-import { parseSpec } from './spec';
+import { parseSpec } from '@modelos/runtime';
 
 type Releases = Record<string, Record<string, Record<string, string>>>;
 

@@ -1,7 +1,7 @@
 import * as semver from 'semver';
 import { UserError } from '../errors';
 import { chooseVersions, minimalConflict } from './choose';
-import { parseSpec, type RequirementSpec } from './spec';
+import { parseSpec, type RequirementSpec } from '@modelos/runtime';
 
 /** What the resolver knows of a resource's releases: stable versions and what each release requires. */
 export interface ReleaseCatalog {

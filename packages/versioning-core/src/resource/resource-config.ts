@@ -1,8 +1,8 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { parseSpec } from '../requirements/spec';
+import { parseSpec } from '@modelos/runtime';
 import schema from './resource.schema.json';
 
 export const RESOURCE_FILE = 'resource.json';
@@ -17,7 +17,18 @@ export interface ResourceConfig {
   metricsFile?: string;
 }
 
-const validate = new Ajv({ verbose: true }).compile(schema);
+/**
+ * Compiled on first use: `createNodes` imports this module for every nx command, but validates
+ * only on a cache miss, so a warm project graph never loads ajv or compiles the schema.
+ */
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const { default: Ajv } = require('ajv') as typeof import('ajv');
+    compiled = new Ajv({ verbose: true }).compile(schema);
+  }
+  return compiled;
+}
 
 /** Reads and validates `<projectRoot>/resource.json`; every failure names the file and the field. */
 export function readResourceConfig(projectRoot: string): ResourceConfig {
@@ -47,6 +58,7 @@ export function parseResourceConfig(data: unknown, file: string): ResourceConfig
           : 'Use one of the supported format versions'),
     );
   }
+  const validate = validator();
   if (!validate(data)) throw new UserError(`${file}: ${describe(validate.errors![0])}`);
   const config = data as Omit<ResourceConfig, 'requires'> & { requires?: Record<string, string> };
   const requires = config.requires ?? {};

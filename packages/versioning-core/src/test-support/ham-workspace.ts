@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProjectRef } from '../project-ref';
-import * as clientRuntime from '../runtime/client-runtime';
+import * as clientRuntime from '@modelos/runtime/client';
 import { GitWorkspace } from './git-workspace';
 
 /**
@@ -133,7 +133,7 @@ export async function startServerScript(serverJs: string): Promise<{ url: string
 export function loadGeneratedClient(js: string): Record<string, any> {
   const module = { exports: {} as Record<string, any> };
   const require = (id: string) => {
-    if (id === '@modelos/versioning-core/runtime') return clientRuntime;
+    if (id === '@modelos/runtime/client') return clientRuntime;
     throw new Error(`a generated client may require only the runtime, not ${id}`);
   };
   new Function('require', 'module', 'exports', js)(require, module, module.exports);

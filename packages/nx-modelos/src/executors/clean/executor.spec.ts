@@ -4,6 +4,9 @@ import storeExecutor from '../store/executor';
 import versionsExecutor from '../versions/executor';
 import cleanExecutor from './executor';
 
+// A release builds its packages with ts-morph, loaded on first use: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const workspace = useExecutorWorkspace();
 const registry = '.modelos/registry';
 const tagsOf = async () =>

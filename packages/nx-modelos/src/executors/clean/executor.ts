@@ -1,9 +1,10 @@
-import { cleanRepository, formatCleanTable, openRepository } from '@modelos/versioning-core';
+import { cleanRepository, formatCleanTable } from '@modelos/versioning-core/clean';
+import { openRepository } from '@modelos/versioning-core/oci';
 import { defineResourceExecutor } from '../resource-executor';
 import type { CleanExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<CleanExecutorOptions>(async ({ options, target, out }) => {
-  const result = await cleanRepository(openRepository(target.registry, target.resource.name), {
+export const { executor, batch } = defineResourceExecutor<CleanExecutorOptions>(async ({ options, target, out, session }) => {
+  const result = await cleanRepository(openRepository(target.registry, target.resource.name, { session }), {
     dryRun: options.dryRun,
     log: options.json ? out.progress : undefined,
   });

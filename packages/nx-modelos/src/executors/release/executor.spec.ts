@@ -3,6 +3,9 @@ import { openRepository, parseRegistryReference } from '@modelos/versioning-core
 import { runJson, useExecutorWorkspace } from '../../test-support/executor-workspace';
 import releaseExecutor from './executor';
 
+// A release builds its packages with ts-morph, loaded on first use: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const workspace = useExecutorWorkspace();
 const registry = '.modelos/registry';
 

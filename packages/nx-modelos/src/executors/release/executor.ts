@@ -1,14 +1,16 @@
-import { releaseResource, type ReleaseResult } from '@modelos/versioning-core';
+import { releaseResource, type ReleaseResult } from '@modelos/versioning-core/release';
 import { readPluginOptions } from '../../plugin-options';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions>(async ({ options, target, context, out, git }) => {
+export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions>(async ({ options, target, context, out, git, session }) => {
   const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
   const result = await releaseResource({
     ...target,
     mainBranch: pluginOptions.mainBranch ?? context.nxJsonConfiguration?.defaultBase ?? 'main',
     npmScope: pluginOptions.npmScope,
+    publish: options.publish,
+    npmRegistry: options.npmRegistry ?? pluginOptions.npmRegistry,
     gitTag: options.gitTag,
     push: options.push,
     forceMain: options.forceMain,
@@ -21,6 +23,7 @@ export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions
     dryRun: options.dryRun,
     warn: out.warn,
     git,
+    session,
   });
   if (options.json) out.json(result);
   else out.info(formatReleaseSummary(result));
@@ -34,6 +37,7 @@ export function formatReleaseSummary(result: ReleaseResult): string {
     `${verb} ${result.resource} ${result.version} (${result.reason})`,
     ...result.tags.map((tag) => `  ${result.repository}:${tag}`),
     ...(result.gitTag ? [`  git tag ${result.gitTag}`] : []),
+    ...result.npm.map((p) => `  npm ${p.package} (${p.published ? `published, dist-tag ${p.distTag}` : 'already published with these bytes'})`),
     ...(result.digest ? [`  digest ${result.digest}`] : []),
   ].join('\n');
 }

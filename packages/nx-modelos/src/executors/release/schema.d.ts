@@ -8,6 +8,8 @@ export interface ReleaseExecutorOptions {
   latest?: boolean;
   allowDirty?: boolean;
   initialVersion?: string;
+  publish?: boolean;
+  npmRegistry?: string;
   registry?: string;
   dryRun?: boolean;
   json?: boolean;

@@ -3,6 +3,9 @@ import { runJson, useExecutorWorkspace } from '../../test-support/executor-works
 import releaseExecutor from '../release/executor';
 import releasesExecutor from './executor';
 
+// A release builds its packages with ts-morph, loaded on first use: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const workspace = useExecutorWorkspace();
 const registry = '.modelos/registry';
 

@@ -1,9 +1,9 @@
-import { storeResource } from '@modelos/versioning-core';
+import { storeResource } from '@modelos/versioning-core/store';
 import { defineResourceExecutor } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(async ({ options, target, out, git }) => {
+export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(async ({ options, target, out, git, session }) => {
   const result = await storeResource({
     ...target,
     branch: options.branch,
@@ -11,6 +11,7 @@ export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(
     dryRun: options.dryRun,
     log: out.progress,
     git,
+    session,
   });
   if (options.json) out.json(result);
   else out.info(formatStoreSummary(result));

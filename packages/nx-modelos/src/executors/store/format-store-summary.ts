@@ -1,4 +1,4 @@
-import type { StoreResult } from '@modelos/versioning-core';
+import type { StoreResult } from '@modelos/versioning-core/store';
 
 /**
  * What follows the core's "pushed <repository>:<tag>" lines in human output: the digest and

@@ -1,9 +1,9 @@
-import { formatVersionsTable, listVersions } from '@modelos/versioning-core';
+import { formatVersionsTable, listVersions } from '@modelos/versioning-core/versions';
 import { defineResourceExecutor } from '../resource-executor';
 import type { VersionsExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<VersionsExecutorOptions>(async ({ options, target, out }) => {
-  const rows = await listVersions({ ...target, compatibleOnly: options.compatible, metrics: options.metrics });
+export const { executor, batch } = defineResourceExecutor<VersionsExecutorOptions>(async ({ options, target, out, session }) => {
+  const rows = await listVersions({ ...target, compatibleOnly: options.compatible, metrics: options.metrics, session });
   if (options.json) out.json(rows);
   else out.info(formatVersionsTable(rows));
 });

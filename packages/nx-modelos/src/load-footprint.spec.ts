@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ExecutorWorkspace } from './test-support/executor-workspace';
+
+// What each entry point of the built plugin loads, in a process of its own as Nx runs it. Checks
+// the build (`npm test` builds first): module loading is what this is about, and ts-jest's
+// module registry is not node's.
+jest.setTimeout(120_000);
+
+const DIST = resolve(__dirname, '../dist');
+const HEAVY = {
+  'ts-morph': /node_modules\/(ts-morph|@ts-morph\/common)\/dist\//,
+  ajv: /node_modules\/ajv\//,
+  // Its index loads generator utilities (templates, formatters) that no target needs.
+  '@nx/devkit': /node_modules\/@nx\/devkit\//,
+};
+
+/** Requires `entry` in a fresh node, runs its default export with `options` when given, returns require.cache's keys. */
+function loadedBy(entry: string, run?: { options: object; ws: ExecutorWorkspace; project?: string }): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'modelos-footprint-'));
+  try {
+    const out = join(dir, 'loaded.json');
+    const contextFile = join(dir, 'context.json');
+    if (run) writeFileSync(contextFile, JSON.stringify(run.ws.context({}, run.project)));
+    const script = `
+      const fs = require('node:fs');
+      const [entry, out, contextFile, options] = process.argv.slice(1);
+      (async () => {
+        const mod = require(entry);
+        if (options) {
+          const { success } = await mod.default(JSON.parse(options), JSON.parse(fs.readFileSync(contextFile, 'utf8')));
+          if (!success) throw new Error('the executor failed');
+        }
+        fs.writeFileSync(out, JSON.stringify(Object.keys(require.cache)));
+      })().catch((err) => { console.error(err); process.exit(1); });`;
+    const args = ['-e', script, join(DIST, entry), out, contextFile, run ? JSON.stringify(run.options) : ''];
+    execFileSync(process.execPath, args, { cwd: run?.ws.root ?? dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MODELOS_CACHE_DIR: join(dir, 'cache') } });
+    return JSON.parse(readFileSync(out, 'utf8')) as string[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const uses = (modules: string[], library: keyof typeof HEAVY) => modules.some((m) => HEAVY[library].test(m));
+const engineModules = (modules: string[]) =>
+  modules.filter((m) => m.includes('/versioning-core/dist/')).map((m) => m.replace(/^.*\/versioning-core\/dist\//, ''));
+
+describe('what the plugin loads', () => {
+  let ws: ExecutorWorkspace;
+  beforeEach(() => (ws = new ExecutorWorkspace()));
+  afterEach(() => ws.remove());
+
+  it('createNodes (the package main) loads the resource.json reader, not the engine, ts-morph, ajv or @nx/devkit', () => {
+    const loaded = loadedBy('index.js');
+    expect(engineModules(loaded).sort()).toEqual(['errors.js', 'resource/resource-config.js', 'resource/resource.schema.json']);
+    expect(uses(loaded, 'ts-morph')).toBe(false);
+    expect(uses(loaded, 'ajv')).toBe(false);
+    expect(uses(loaded, '@nx/devkit')).toBe(false);
+  });
+
+  it('store parses the interface with ts-morph on a cold cache only: a warm run never loads it', () => {
+    const store = { options: { registry: '.modelos/registry' }, ws };
+    expect(uses(loadedBy('executors/store/executor.js', store), 'ts-morph')).toBe(true);
+    expect(uses(loadedBy('executors/store/executor.js', store), 'ts-morph')).toBe(false);
+  });
+
+  it('a release dry run, versions, releases and clean load neither ts-morph (warm interface cache) nor @nx/devkit', () => {
+    const registry = '.modelos/registry';
+    loadedBy('executors/store/executor.js', { options: { registry }, ws });
+    for (const [executor, options] of [
+      ['release', { registry, dryRun: true }],
+      ['versions', { registry }],
+      ['releases', { registry }],
+      ['clean', { registry, dryRun: true }],
+    ] as const) {
+      const loaded = loadedBy(`executors/${executor}/executor.js`, { options, ws });
+      expect({ executor, tsMorph: uses(loaded, 'ts-morph'), devkit: uses(loaded, '@nx/devkit') }).toEqual({ executor, tsMorph: false, devkit: false });
+    }
+  });
+});

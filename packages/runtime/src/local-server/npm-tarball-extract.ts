@@ -1,0 +1,175 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as zlib from 'node:zlib';
+import { UserError } from '../errors';
+
+// A tar reader of node built-ins: the runtime ships inside every client package, and tar-stream
+// would bring streamx, bare-fs, bare-stream, teex and friends into each consumer's install.
+// npm tarballs need little of tar: ustar headers, pax `path`/`size` records, GNU long names.
+
+const BLOCK = 512;
+
+interface Entry {
+  name: string;
+  type: 'file' | 'directory' | 'other';
+  mode: number;
+  size: number;
+}
+
+/**
+ * Extracts an npm tarball (`package/…` entries) into `dir`, as npm would: the first path
+ * component is dropped and links are skipped (pacote does the same). An entry that would land
+ * outside `dir` is refused. Streams: memory does not grow with the size of a file.
+ */
+export async function extractNpmTarball(source: NodeJS.ReadableStream, dir: string, what: string): Promise<void> {
+  const gunzip = zlib.createGunzip();
+  const reader = new ByteReader(gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>, what);
+  try {
+    await Promise.all([pipeline(source, gunzip), extractEntries(reader, dir, what)]);
+  } catch (err) {
+    gunzip.destroy();
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${what} is not a valid npm tarball (gzip'd tar): ${(err as Error).message}`);
+  }
+}
+
+async function extractEntries(reader: ByteReader, dir: string, what: string): Promise<void> {
+  const overrides: { path?: string; size?: number } = {};
+  for (;;) {
+    const header = await reader.read(BLOCK);
+    if (!header || header.every((byte) => byte === 0)) return reader.drain();
+    const flag = String.fromCharCode(header[156]);
+    const entry = parseHeader(header, what);
+    if (flag === 'x' || flag === 'L') {
+      const body = await reader.readPadded(entry.size);
+      if (flag === 'x') Object.assign(overrides, paxRecords(body));
+      else overrides.path = body.toString('utf8').replace(/\0.*$/s, '');
+      continue;
+    }
+    const size = overrides.size ?? entry.size;
+    const name = overrides.path ?? entry.name;
+    delete overrides.path;
+    delete overrides.size;
+    await writeEntry({ ...entry, name, size }, reader, dir, what);
+  }
+}
+
+function parseHeader(header: Buffer, what: string): Entry {
+  const text = (start: number, length: number) => header.toString('utf8', start, start + length).replace(/\0.*$/s, '');
+  const octal = (start: number, length: number) => {
+    const field = text(start, length).trim();
+    if (!/^[0-7]*$/.test(field)) throw new UserError(`${what} is not a valid npm tarball: a header field reads ${JSON.stringify(field)}`);
+    return field ? parseInt(field, 8) : 0;
+  };
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
+  if (sum !== octal(148, 8)) throw new UserError(`${what} is not a valid npm tarball: a header's checksum does not match`);
+  const prefix = text(345, 155);
+  const name = text(0, 100);
+  const flag = String.fromCharCode(header[156]);
+  const type = flag === '0' || flag === '\0' || flag === '7' ? 'file' : flag === '5' ? 'directory' : 'other';
+  return { name: prefix ? `${prefix}/${name}` : name, type, mode: octal(100, 8), size: octal(124, 12) };
+}
+
+/** `<length> <key>=<value>\n` records of a pax extended header. */
+function paxRecords(body: Buffer): { path?: string; size?: number } {
+  const found: { path?: string; size?: number } = {};
+  for (const record of body.toString('utf8').split('\n')) {
+    const match = /^\d+ ([^=]+)=(.*)$/s.exec(record);
+    if (match?.[1] === 'path') found.path = match[2];
+    if (match?.[1] === 'size' && /^\d+$/.test(match[2])) found.size = Number(match[2]);
+  }
+  return found;
+}
+
+async function writeEntry(entry: Entry, reader: ByteReader, dir: string, what: string): Promise<void> {
+  const relative = entry.name.split('/').slice(1).join('/');
+  const target = path.resolve(dir, relative);
+  if (!relative || entry.type === 'other') return reader.skipPadded(entry.size);
+  if (path.isAbsolute(relative) || !target.startsWith(dir + path.sep)) {
+    throw new UserError(`${what} holds an entry outside its package directory: ${entry.name}`);
+  }
+  if (entry.type === 'directory') {
+    fs.mkdirSync(target, { recursive: true });
+    return reader.skipPadded(entry.size);
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Owner bits from the tarball, never less than read-write for the owner (npm does the same).
+  const mode = (entry.mode & 0o777) | 0o600;
+  await pipeline(Readable.from(reader.chunks(entry.size)), fs.createWriteStream(target, { mode }));
+  await reader.skip(padding(entry.size));
+}
+
+function padding(size: number): number {
+  return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+
+/** Exact-length reads over a stream of chunks; a stream that ends inside an entry is a truncated tarball. */
+class ByteReader {
+  private buffered: Buffer = Buffer.alloc(0);
+  private ended = false;
+
+  constructor(
+    private readonly source: AsyncIterator<Buffer>,
+    private readonly what: string,
+  ) {}
+
+  /** `length` bytes, or null when the stream ended cleanly before any of them. */
+  async read(length: number): Promise<Buffer | null> {
+    while (this.buffered.length < length && (await this.fill()));
+    if (this.buffered.length === 0 && length > 0) return null;
+    if (this.buffered.length < length) throw this.truncated();
+    const bytes = this.buffered.subarray(0, length);
+    this.buffered = this.buffered.subarray(length);
+    return bytes;
+  }
+
+  async readPadded(length: number): Promise<Buffer> {
+    const bytes = (await this.read(length)) ?? Buffer.alloc(0);
+    if (bytes.length < length) throw this.truncated();
+    await this.skip(padding(length));
+    return Buffer.from(bytes);
+  }
+
+  /** The next `length` bytes as they arrive. */
+  async *chunks(length: number): AsyncGenerator<Buffer> {
+    let left = length;
+    while (left > 0) {
+      if (this.buffered.length === 0 && !(await this.fill())) throw this.truncated();
+      const piece = this.buffered.subarray(0, Math.min(left, this.buffered.length));
+      this.buffered = this.buffered.subarray(piece.length);
+      left -= piece.length;
+      yield piece;
+    }
+  }
+
+  async skip(length: number): Promise<void> {
+    for await (const piece of this.chunks(length)) void piece;
+  }
+
+  async skipPadded(length: number): Promise<void> {
+    await this.skip(length + padding(length));
+  }
+
+  /** Reads what follows the end-of-archive blocks, so that the gunzip stream finishes. */
+  async drain(): Promise<void> {
+    while (await this.fill()) this.buffered = Buffer.alloc(0);
+  }
+
+  private async fill(): Promise<boolean> {
+    if (this.ended) return false;
+    const next = await this.source.next();
+    if (next.done) {
+      this.ended = true;
+      return false;
+    }
+    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, next.value]) : next.value;
+    return true;
+  }
+
+  private truncated(): UserError {
+    return new UserError(`${this.what} is not a valid npm tarball: it ends inside an entry`);
+  }
+}

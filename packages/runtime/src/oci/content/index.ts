@@ -1,0 +1,14 @@
+export { MediaTypes, MANIFEST_ACCEPT } from './media-types';
+export { digestOf, digestFile, digestHex, isDigest, assertDigest, verifyingStream, Hasher } from './digest';
+export {
+  EmptyJson,
+  serializeManifest,
+  parseManifest,
+  tryParseManifest,
+  indexedManifests,
+  manifestDescriptor,
+  declaredMediaType,
+  type Descriptor,
+  type ImageManifest,
+} from './manifest';
+export { Annotations, CLEAN_DIRTY_ANNOTATION } from './annotations';

@@ -1,0 +1,265 @@
+import { pipeline } from 'node:stream';
+import { UserError } from '../../errors';
+import { AuthClient } from '../auth/client';
+import { repositoryScope } from '../auth/challenge';
+import { resolveCredentials } from '../auth/credentials';
+import { assertDigest, declaredMediaType, digestOf, isDigest, MANIFEST_ACCEPT, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import { assertTag } from '../../tags/oci-tag';
+import type { Repository, RepositoryCounters } from '../repository';
+import { withRetry } from '../retry/client';
+import type { RegistrySession } from '../session';
+import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
+import { describeFailure, networkError, speaksHttps } from './errors';
+import { certsDirs, trustedCas } from './trust';
+import { discard, header, nodeTransport, readBody, withRedirects, type HttpRequest, type HttpResponse } from './transport';
+
+export interface RemoteRepositoryOptions {
+  /** host[:port] */
+  host: string;
+  plainHttp: boolean;
+  /** Repository name inside the registry, e.g. "ml-project/ham". */
+  name: string;
+  env?: NodeJS.ProcessEnv;
+  retryPolicy?: RetryPolicy;
+  idleTimeoutMs?: number;
+  session?: RegistrySession;
+}
+
+const USER_AGENT = 'modelos-versioning-core';
+
+type Access = 'pull' | 'push' | 'delete';
+const ACTIONS: Record<Access, string[]> = { pull: ['pull'], push: ['pull', 'push'], delete: ['delete'] };
+
+/** A repository in an OCI Distribution registry, over HTTP(S). */
+export class RemoteRepository implements Repository {
+  readonly reference: string;
+  readonly counters: RepositoryCounters = { blobsUploaded: 0, bytesUploaded: 0, requests: 0 };
+  private readonly host: string;
+  private readonly name: string;
+  private readonly base: URL;
+  private readonly auth: AuthClient;
+  private readonly certsDir: string;
+
+  constructor(options: RemoteRepositoryOptions) {
+    this.host = options.host;
+    this.name = options.name;
+    this.reference = `${options.host}/${options.name}`;
+    this.base = new URL(`${options.plainHttp ? 'http' : 'https'}://${options.host}/v2/${options.name}/`);
+    const env = options.env ?? process.env;
+    this.certsDir = certsDirs(options.host, env)[0];
+    const ca = options.plainHttp ? undefined : trustedCas(options.host, env);
+    const send = nodeTransport({ idleTimeoutMs: options.idleTimeoutMs ?? 60_000, onRequest: () => this.counters.requests++, ca });
+    const transport = withRedirects(withRetry(send, options.retryPolicy ?? defaultRetryPolicy));
+    this.auth = new AuthClient(options.host, transport, () => resolveCredentials(options.host, env), options.session?.authState(options.host));
+  }
+
+  async blobExists(digest: string): Promise<boolean> {
+    assertDigest(digest);
+    const response = await this.send({ method: 'HEAD', url: this.url(`blobs/${digest}`) }, 'pull');
+    discard(response);
+    if (response.status === 200) return true;
+    if (response.status === 404) return false;
+    throw await this.failure(response, `check blob ${digest}`);
+  }
+
+  async pushBlob(desc: Descriptor, open: () => NodeJS.ReadableStream): Promise<{ uploaded: boolean }> {
+    if (await this.blobExists(desc.digest)) return { uploaded: false };
+    const what = `upload blob ${desc.digest}`;
+    const started = await this.send({ method: 'POST', url: this.url('blobs/uploads/'), headers: { 'content-length': '0' } }, 'push');
+    if (started.status !== 202) throw await this.failure(started, what);
+    discard(started);
+    const location = this.sameHostUrl(header(started, 'location'), started.url, 'upload Location');
+    location.searchParams.append('digest', desc.digest);
+    // One streamed monolithic PUT: memory stays flat, and a retry reopens the source.
+    const body = () => pipeline(open(), verifyingStream(desc, `content of blob ${desc.digest}`), () => undefined);
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) };
+    const done = await this.send({ method: 'PUT', url: location, headers, body }, 'push');
+    if (done.status !== 201) throw await this.failure(done, what);
+    discard(done);
+    this.counters.blobsUploaded++;
+    this.counters.bytesUploaded += desc.size;
+    return { uploaded: true };
+  }
+
+  async fetchBlob(digest: string): Promise<Buffer> {
+    const response = await this.getBlob(digest);
+    const bytes = await readBody(response);
+    if (digestOf(bytes) !== digest) {
+      throw new UserError(`blob ${digest} from ${this.reference} does not match its digest (got ${digestOf(bytes)})`);
+    }
+    return bytes;
+  }
+
+  async fetchBlobStream(digest: string): Promise<NodeJS.ReadableStream> {
+    const response = await this.getBlob(digest);
+    return pipeline(response.body, verifyingStream({ digest }, `blob ${digest} from ${this.reference}`), () => undefined);
+  }
+
+  async pushManifest(bytes: Buffer, mediaType: string, tag?: string): Promise<Descriptor> {
+    if (tag !== undefined) assertTag(tag);
+    const descriptor = manifestDescriptor(bytes, mediaType);
+    const ref = tag ?? descriptor.digest;
+    const response = await this.send(
+      { method: 'PUT', url: this.url(`manifests/${ref}`), headers: { 'content-type': mediaType, 'content-length': String(bytes.length) }, body: bytes },
+      'push',
+    );
+    if (response.status !== 201) throw await this.failure(response, `push manifest ${ref}`);
+    discard(response);
+    const stored = header(response, 'docker-content-digest');
+    if (stored && stored !== descriptor.digest) {
+      throw new UserError(`registry ${this.host} stored manifest ${ref} of ${this.reference} as ${stored}, not as the ${descriptor.digest} that was sent`);
+    }
+    return descriptor;
+  }
+
+  async fetchManifest(ref: string): Promise<{ descriptor: Descriptor; bytes: Buffer } | null> {
+    assertManifestRef(ref);
+    const response = await this.send({ method: 'GET', url: this.url(`manifests/${ref}`), headers: { accept: MANIFEST_ACCEPT } }, 'pull');
+    if (response.status === 404) {
+      discard(response);
+      return null;
+    }
+    if (response.status !== 200) throw await this.failure(response, `fetch manifest ${ref}`);
+    const bytes = await readBody(response);
+    const descriptor = manifestDescriptor(bytes, mediaTypeOf(response, bytes));
+    if (isDigest(ref) && descriptor.digest !== ref) {
+      throw new UserError(`manifest ${ref} from ${this.reference} does not match its digest (got ${descriptor.digest})`);
+    }
+    // By tag, the registry's own word on the digest is what the bytes must match (a proxy or cache in between may have changed them).
+    const sent = header(response, 'docker-content-digest');
+    if (!isDigest(ref) && sent !== undefined && isDigest(sent) && sent !== descriptor.digest) {
+      throw new UserError(`manifest ${ref} from ${this.reference} does not match the digest the registry gave for it (Docker-Content-Digest ${sent}, content ${descriptor.digest})`);
+    }
+    return { descriptor, bytes };
+  }
+
+  async resolve(tag: string): Promise<Descriptor | null> {
+    assertManifestRef(tag);
+    const response = await this.send({ method: 'HEAD', url: this.url(`manifests/${tag}`), headers: { accept: MANIFEST_ACCEPT } }, 'pull');
+    discard(response);
+    if (response.status === 404) return null;
+    if (response.status !== 200) throw await this.failure(response, `resolve ${tag}`);
+    const digest = header(response, 'docker-content-digest');
+    const size = Number(header(response, 'content-length'));
+    const mediaType = header(response, 'content-type')?.split(';')[0].trim();
+    if (digest && isDigest(digest) && Number.isSafeInteger(size) && mediaType) return { mediaType, digest, size };
+    // Registries may leave the digest out of a HEAD answer: read the manifest instead.
+    return (await this.fetchManifest(tag))?.descriptor ?? null;
+  }
+
+  async listTags(): Promise<string[]> {
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    for (let url: URL | undefined = this.url('tags/list'); url; ) {
+      if (seen.has(url.href)) break; // a registry that links a page to itself
+      seen.add(url.href);
+      const response = await this.send({ method: 'GET', url, headers: { accept: 'application/json' } }, 'pull');
+      if (response.status === 404) {
+        discard(response);
+        return [];
+      }
+      if (response.status !== 200) throw await this.failure(response, 'list tags');
+      const page = parseTagList(await readBody(response), this.reference);
+      tags.push(...page);
+      const next = nextLink(header(response, 'link'));
+      url = next === undefined ? undefined : this.sameHostUrl(next, url, 'tag list Link');
+    }
+    return tags;
+  }
+
+  async deleteManifest(digest: string): Promise<void> {
+    assertDigest(digest);
+    const response = await this.send({ method: 'DELETE', url: this.url(`manifests/${digest}`) }, 'delete');
+    if (response.status === 202 || response.status === 200 || response.status === 404) {
+      discard(response);
+      return;
+    }
+    if (response.status === 405) {
+      const detail = await describeFailure(response);
+      throw new UserError(
+        `registry ${this.host} does not allow deleting manifests (${detail}); enable deletion on the registry (distribution: storage.delete.enabled: true)`,
+      );
+    }
+    throw await this.failure(response, `delete manifest ${digest}`);
+  }
+
+  private async getBlob(digest: string): Promise<HttpResponse> {
+    assertDigest(digest);
+    const response = await this.send({ method: 'GET', url: this.url(`blobs/${digest}`) }, 'pull');
+    if (response.status === 200) return response;
+    if (response.status === 404) {
+      discard(response);
+      throw new UserError(`blob ${digest} not found in ${this.reference}`);
+    }
+    throw await this.failure(response, `fetch blob ${digest}`);
+  }
+
+  private url(path: string): URL {
+    return new URL(path, this.base);
+  }
+
+  private async send(request: HttpRequest, access: Access): Promise<HttpResponse> {
+    try {
+      const headers = { 'user-agent': USER_AGENT, ...request.headers };
+      return await this.auth.send({ ...request, headers }, [repositoryScope(this.name, ACTIONS[access])]);
+    } catch (err) {
+      throw networkError(this.host, err, { certsDir: this.certsDir });
+    }
+  }
+
+  private async failure(response: HttpResponse, what: string): Promise<UserError> {
+    const detail = await describeFailure(response);
+    if (response.status === 401) return this.auth.refusal(` to ${what} in ${this.reference} (${detail})`);
+    if (response.status === 400 && this.base.protocol === 'http:') {
+      const https = speaksHttps(this.host, detail);
+      if (https) return https;
+    }
+    return new UserError(`cannot ${what} in ${this.reference}: registry ${this.host} answered ${detail}`);
+  }
+
+  /**
+   * A URL the registry handed out (upload Location, pagination Link), resolved against the
+   * request it came from. Another host is refused, so credentials never follow it, and the
+   * scheme stays ours, so TLS is never downgraded.
+   */
+  private sameHostUrl(value: string | undefined, from: URL, what: string): URL {
+    if (!value) throw new UserError(`registry ${this.host} sent no ${what}`);
+    const url = new URL(value, from);
+    if (url.host !== this.base.host) {
+      throw new UserError(`registry ${this.host} pointed its ${what} to another host (${url.host}); refusing to follow it`);
+    }
+    url.protocol = this.base.protocol;
+    return url;
+  }
+}
+
+function assertManifestRef(ref: string): void {
+  if (!isDigest(ref)) assertTag(ref);
+}
+
+function mediaTypeOf(response: HttpResponse, bytes: Buffer): string {
+  const fromHeader = header(response, 'content-type')?.split(';')[0].trim();
+  if (fromHeader && fromHeader !== 'application/json') return fromHeader;
+  return declaredMediaType(bytes) ?? fromHeader ?? 'application/octet-stream';
+}
+
+function parseTagList(body: Buffer, reference: string): string[] {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { tags?: unknown };
+    if (parsed.tags === null || parsed.tags === undefined) return [];
+    if (Array.isArray(parsed.tags) && parsed.tags.every((t) => typeof t === 'string')) return parsed.tags;
+  } catch {
+    // reported below
+  }
+  throw new UserError(`tag list of ${reference} is not a JSON {"tags": [...]} document`);
+}
+
+/** The `rel="next"` target of a `Link` header, if any. */
+export function nextLink(link: string | undefined): string | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (match && /;\s*rel="?next"?(?:\s*[;,]|\s*$)/i.test(match[2])) return match[1];
+  }
+  return undefined;
+}

@@ -1,0 +1,111 @@
+// A docker-registry that speaks HTTPS only, with a certificate from a private CA (openssl), and
+// an HTTP CONNECT proxy on loopback: choosing TLS for a loopback host, trusting the CA the ways
+// docker users do, errors that name the fix, and HTTPS_PROXY/NO_PROXY.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openRepository } from '../repository';
+import { parseRegistryReference } from '../reference';
+import { pushTinyArtifact } from '../../../../versioning-core/src/test-support/tiny-artifact';
+import { makeTestCa, type TestCa } from '../../../../versioning-core/src/test-support/tls-certs';
+import { startConnectProxy } from '../../../../versioning-core/src/test-support/connect-proxy';
+
+const { startRegistry } = require('../../../../../tools/registry') as {
+  startRegistry(options: object): Promise<{ host: string; dataDir: string; stop(): Promise<void> }>;
+};
+
+jest.setTimeout(60_000);
+
+let dir: string;
+let ca: TestCa;
+let registry: { host: string; dataDir: string; stop(): Promise<void> };
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oci-tls-'));
+  ca = makeTestCa(dir);
+  registry = await startRegistry({ tls: { certificate: ca.certFile, key: ca.keyFile } });
+});
+afterAll(async () => {
+  await registry?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (registry) fs.rmSync(registry.dataDir, { recursive: true, force: true });
+});
+
+let counter = 0;
+const open = (reference: string, env: NodeJS.ProcessEnv) => openRepository(parseRegistryReference(reference, dir), `ham${counter++}`, { env });
+const noDockerConfig = () => ({ DOCKER_CONFIG: fs.mkdtempSync(path.join(dir, 'docker-')) });
+
+/** A docker config dir whose certs.d trusts the test CA for the registry's host:port. */
+function certsD(): { DOCKER_CONFIG: string } {
+  const env = noDockerConfig();
+  const hostDir = path.join(env.DOCKER_CONFIG, 'certs.d', registry.host);
+  fs.mkdirSync(hostDir, { recursive: true });
+  fs.copyFileSync(ca.caFile, path.join(hostDir, 'ca.crt'));
+  return env;
+}
+
+describe('TLS on a loopback host (finding: TLS cannot be chosen)', () => {
+  it('says the registry speaks HTTPS when reached over plain HTTP, and how to ask for TLS', async () => {
+    await expect(open(`oci://${registry.host}/team`, noDockerConfig()).listTags()).rejects.toThrow(
+      `registry ${registry.host} speaks HTTPS, but was reached over plain HTTP: use oci://${registry.host}/<namespace>?tls=true`,
+    );
+  });
+
+  it('names an unknown certificate authority and where to put the CA', async () => {
+    const env = noDockerConfig();
+    const failure = open(`oci://${registry.host}/team?tls=true`, env).listTags();
+    await expect(failure).rejects.toThrow(
+      `registry ${registry.host}: certificate signed by an unknown authority: unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE); ` +
+        `trust its CA: save it as ${env.DOCKER_CONFIG}/certs.d/${registry.host}/ca.crt (or /etc/docker/certs.d/${registry.host}/ca.crt), or set NODE_EXTRA_CA_CERTS=<ca.pem>`,
+    );
+  });
+
+  it('trusts a CA in $DOCKER_CONFIG/certs.d/<host:port>/ca.crt', async () => {
+    const repo = open(`oci://${registry.host}/team?tls=true`, certsD());
+    const pushed = await pushTinyArtifact(repo, 'v1.0.0');
+    expect(await repo.listTags()).toEqual(['v1.0.0']);
+    expect((await repo.fetchManifest('v1.0.0'))?.descriptor.digest).toBe(pushed.digest);
+  });
+
+  it('trusts a CA named by NODE_EXTRA_CA_CERTS', async () => {
+    const repo = open(`oci://${registry.host}/team?tls=true`, { ...noDockerConfig(), NODE_EXTRA_CA_CERTS: ca.caFile });
+    await pushTinyArtifact(repo, 'v1.0.0');
+    expect(await repo.listTags()).toEqual(['v1.0.0']);
+  });
+
+  it('says a plain HTTP registry does not speak HTTPS', async () => {
+    const plain = process.env.MODELOS_TEST_REGISTRY!;
+    await expect(open(`oci://${plain}/team?tls=true`, noDockerConfig()).listTags()).rejects.toThrow(
+      `registry ${plain} speaks plain HTTP, not HTTPS: use oci://${plain}/<namespace> (no ?tls=true)`,
+    );
+  });
+});
+
+describe('HTTPS_PROXY and NO_PROXY', () => {
+  const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+  afterEach(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+
+  it('tunnels HTTPS through the proxy with CONNECT, and goes direct for NO_PROXY hosts', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      process.env.HTTPS_PROXY = proxy.url;
+      delete process.env.NO_PROXY;
+      const repo = open(`oci://${registry.host}/team?tls=true`, certsD());
+      await pushTinyArtifact(repo, 'v1.0.0');
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([registry.host]));
+
+      process.env.NO_PROXY = '127.0.0.1';
+      const before = proxy.tunnels.length;
+      expect(await open(`oci://${registry.host}/team?tls=true`, certsD()).listTags()).toEqual([]);
+      expect(proxy.tunnels.length).toBe(before);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

@@ -1,3 +1,0 @@
-export { AuthClient } from './client';
-export { parseWwwAuthenticate, mergeScopes, repositoryScope, type Challenge } from './challenge';
-export { resolveCredentials, dockerConfigPath, type Credentials } from './credentials';
