@@ -31,7 +31,7 @@ require.extensions['.ts'] = (module, file) =>
   );
 const { openRepository, parseRegistryReference } = require(path.join(SRC, 'oci'));
 const { promote, traffic, rollback } = require(path.join(SRC, 'environments'));
-const { startLocalServer } = require(path.join(SRC, 'runtime', 'local-server'));
+const { startLocalServer } = require(path.join(__dirname, '..', 'packages', 'runtime', 'src', 'local-server', 'local-server'));
 const { publishServedRelease, hamClient } = require(path.join(SRC, 'test-support', 'served-release'));
 const { tsNodeArgs } = require(path.join(SRC, 'test-support', 'run-ts'));
 
