@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startChildServer } from './child-server';
 
 export interface LocalNpmRegistry {
   /** e.g. http://127.0.0.1:41234/ */
@@ -43,28 +43,8 @@ export async function startVerdaccio(dir: string, publishers?: Publishers): Prom
       '',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, [join(__dirname, 'verdaccio-server.js'), config], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /^(\d+)\n/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`verdaccio exited with ${code} before listening: ${out}`)));
-  });
-  child.stdout.resume();
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const server = await startChildServer(join(__dirname, 'verdaccio-server.js'), [config], 'verdaccio');
+  return { url: `http://127.0.0.1:${server.port}/`, stop: server.stop };
 }
 
 /** Registers `user` (CouchDB's user document, as `npm adduser` does) and returns the token for an .npmrc. */

@@ -44,8 +44,10 @@ function loadedBy(entry: string, run?: { options: object; ws: ExecutorWorkspace;
 }
 
 const uses = (modules: string[], library: keyof typeof HEAVY) => modules.some((m) => HEAVY[library].test(m));
-const engineModules = (modules: string[]) =>
-  modules.filter((m) => m.includes('/versioning-core/dist/')).map((m) => m.replace(/^.*\/versioning-core\/dist\//, ''));
+const modulesOf = (pkg: string) => (modules: string[]) =>
+  modules.filter((m) => m.includes(`/${pkg}/dist/`)).map((m) => m.replace(new RegExp(`^.*/${pkg}/dist/`), ''));
+const engineModules = modulesOf('versioning-core');
+const runtimeModules = modulesOf('runtime');
 
 describe('what the plugin loads', () => {
   let ws: ExecutorWorkspace;
@@ -55,6 +57,8 @@ describe('what the plugin loads', () => {
   it('createNodes (the package main) loads the resource.json reader, not the engine, ts-morph, ajv or @nx/devkit', () => {
     const loaded = loadedBy('index.js');
     expect(engineModules(loaded).sort()).toEqual(['errors.js', 'resource/resource-config.js', 'resource/resource.schema.json']);
+    // Requirement specs are checked with resource.json; nothing else of the runtime (no OCI client).
+    expect(runtimeModules(loaded).sort()).toEqual(['errors.js', 'requirements/spec.js']);
     expect(uses(loaded, 'ts-morph')).toBe(false);
     expect(uses(loaded, 'ajv')).toBe(false);
     expect(uses(loaded, '@nx/devkit')).toBe(false);

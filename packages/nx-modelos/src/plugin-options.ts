@@ -13,6 +13,7 @@ export interface ModelosPluginOptions {
   npmScope?: string;
   /** npm registry URL: every release also publishes its server and client packages there (SPEC §11). */
   npmRegistry?: string;
+  packTargetName?: string;
   storeTargetName?: string;
   versionsTargetName?: string;
   releaseTargetName?: string;
@@ -30,6 +31,7 @@ export interface ModelosPluginOptions {
 
 /** What the inferred targets depend on (and so what keys their cache): only the target names. */
 export interface NormalizedPluginOptions {
+  packTargetName: string;
   storeTargetName: string;
   versionsTargetName: string;
   releaseTargetName: string;
@@ -47,6 +49,7 @@ export interface NormalizedPluginOptions {
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
   return {
+    packTargetName: options?.packTargetName ?? 'pack',
     storeTargetName: options?.storeTargetName ?? 'store',
     versionsTargetName: options?.versionsTargetName ?? 'versions',
     releaseTargetName: options?.releaseTargetName ?? 'release',

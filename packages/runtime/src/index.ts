@@ -1,5 +1,5 @@
 // @modelos/runtime: what a generated client needs at run time, and what the engine shares with it.
-// Node built-ins and `semver` only, so that a client installs without TypeScript, ts-morph or ajv.
+// Node built-ins, semver and a proxy agent only, so that a client installs without TypeScript, ts-morph or ajv.
 //   @modelos/runtime/client  the client runtime generated clients load (light: http only until a local server starts)
 //   @modelos/runtime/oci     the OCI client (remote registry, image layout, auth, retry)
 //   @modelos/runtime/tags    SPEC §4 tag and version rules

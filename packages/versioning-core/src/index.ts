@@ -6,6 +6,9 @@ export { readResourceConfig, RESOURCE_FILE, type ResourceConfig } from './resour
 export { resolveRegistry, parseRegistryReference, formatRegistryReference, type RegistryReference } from './oci';
 export { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from './git';
 export { storeResource, type StoreInput, type StoreResult } from './store';
+export { packResource, type PackInput, type PackResult } from './pack/pack-resource';
+export { packDir } from './pack/pack-document';
+export { progressMeter, wantsProgress, type ProgressMeter } from './transfer-progress';
 export { listVersions, listRepositoryVersions, formatVersionsTable, type VersionRow } from './versions';
 export { releaseResource, type ReleaseInput, type ReleaseResult } from './release/release';
 export { listReleases, formatReleasesTable, type ReleaseRow } from './release/releases';

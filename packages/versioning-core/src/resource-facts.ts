@@ -13,7 +13,7 @@ import { readResourceConfig, type ResourceConfig } from './resource/resource-con
 const run = promisify(execFile);
 
 /** Where our caches live inside a workspace (git-ignored by the init generator). */
-export function cacheDir(workspaceRoot: string, kind: 'interface' | 'layers' | 'files'): string {
+export function cacheDir(workspaceRoot: string, kind: 'interface' | 'layers' | 'files' | 'homes'): string {
   return path.join(workspaceRoot, '.modelos', 'cache', kind);
 }
 
@@ -79,7 +79,8 @@ export async function collectResourceFacts(
   };
 }
 
-async function closureFileRecords(
+/** Per closure project (by name), the path, size and sha256 of its files; stat-cached per machine. */
+export async function closureFileRecords(
   workspaceRoot: string,
   closure: ProjectRef[],
   closureFiles: Map<string, ClosureFile[]>,

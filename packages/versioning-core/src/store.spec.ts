@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Annotations } from './oci';
+import { MODEL_FILE_BYTES } from './artifact/layer-plan';
 import { MediaTypes, parseRegistryReference, type RegistryReference } from './oci';
 import { storeResource, type StoreInput } from './store';
 import { GitWorkspace } from './test-support/git-workspace';
 import { listVersions } from './versions';
+
+jest.setTimeout(60_000);
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 const ADHOC = /^([0-9a-f]{7})-([0-9a-f]{7})-([0-9a-f]{7})$/;
@@ -72,6 +76,8 @@ describe('storeResource against the real registry', () => {
     const second = await storeResource(input());
     expect(first.blobsUploaded).toBe(3);
     expect(second).toMatchObject({ digest: first.digest, tags: first.tags, blobsUploaded: 0, unchanged: true });
+    // The tag already holds this config (closure commit, dirty hash, interface): one GET, nothing built.
+    expect(second.requests).toBe(1);
   });
 
   it('tracks the closure: dirty edits set dirty7, a commit to an unrelated project changes nothing', async () => {
@@ -121,6 +127,56 @@ describe('storeResource against the real registry', () => {
     expect(rows.every((r) => r.digest.startsWith('sha256:') && r.created && r.clientHash)).toBe(true);
     const compatible = await listVersions({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, registry, compatibleOnly: true });
     expect(compatible.map((r) => r.tag)).toEqual([dirtyNewInterface.tags[0]]);
+  });
+});
+
+describe('model layers', () => {
+  const MiB = 1024 * 1024;
+  const model = randomBytes(3 * MiB);
+  const withModel = (root: string) => {
+    ws.write(`${root}/weights/model.onnx`, model);
+    const config = JSON.parse(ws.read(`${root}/resource.json`));
+    ws.write(`${root}/resource.json`, JSON.stringify({ ...config, models: ['weights/*.onnx'] }));
+  };
+
+  it('stores a model file as a raw layer addressed by its content; a code change re-sends only the code layer', async () => {
+    withModel('ham');
+    ws.commit('ham carries a model');
+    const first = await storeResource(input());
+    const manifest = skopeoRaw(`docker://${host}/${namespace}/ham:${first.tags[0]}`);
+    expect(manifest.layers.map((l: any) => [l.mediaType, l.annotations[Annotations.title]])).toEqual([
+      [MediaTypes.layerTarGzip, 'ham.tar.gz'],
+      [MediaTypes.modelFile, 'ham/weights/model.onnx'],
+      [MediaTypes.layerTarGzip, 'eggs.tar.gz'],
+    ]);
+    expect(manifest.layers[1]).toMatchObject({ digest: `sha256:${createHash('sha256').update(model).digest('hex')}`, size: model.length });
+    expect(first.bytesUploaded).toBeGreaterThan(model.length);
+
+    ws.write('ham/src/ham.ts', ws.read('ham/src/ham.ts') + '// one line\n').commit('one line');
+    const changed = await storeResource(input());
+    expect(changed.digest).not.toBe(first.digest);
+    expect(changed).toMatchObject({ blobsUploaded: 2, blobsMounted: 0 }); // ham's code layer and the config
+    expect(changed.bytesUploaded).toBeLessThan(64 * 1024);
+  });
+
+  it('mounts a model another resource of the registry already holds instead of sending it again', async () => {
+    // Above the size threshold, a model in a library both resources depend on needs no glob.
+    const shared = randomBytes(MODEL_FILE_BYTES + 1);
+    ws.write('libs/weights/base.bin', shared).commit('a shared model');
+    const weights = { name: 'weights', root: 'libs/weights' };
+    const ham = await storeResource(input({ closure: [{ name: 'ham', root: 'ham' }, weights] }));
+    const bacon = await storeResource(input({ resource: { name: 'bacon', root: 'bacon' }, closure: [{ name: 'bacon', root: 'bacon' }, weights] }));
+    expect(ham.bytesUploaded).toBeGreaterThan(shared.length);
+    // The library's code layer and its model: both already in ham's repository.
+    expect(bacon).toMatchObject({ blobsMounted: 2 });
+    expect(bacon.bytesUploaded).toBeLessThan(64 * 1024);
+    const manifest = skopeoRaw(`docker://${host}/${namespace}/bacon:${bacon.tags[0]}`);
+    expect(manifest.layers[2]).toMatchObject({ mediaType: MediaTypes.modelFile, digest: `sha256:${createHash('sha256').update(shared).digest('hex')}` });
+  });
+
+  it('refuses a models entry that leaves the project, naming the field', async () => {
+    ws.write('ham/resource.json', JSON.stringify({ formatVersion: '1', entry: 'src/ham.ts', class: 'Ham', models: ['../bacon/**'] }));
+    await expect(storeResource(input())).rejects.toThrow(/ham\/resource\.json: field "models\.0"/);
   });
 });
 

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
+import { BlobHomes } from './artifact/blob-homes';
 import { LayerCache } from './artifact/layer-cache';
-import { pushClosureLayers } from './artifact/push-layers';
-import { resourceConfigBlob, resourceManifest, sameContent, type ResourceFacts } from './artifact/resource-artifact';
+import type { LayerSource } from './artifact/layer-source';
+import { closureLayerSources, knownModelDigests, pushLayers } from './artifact/push-layers';
+import { resourceConfigBlob, resourceManifest, type ResourceFacts } from './artifact/resource-artifact';
 import { currentBranch, type ClosureFactsSource } from './git';
 import {
   digestOf,
@@ -9,15 +11,17 @@ import {
   openRepository,
   parseManifest,
   serializeManifest,
+  type BlobWritten,
   type Descriptor,
-  type ImageManifest,
   type RegistryReference,
   type RegistrySession,
   type Repository,
 } from './oci';
 import type { ProjectRef } from './project-ref';
+import { loadVerifiedPack } from './pack/verify-pack';
 import { cacheDir, collectResourceFacts, type CollectedFacts } from './resource-facts';
 import { adhocTag, branchTag, CLEAN_DIRTY7, short7 } from './tags';
+import type { ProgressMeter } from './transfer-progress';
 
 export interface StoreInput {
   workspaceRoot: string;
@@ -35,6 +39,17 @@ export interface StoreInput {
   git?: ClosureFactsSource;
   /** Registry auth shared with other tasks of the same run; default: this call's own. */
   session?: RegistrySession;
+  /** Redraws transfer progress (a TTY outside CI, not with --json); see `wantsProgress`. */
+  progress?: ProgressMeter;
+  /** Layers pack built and verified against the checkout, with their digests: pushed, not rebuilt. */
+  packed?: PackedLayers;
+  /** Pack's output directory: verified against the checkout and pushed when a push is needed; built here when absent. */
+  packDir?: string;
+}
+
+export interface PackedLayers {
+  sources: LayerSource[];
+  known: BlobWritten[];
 }
 
 export interface StoreResult {
@@ -46,6 +61,10 @@ export interface StoreResult {
   dirtyHash: string | null;
   blobsUploaded: number;
   bytesUploaded: number;
+  /** Blobs linked from a sibling repository (a shared model) instead of uploaded. */
+  blobsMounted: number;
+  /** Registry requests (or layout operations) this store made. */
+  requests: number;
   /** The tags already pointed at the same artifact: nothing was pushed. */
   unchanged: boolean;
   dryRun: boolean;
@@ -68,17 +87,33 @@ export async function pushResourceArtifact(input: StoreInput, { facts, closureFi
   const tags = await storeTags(input, facts);
   const repo = openRepository(input.registry, input.resource.name, { session: input.session });
   const push = !input.dryRun;
-
-  const layers = await pushClosureLayers(repo, input.closure, closureFiles, new LayerCache(cacheDir(input.workspaceRoot, 'layers')), push);
   const configBytes = resourceConfigBlob(facts);
   const config: Descriptor = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
-  if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
-
-  const manifestBytes = await manifestFor(repo, tags[0], resourceManifest(facts, config, layers, new Date()));
+  const existing = await repo.fetchManifest(tags[0]);
+  // The config names the closure commit, the dirty hash and the interface, so a tag already on
+  // this config holds this content: keep its manifest (and created time), build nothing.
+  const unchanged = existing && parseManifest(existing.bytes, `${repo.reference}:${tags[0]}`).config.digest === config.digest;
+  let manifestBytes: Buffer;
+  if (unchanged) {
+    manifestBytes = existing.bytes;
+  } else {
+    const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null);
+    const sources = packed?.sources ?? closureLayerSources(input.workspaceRoot, input.resource, input.closure, closureFiles);
+    const layers = await pushLayers(sources, {
+      cache: new LayerCache(cacheDir(input.workspaceRoot, 'layers')),
+      to: push
+        ? { repo, registry: input.registry, name: input.resource.name, homes: new BlobHomes(cacheDir(input.workspaceRoot, 'homes')), progress: input.progress }
+        : undefined,
+    }, packed?.known ?? knownModelDigests(sources, facts.files));
+    // Blobs before the manifest that names them: a tag never points at a missing blob.
+    if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
+    manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date()));
+  }
   const digest = digestOf(manifestBytes);
   let pushedTags = 0;
-  for (const tag of tags) {
-    if ((await repo.resolve(tag))?.digest === digest) continue;
+  for (const [i, tag] of tags.entries()) {
+    const current = i === 0 ? existing?.descriptor : await repo.resolve(tag);
+    if (current?.digest === digest) continue;
     pushedTags++;
     if (push) await repo.pushManifest(manifestBytes, MediaTypes.imageManifest, tag);
     input.log?.(`${input.dryRun ? 'would push' : 'pushed'} ${repo.reference}:${tag}`);
@@ -92,6 +127,8 @@ export async function pushResourceArtifact(input: StoreInput, { facts, closureFi
     dirtyHash: facts.dirtyHash,
     blobsUploaded: repo.counters.blobsUploaded,
     bytesUploaded: repo.counters.bytesUploaded,
+    blobsMounted: repo.counters.blobsMounted,
+    requests: repo.counters.requests,
     unchanged: pushedTags === 0,
     dryRun: !push,
   };
@@ -105,17 +142,4 @@ async function storeTags(input: StoreInput, facts: ResourceFacts): Promise<strin
   if (!input.branch && !input.branchOnly) return [adhoc];
   const branch = branchTag(await currentBranch(input.workspaceRoot), dirty7, client7);
   return input.branchOnly ? [branch] : [adhoc, branch];
-}
-
-/**
- * The tag encodes the content, so when it already holds the same config and layers we keep
- * that manifest (and its `created` time) instead of minting a new digest for the same artifact.
- */
-async function manifestFor(repo: Repository, tag: string, candidate: ImageManifest): Promise<Buffer> {
-  const existing = await repo.fetchManifest(tag);
-  if (existing) {
-    const previous = parseManifest(existing.bytes, `${repo.reference}:${tag}`);
-    if (sameContent(previous, candidate)) return existing.bytes;
-  }
-  return serializeManifest(candidate);
 }

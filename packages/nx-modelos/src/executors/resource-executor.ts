@@ -4,6 +4,7 @@ import { logger } from 'nx/src/utils/logger';
 import { UserError } from '@modelos/versioning-core/errors';
 import { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from '@modelos/versioning-core/git';
 import { RegistrySession } from '@modelos/versioning-core/oci';
+import { progressMeter, wantsProgress, type ProgressMeter } from '@modelos/versioning-core/transfer-progress';
 import { printJson } from './print-json';
 import { resolveResourceTarget, type ResourceTarget } from './resource-target';
 
@@ -16,6 +17,8 @@ export interface TaskOutput {
   /** Core progress lines: kept off stdout in `--json` mode, which holds only the document. */
   progress(line: string): void;
   error(text: string): void;
+  /** Redrawn transfer progress (bytes, rate) for core: only a task run alone on a TTY, outside CI, without --json. */
+  readonly meter?: ProgressMeter;
   /** Batch output records unexpected errors instead of letting them end the whole batch. */
   readonly keepsBugs?: boolean;
 }
@@ -209,13 +212,15 @@ function consoleOutput(json: boolean): TaskOutput {
     json: printJson,
     progress: json ? toStderr : (line) => logger.info(line),
     error: (text) => logger.error(text),
+    meter: wantsProgress({ json }) ? progressMeter(process.stderr) : undefined,
   };
 }
 
 /**
  * In a batch every task's output is collected and handed to Nx as its terminal output, so that
  * tasks running side by side do not interleave their lines. In `--json` mode that output is the
- * document alone, as stdout would be, and the rest goes to stderr.
+ * document alone, as stdout would be, and the rest goes to stderr. No redrawn progress: the
+ * lines of tasks side by side would overwrite each other.
  */
 function bufferedOutput(json: boolean): TaskOutput & { text(): string } {
   const lines: string[] = [];

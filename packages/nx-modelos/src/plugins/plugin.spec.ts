@@ -27,18 +27,25 @@ describe('createNodes', () => {
     expect(createNodesV2).toBe(createNodes);
   });
 
-  it('infers non-cacheable registry targets with metadata', async () => {
+  it('infers a cacheable pack target whose inputs are the closure files and the plugin version, and registry targets that are not cacheable', async () => {
     write('libs/ham/resource.json', HAM);
     write('libs/ham/project.json', { name: 'ham' });
     const [[file, result]] = await infer(['libs/ham/resource.json']);
     expect(file).toBe('libs/ham/resource.json');
     const project = result.projects!['libs/ham'];
     expect(project.name).toBeUndefined();
-    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['store', 'versions', 'release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report'] } });
+    expect(project.metadata).toEqual({ technologies: ['modelos'], targetGroups: { ModelOS: ['pack', 'store', 'versions', 'release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report'] } });
     expect(project.targets).toMatchObject({
+      pack: {
+        executor: '@modelos/nx:pack',
+        cache: true,
+        inputs: ['{projectRoot}/**/*', '^{projectRoot}/**/*', { externalDependencies: ['@modelos/nx'] }],
+        outputs: ['{workspaceRoot}/dist/modelos/{projectName}/pack.json', '{workspaceRoot}/dist/modelos/{projectName}/layers'],
+      },
       store: {
         executor: '@modelos/nx:store',
         cache: false,
+        dependsOn: ['pack'],
         options: {},
         metadata: { description: expect.stringContaining('adhoc version'), technologies: ['modelos'] },
       },
@@ -52,6 +59,8 @@ describe('createNodes', () => {
     for (const target of ['release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report']) {
       expect(project.targets![target]).toEqual(expect.objectContaining({ executor: `@modelos/nx:${target}`, cache: false }));
     }
+    expect(project.targets!.release.dependsOn).toEqual(['pack']);
+    expect(project.targets!.versions.dependsOn).toBeUndefined();
   });
 
   it('names the project after its directory unless project.json or package.json names it', async () => {
@@ -67,9 +76,14 @@ describe('createNodes', () => {
 
   it('uses the configured target names', async () => {
     write('ham/resource.json', HAM);
-    const [[, result]] = await infer(['ham/resource.json'], { storeTargetName: 'mdl-store', versionsTargetName: 'mdl-versions', releaseTargetName: 'mdl-release' });
-    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-store', 'mdl-versions', 'mdl-release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report']);
-    expect(result.projects!.ham.targets!['mdl-store'].executor).toBe('@modelos/nx:store');
+    const [[, result]] = await infer(['ham/resource.json'], {
+      packTargetName: 'mdl-pack',
+      storeTargetName: 'mdl-store',
+      versionsTargetName: 'mdl-versions',
+      releaseTargetName: 'mdl-release',
+    });
+    expect(Object.keys(result.projects!.ham.targets!)).toEqual(['mdl-pack', 'mdl-store', 'mdl-versions', 'mdl-release', 'releases', 'clean', 'describe', 'compare', 'promote', 'rollback', 'traffic', 'environments', 'resolve', 'report']);
+    expect(result.projects!.ham.targets!['mdl-store']).toMatchObject({ executor: '@modelos/nx:store', dependsOn: ['mdl-pack'] });
   });
 
   it('reports a bad resource.json naming the file and the field, and still infers the good ones', async () => {

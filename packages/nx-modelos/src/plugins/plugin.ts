@@ -101,20 +101,22 @@ class NodeCache {
 }
 
 function inferResourceNode(fallbackName: string | undefined, options: NormalizedPluginOptions): ResourceNode {
-  const targets: Array<[string, RegistryExecutor, string]> = [
-    [options.storeTargetName, 'store', 'Store an adhoc version of this resource in its OCI registry, tagged <git7>-<dirty7>-<client7>'],
-    [options.versionsTargetName, 'versions', 'List the versions of this resource in its OCI registry: tag, kind, digest, created, client hash, compatible'],
-    [options.releaseTargetName, 'release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure'],
-    [options.releasesTargetName, 'releases', 'List the releases of this resource, newest first, latest on top'],
-    [options.cleanTargetName, 'clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag'],
-    [options.describeTargetName, 'describe', 'Show one version of this resource (--version, default latest): created, author, size, files, metrics, labels, status'],
-    [options.compareTargetName, 'compare', 'Compare two versions of this resource (--from, default latest; --to, default the working tree): size, metrics, interface, files, authors'],
-    [options.promoteTargetName, 'promote', 'Send all of an environment\'s traffic to one release (--env, --version, --replicas)'],
-    [options.rollbackTargetName, 'rollback', 'Put an environment back to its previous assignment, or to --to <version>'],
-    [options.trafficTargetName, 'traffic', 'Split an environment\'s traffic across releases of one major (--weights v1.0.0=90,v1.1.0=10), or --status of its endpoint'],
-    [options.environmentsTargetName, 'environments', 'List the environments of this resource and their current split, or one environment\'s history (--env)'],
-    [options.resolveTargetName, 'resolve', 'Resolve the requirements of this resource to the fewest versions, install their clients and write modelos.lock.json'],
-    [options.reportTargetName, 'report', 'Write an offline HTML page of this resource to dist/modelos/<resource>/report.html: versions, metrics charts, environments, compare'],
+  const pushing = { dependsOn: [options.packTargetName] };
+  const targets: Array<[string, TargetConfiguration]> = [
+    [options.packTargetName, packTarget()],
+    [options.storeTargetName, registryTarget('store', 'Store an adhoc version of this resource in its OCI registry, tagged <git7>-<dirty7>-<client7>', pushing)],
+    [options.versionsTargetName, registryTarget('versions', 'List the versions of this resource in its OCI registry: tag, kind, digest, created, client hash, compatible')],
+    [options.releaseTargetName, registryTarget('release', 'Release the next semver version of this resource: major for an interface change, minor for any other change in its closure', pushing)],
+    [options.releasesTargetName, registryTarget('releases', 'List the releases of this resource, newest first, latest on top')],
+    [options.cleanTargetName, registryTarget('clean', 'Delete the adhoc and branch tags of this resource; never a release, package, latest or env-* tag')],
+    [options.describeTargetName, registryTarget('describe', 'Show one version of this resource (--version, default latest): created, author, size, files, metrics, labels, status')],
+    [options.compareTargetName, registryTarget('compare', 'Compare two versions of this resource (--from, default latest; --to, default the working tree): size, metrics, interface, files, authors')],
+    [options.promoteTargetName, registryTarget('promote', 'Send all of an environment\'s traffic to one release (--env, --version, --replicas)')],
+    [options.rollbackTargetName, registryTarget('rollback', 'Put an environment back to its previous assignment, or to --to <version>')],
+    [options.trafficTargetName, registryTarget('traffic', 'Split an environment\'s traffic across releases of one major (--weights v1.0.0=90,v1.1.0=10), or --status of its endpoint')],
+    [options.environmentsTargetName, registryTarget('environments', 'List the environments of this resource and their current split, or one environment\'s history (--env)')],
+    [options.resolveTargetName, registryTarget('resolve', 'Resolve the requirements of this resource to the fewest versions, install their clients and write modelos.lock.json')],
+    [options.reportTargetName, registryTarget('report', 'Write an offline HTML page of this resource to dist/modelos/<resource>/report.html: versions, metrics charts, environments, compare')],
   ];
   return {
     ...(fallbackName ? { name: fallbackName } : {}),
@@ -122,7 +124,26 @@ function inferResourceNode(fallbackName: string | undefined, options: Normalized
       technologies: ['modelos'],
       targetGroups: { ModelOS: targets.map(([name]) => name) },
     },
-    targets: Object.fromEntries(targets.map(([name, executor, description]) => [name, registryTarget(executor, description)])),
+    targets: Object.fromEntries(targets),
+  };
+}
+
+/**
+ * Cacheable: pack's bytes depend only on the files of the closure projects (the resource's and
+ * its dependencies', Nx's `^`), the npm packages they use (Nx hashes the `npm:` nodes it meets
+ * walking the dependencies) and this plugin's version; no registry, no git history, no
+ * environment. `store` and `release` check a restored output against the checkout before
+ * pushing it.
+ */
+function packTarget(): TargetConfiguration {
+  return {
+    executor: '@modelos/nx:pack',
+    cache: true,
+    inputs: ['{projectRoot}/**/*', '^{projectRoot}/**/*', { externalDependencies: ['@modelos/nx'] }],
+    // Its own files only: `report` writes report.html beside them.
+    outputs: ['{workspaceRoot}/dist/modelos/{projectName}/pack.json', '{workspaceRoot}/dist/modelos/{projectName}/layers'],
+    options: {},
+    metadata: { description: 'Build the layers, file lists and interface of this resource into dist/modelos/<resource>/ (cacheable)', technologies: ['modelos'] },
   };
 }
 
@@ -133,10 +154,11 @@ type RegistryExecutor = 'store' | 'versions' | 'release' | 'releases' | 'clean' 
  * cannot hash. A cache hit would replay "pushed <tag>" for a push that never happened (say
  * after the registry was wiped or `MODELOS_REGISTRY` pointed elsewhere), or show a stale list.
  */
-function registryTarget(executor: RegistryExecutor, description: string): TargetConfiguration {
+function registryTarget(executor: RegistryExecutor, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration {
   return {
     executor: `@modelos/nx:${executor}`,
     cache: false,
+    ...extra,
     options: {},
     metadata: { description, technologies: ['modelos'] },
   };

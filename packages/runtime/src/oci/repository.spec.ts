@@ -207,6 +207,29 @@ describe.each(backends)('%s repository', (kind, backend) => {
     fs.rmSync(file);
   });
 
+  it('uploads a stream of unknown digest in one pass and finds it by the digest it computed', async () => {
+    const repo = open();
+    const parts = [randomBytes(5 * 1024 * 1024), randomBytes(7 * 1024 * 1024), randomBytes(123)];
+    const whole = Buffer.concat(parts);
+    const written = await repo.pushBlobStreaming(Readable.from(parts));
+    expect(written).toEqual({ digest: digestOf(whole), size: whole.length });
+    expect(await repo.blobExists(written.digest)).toBe(true);
+    expect((await repo.fetchBlob(written.digest)).equals(whole)).toBe(true);
+    expect(repo.counters).toMatchObject({ blobsUploaded: 1, bytesUploaded: whole.length });
+  });
+
+  it('mounts a blob from a sibling repository without sending it, and declines one the sibling lacks', async () => {
+    const source = open();
+    const target = open();
+    const bytes = randomBytes(2048);
+    const desc = await pushBytes(source, bytes, MediaTypes.layerTarGzip);
+    await expect(target.mountBlob(desc, source)).resolves.toBe(true);
+    expect((await target.fetchBlob(desc.digest)).equals(bytes)).toBe(true);
+    expect(target.counters).toMatchObject({ blobsUploaded: 0, bytesUploaded: 0, blobsMounted: 1 });
+    const unknown = { mediaType: MediaTypes.layerTarGzip, digest: digestOf(randomBytes(16)), size: 16 };
+    await expect(open().mountBlob(unknown, source)).resolves.toBe(false);
+  });
+
   it('pushes the OCI empty config the same way as any blob', async () => {
     const repo = open();
     await repo.pushBlob(EmptyJson.descriptor, streamOf(EmptyJson.bytes));

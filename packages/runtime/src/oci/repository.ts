@@ -14,6 +14,16 @@ export interface Repository {
   blobExists(digest: string): Promise<boolean>;
   /** Skips the upload when the blob is present; streams `open()` otherwise and verifies its digest. */
   pushBlob(desc: Descriptor, open: () => NodeJS.ReadableStream): Promise<{ uploaded: boolean }>;
+  /**
+   * Uploads a blob whose digest is not known yet, hashing while sending (one pass, memory
+   * flat); the blob is complete under its digest only once all of it arrived.
+   */
+  pushBlobStreaming(source: NodeJS.ReadableStream): Promise<BlobWritten>;
+  /**
+   * Makes a blob that `from` (a sibling repository of the same registry) holds available here
+   * without sending it; false when that cannot be done (other registry, unknown blob).
+   */
+  mountBlob(desc: Descriptor, from: Repository): Promise<boolean>;
   /** Whole blob in memory (configs); verified against the digest. */
   fetchBlob(digest: string): Promise<Buffer>;
   /** Streamed blob; the stream fails at its end if the content does not match the digest. */
@@ -31,9 +41,16 @@ export interface Repository {
   readonly counters: RepositoryCounters;
 }
 
+export interface BlobWritten {
+  digest: string;
+  size: number;
+}
+
 export interface RepositoryCounters {
   blobsUploaded: number;
   bytesUploaded: number;
+  /** Blobs linked from a sibling repository instead of uploaded. */
+  blobsMounted: number;
   /** HTTP requests (remote) or storage operations (layout). */
   requests: number;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileSystemRefusal } from '@modelos/runtime';
 import type { ClosureFile } from './closure-files';
-import type { BuiltBlob } from './layer';
+import type { BlobWritten } from '../oci';
 
 /**
  * Remembers the digest of a layer by the stat data of its files (like git's index), so that
@@ -13,24 +13,25 @@ import type { BuiltBlob } from './layer';
 export class LayerCache {
   constructor(private readonly dir: string) {}
 
-  key(files: ClosureFile[]): string {
-    const hash = createHash('sha256').update('layer-v1\0');
+  /** `kind` keeps a code layer of one file apart from that file as a model layer. */
+  key(kind: 'code' | 'model', files: ClosureFile[]): string {
+    const hash = createHash('sha256').update(`layer-v2\0${kind}\0`);
     for (const file of files) {
       hash.update(`${file.path}\0${file.size}\0${file.executable}\0${file.mtimeMs}\0${file.ctimeMs}\0`);
     }
     return hash.digest('hex');
   }
 
-  get(key: string): BuiltBlob | undefined {
+  get(key: string): BlobWritten | undefined {
     try {
-      const entry = JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as BuiltBlob;
+      const entry = JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as BlobWritten;
       return /^sha256:[0-9a-f]{64}$/.test(entry.digest) && Number.isInteger(entry.size) ? entry : undefined;
     } catch {
       return undefined;
     }
   }
 
-  set(key: string, blob: BuiltBlob): void {
+  set(key: string, blob: BlobWritten): void {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       const tmp = `${this.file(key)}.${process.pid}.tmp`;

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ClosureFile } from './closure-files';
-import { compressionLevel, writeLayer } from './layer';
+import { pipeline } from 'node:stream/promises';
+import { digestFile } from '../oci';
+import { codeLayerStream, compressionLevel } from './layer';
 
 let dir: string;
 beforeEach(() => {
@@ -19,7 +21,13 @@ function file(name: string, content: string | Buffer, mode = 0o644): ClosureFile
   return { path: `ham/${name}`, absPath, size: stat.size, executable: (mode & 0o111) !== 0, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
 }
 
-describe('writeLayer', () => {
+/** Writes the layer stream to a file, as a test's window on its bytes. */
+async function writeLayer(files: ClosureFile[], outFile: string): Promise<{ digest: string; size: number }> {
+  await pipeline(codeLayerStream(files), fs.createWriteStream(outFile));
+  return digestFile(outFile);
+}
+
+describe('codeLayerStream', () => {
   it('gives the same bytes for the same files, whatever their order, mtime or owner', async () => {
     const a = file('a.ts', 'export const a = 1;\n');
     const b = file('bin/run.sh', '#!/bin/sh\n', 0o755);

@@ -1,41 +1,28 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { pipeline as pipelineCallback, Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline as pipelineCallback, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
 import type { ClosureFile } from './closure-files';
-
-export interface BuiltBlob {
-  digest: string;
-  size: number;
-}
 
 /** Fixed metadata so that the same files give the same bytes (and digest) on any machine. */
 const EPOCH = new Date(0);
 
 /**
- * Writes a deterministic tar+gzip of `files` to `outFile`, streaming: memory does not grow
- * with file size. Entries are sorted by path with fixed owner, mode and mtime.
+ * The deterministic tar+gzip of a project's code files, as a stream: entries sorted by path
+ * with fixed owner, mode and mtime, read one file at a time, so memory does not grow with size.
  */
-export async function writeLayer(files: ClosureFile[], outFile: string): Promise<BuiltBlob> {
-  const hash = createHash('sha256');
-  let size = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+export function codeLayerStream(files: ClosureFile[]): Readable {
   const entries = files.map((file) => ({
     path: file.path,
     size: file.size,
-    mode: file.executable ? 0o755 : 0o644,
+    mode: fileMode(file),
     content: () => fs.createReadStream(file.absPath),
   }));
-  await pipeline(deterministicTarGz(entries, { mtime: EPOCH, level: compressionLevel(files) }), measure, fs.createWriteStream(outFile));
-  return { digest: `sha256:${hash.digest('hex')}`, size };
+  return deterministicTarGz(entries, { mtime: EPOCH, level: compressionLevel(files) });
+}
+
+export function fileMode(file: ClosureFile): number {
+  return file.executable ? 0o755 : 0o644;
 }
 
 /** A regular file of a deterministic tarball: bytes in memory, or a stream opened when its turn comes. */
@@ -62,7 +49,7 @@ export function deterministicTarGz(entries: TarEntry[], options: { mtime: Date; 
   return gzip;
 }
 
-/** Above this, a layer is a model more than code: stored in gzip framing, not deflated. */
+/** Above this, a code layer (many mid-sized files) is stored in gzip framing, not deflated. */
 const STORED_ABOVE_BYTES = 64 * 1024 * 1024;
 
 /**

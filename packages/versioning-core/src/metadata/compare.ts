@@ -6,7 +6,7 @@ import { changeSince } from '../release/next-version';
 import { LATEST_TAG } from '../tags';
 import { findVersion } from './describe';
 import type { FileRecord } from './file-digests';
-import { readVersionMetadata, type VersionMetadata } from './version-metadata';
+import { readVersionMetadata, releaseVersionOn, type VersionMetadata } from './version-metadata';
 import { workingTreeMetadata, type WorkingTree } from './working-tree';
 
 /** One side of a comparison as shown: a tag (null for the working tree) and who made it when. */
@@ -91,10 +91,10 @@ export async function compareResourceVersions(repo: Repository, input: CompareIn
   const entries = await index.refresh();
   const read = (tag: string) => {
     const entry = findVersion(repo, tag, entries, index);
-    return readVersionMetadata(repo, entry.tag, entry.digest);
+    return readVersionMetadata(repo, entry.tag, entry.digest, releaseVersionOn(entries, entry.digest));
   };
   const from = await read(input.from ?? LATEST_TAG);
-  const to = input.to !== undefined ? await read(input.to) : await workingTreeMetadata(repo, requireWorkingTree(input));
+  const to = input.to !== undefined ? await read(input.to) : await workingTreeMetadata(requireWorkingTree(input));
   return {
     repository: repo.reference,
     from: side(from),

@@ -87,7 +87,10 @@ describe('describeVersion status', () => {
     for (const env of ['production', 'staging']) await repo.pushManifest(bytes, MediaTypes.imageManifest, `env-${env}`);
     const d = await describeVersion(repo, 'latest');
     expect(d.digest).toBe(released.digest);
-    expect(d.status).toEqual({ kind: 'latest', tags: ['env-production', 'env-staging', 'latest', 'v1.0.0'], environments: ['production', 'staging'] });
+    // The release is its adhoc image tagged again (SPEC §7.5): the adhoc tag shares the digest.
+    const [adhoc] = (await repo.listTags()).filter((tag) => /^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/.test(tag));
+    expect(d.status).toEqual({ kind: 'latest', tags: [adhoc, 'env-production', 'env-staging', 'latest', 'v1.0.0'], environments: ['production', 'staging'] });
+    expect(d.version).toBe('1.0.0');
     expect((await describeVersion(repo, 'v1.0.0')).status.kind).toBe('release');
     // A version may be given without its v, as everywhere else.
     expect(await describeVersion(repo, '1.0.0')).toMatchObject({ tag: 'v1.0.0', version: '1.0.0', status: { kind: 'release' } });

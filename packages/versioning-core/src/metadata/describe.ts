@@ -2,7 +2,7 @@ import { UserError } from '../errors';
 import type { Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
 import { classifyTag, compareVersions, isReleaseKind, parseVersion, tryParseVersion, versionTag, type TagKind } from '../tags';
-import { readVersionMetadata, type VersionMetadata } from './version-metadata';
+import { readVersionMetadata, releaseVersionOn, type VersionMetadata } from './version-metadata';
 
 /** Where a version stands now: what its tag is, and which tags and environments point at it. */
 export interface VersionStatus {
@@ -24,7 +24,7 @@ export interface VersionDescription extends VersionMetadata {
 export async function describeVersion(repo: Repository, tag: string, index = new Ocidex(repo)): Promise<VersionDescription> {
   const entries = await index.refresh();
   const entry = findVersion(repo, tag, entries, index);
-  const metadata = await readVersionMetadata(repo, entry.tag, entry.digest);
+  const metadata = await readVersionMetadata(repo, entry.tag, entry.digest, releaseVersionOn(entries, entry.digest));
   const same = entries.filter((other) => other.digest === entry.digest);
   return {
     ...metadata,

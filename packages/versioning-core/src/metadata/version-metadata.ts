@@ -2,10 +2,12 @@ import { Annotations } from '../oci';
 import { UserError } from '../errors';
 import type { Author } from '../git';
 import type { InterfaceDescriptor } from '../interface';
-import { MediaTypes, parseManifest, type ImageManifest, type Repository } from '../oci';
+import { MediaTypes, parseManifest, type Descriptor, type ImageManifest, type Repository } from '../oci';
 import { fetchConfig } from './config-cache';
 import type { FileRecord } from './file-digests';
 import { parseRecordedConfig, type ResolvedRequirement } from './recorded-config';
+import type { IndexEntry } from '../ocidex';
+import { compareVersions, formatVersion, isReleaseKind, parseVersion } from '../tags';
 
 /** One closure project of a version: its layer's size and the files the config records. */
 export interface ProjectContent {
@@ -41,10 +43,22 @@ export interface VersionMetadata {
 }
 
 /**
- * Reads a stored version: its manifest (by digest, so a tag moving meanwhile cannot mix two
- * versions) and its config blob; two small GETs, no layer.
+ * The release version a manifest carries, from the index: a release is the adhoc image tagged
+ * again (SPEC §7.5), so its version lives in the release tags on its digest, not in the
+ * manifest. The highest, should one digest carry several; null for a version never released.
  */
-export async function readVersionMetadata(repo: Repository, tag: string, digest: string): Promise<VersionMetadata> {
+export function releaseVersionOn(entries: IndexEntry[], digest: string): string | null {
+  const versions = entries.filter((e) => e.digest === digest && isReleaseKind(e.kind) && e.version !== null).map((e) => parseVersion(e.version!));
+  return versions.length ? formatVersion(versions.sort((a, b) => compareVersions(b, a))[0]) : null;
+}
+
+/**
+ * Reads a stored version: its manifest (by digest, so a tag moving meanwhile cannot mix two
+ * versions) and its config blob; two small GETs, no layer. `version` is the release version
+ * the index gives its digest (`releaseVersionOn`); releases made before releases shared the
+ * adhoc digest carry it as an annotation instead.
+ */
+export async function readVersionMetadata(repo: Repository, tag: string, digest: string, version: string | null): Promise<VersionMetadata> {
   const what = `${repo.reference}:${tag}`;
   const fetched = await repo.fetchManifest(digest);
   if (!fetched) throw new UserError(`${what} vanished while being read (manifest ${digest}): retry`);
@@ -55,15 +69,16 @@ export async function readVersionMetadata(repo: Repository, tag: string, digest:
   const config = parseRecordedConfig(await fetchConfig(repo, manifest.config.digest), what);
   return {
     tag,
-    version: manifest.annotations?.[Annotations.version] ?? null,
+    version: version ?? manifest.annotations?.[Annotations.version] ?? null,
     digest,
     created: manifest.annotations?.[Annotations.created] ?? null,
     author: config.author,
     size: contentSize(manifest),
-    projects: manifest.layers.map((layer, i) => {
-      const name = layer.annotations?.[Annotations.project] ?? config.closureProjects[i] ?? `layer ${i + 1}`;
-      return { name, size: layer.size, files: config.files ? (config.files[name] ?? []) : null };
-    }),
+    projects: projectSizes(manifest.layers, config.closureProjects).map(({ name, size }) => ({
+      name,
+      size,
+      files: config.files ? (config.files[name] ?? []) : null,
+    })),
     metrics: config.metrics,
     labels: config.labels,
     clientHash: config.clientHash,
@@ -73,6 +88,16 @@ export async function readVersionMetadata(repo: Repository, tag: string, digest:
     requires: config.requires,
     resolved: config.resolved,
   };
+}
+
+/** Bytes per closure project, in layer order: a project's code layer and its model layers together. */
+function projectSizes(layers: Descriptor[], closureProjects: string[]): Array<{ name: string; size: number }> {
+  const sizes = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    const name = layer.annotations?.[Annotations.project] ?? closureProjects[i] ?? `layer ${i + 1}`;
+    sizes.set(name, (sizes.get(name) ?? 0) + layer.size);
+  });
+  return [...sizes].map(([name, size]) => ({ name, size }));
 }
 
 /**

@@ -1,8 +1,7 @@
 import { LayerCache } from '../artifact/layer-cache';
-import { pushClosureLayers } from '../artifact/push-layers';
+import { closureLayerSources, knownModelDigests, pushLayers } from '../artifact/push-layers';
 import { resourceConfigBlob } from '../artifact/resource-artifact';
 import type { ClosureFactsSource } from '../git';
-import type { Repository } from '../oci';
 import type { ProjectRef } from '../project-ref';
 import { cacheDir, collectResourceFacts } from '../resource-facts';
 import type { VersionMetadata } from './version-metadata';
@@ -19,9 +18,12 @@ export interface WorkingTree {
  * What `store` would record for the working tree now, computed like a dry-run store: the same
  * facts, config and layer digests (from the layer cache when unchanged), nothing pushed.
  */
-export async function workingTreeMetadata(repo: Repository, tree: WorkingTree): Promise<VersionMetadata> {
+export async function workingTreeMetadata(tree: WorkingTree): Promise<VersionMetadata> {
   const { facts, closureFiles } = await collectResourceFacts(tree.workspaceRoot, tree.resource, tree.closure, tree.git);
-  const layers = await pushClosureLayers(repo, tree.closure, closureFiles, new LayerCache(cacheDir(tree.workspaceRoot, 'layers')), false);
+  const sources = closureLayerSources(tree.workspaceRoot, tree.resource, tree.closure, closureFiles);
+  const layers = await pushLayers(sources, { cache: new LayerCache(cacheDir(tree.workspaceRoot, 'layers')) }, knownModelDigests(sources, facts.files));
+  // A project's size is its code layer and its model layers.
+  const projectSize = (name: string) => layers.filter((_, i) => sources[i].project === name).reduce((sum, layer) => sum + layer.size, 0);
   return {
     tag: null,
     version: null,
@@ -29,7 +31,7 @@ export async function workingTreeMetadata(repo: Repository, tree: WorkingTree): 
     created: null,
     author: facts.author,
     size: resourceConfigBlob(facts).length + layers.reduce((sum, layer) => sum + layer.size, 0),
-    projects: tree.closure.map((project, i) => ({ name: project.name, size: layers[i].size, files: facts.files[project.name] })),
+    projects: tree.closure.map((project) => ({ name: project.name, size: projectSize(project.name), files: facts.files[project.name] })),
     metrics: facts.metrics,
     labels: facts.labels,
     clientHash: facts.clientHash,

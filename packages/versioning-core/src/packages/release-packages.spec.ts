@@ -137,11 +137,19 @@ describe('release publishes server and client packages (SPEC §8)', () => {
     const offline = { ...process.env, npm_config_registry: 'http://127.0.0.1:1/', npm_config_fetch_retries: '0', npm_config_cache: path.join(tmp, 'npm-cache') };
     const installed = await install(`${host}/${namespace}:ham-client-v1`, { cwd: consumer, env: offline });
     expect(installed).toMatchObject({ name: '@ml-project/ham-client-v1', version: '1.0.0' });
-    // The client and what it carries: the runtime and semver, nothing of the engine (no TypeScript, ts-morph or ajv).
+    // The client and what it carries: the runtime and its few dependencies, nothing of the engine (no TypeScript, ts-morph or ajv).
     const packagesIn = (dir: string) =>
       fs.readdirSync(dir).filter((entry) => !entry.startsWith('.')).flatMap((entry) => (entry.startsWith('@') ? fs.readdirSync(path.join(dir, entry)).map((name) => `${entry}/${name}`) : [entry]));
     expect(packagesIn(path.join(consumer, 'node_modules'))).toEqual(['@ml-project/ham-client-v1']);
-    expect(packagesIn(path.join(consumer, 'node_modules/@ml-project/ham-client-v1/node_modules')).sort()).toEqual(['@modelos/runtime', 'semver']);
+    expect(packagesIn(path.join(consumer, 'node_modules/@ml-project/ham-client-v1/node_modules')).sort()).toEqual([
+      '@modelos/runtime',
+      'agent-base',
+      'debug',
+      'https-proxy-agent',
+      'ms',
+      'proxy-from-env',
+      'semver',
+    ]);
     const script = `const { HamClient } = require('@ml-project/ham-client-v1');
 (async () => {
   const ham = await HamClient.create('ham', 1, true);

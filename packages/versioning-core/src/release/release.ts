@@ -6,7 +6,9 @@ import { Ocidex, type IndexEntry } from '../ocidex';
 import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages/release-packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
+import { loadVerifiedPack } from '../pack/verify-pack';
 import { pushResourceArtifact } from '../store';
+import type { ProgressMeter } from '../transfer-progress';
 import {
   compareVersions,
   gitReleaseTag,
@@ -52,6 +54,10 @@ export interface ReleaseInput {
   dryRun?: boolean;
   log?: (line: string) => void;
   warn?: (line: string) => void;
+  /** Transfer progress of the artifact's layers (see `wantsProgress`). */
+  progress?: ProgressMeter;
+  /** Pack's output directory: verified against the checkout before the claim, then pushed. */
+  packDir?: string;
   /** Git facts shared with other tasks of the same run; default: a git call of its own. */
   git?: ClosureFactsSource;
   /** Registry auth shared with other tasks of the same run; default: this call's own. */
@@ -122,10 +128,12 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   assertVersionFree(name, tag, index.get(tag), facts);
   if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
 
+  // A pack output that does not match the checkout (a poisoned cache entry) stops the release before it claims anything.
+  const packed = input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null;
   const claim = `refs/modelos/claims/${name}/${tag}`;
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {
-    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false }, collected);
+    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
     const artifact = requirements ? await withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
     const bytes = releaseManifest(artifact, head);

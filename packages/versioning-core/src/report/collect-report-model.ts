@@ -1,5 +1,5 @@
 import { forEachConcurrently } from '../concurrently';
-import { readVersionMetadata, type VersionMetadata } from '../metadata/version-metadata';
+import { readVersionMetadata, releaseVersionOn, type VersionMetadata } from '../metadata/version-metadata';
 import { interfaceDifference } from '../metadata/compare';
 import { currentEntry, readEnvlog, ENVLOG_PREFIX, type EnvironmentEntry } from '../environments/envlog';
 import type { Repository } from '../oci';
@@ -29,7 +29,7 @@ export async function collectReportModel(repo: Repository, resource: string): Pr
   const shown = [...releases, ...adhoc];
   const metadata: VersionMetadata[] = new Array(shown.length);
   await forEachConcurrently([...shown.keys()], READS_IN_FLIGHT, async (i) => {
-    metadata[i] = await readVersionMetadata(repo, shown[i].tag, shown[i].digest);
+    metadata[i] = await readVersionMetadata(repo, shown[i].tag, shown[i].digest, releaseVersionOn(entries, shown[i].digest));
   });
   const environmentsByDigest = environmentTags(entries);
   const environments = await readEnvironments(repo);
@@ -46,7 +46,7 @@ function reportVersion(entry: IndexEntry, meta: VersionMetadata, environments: s
   return {
     tag: entry.tag,
     kind: entry.kind,
-    version: isReleaseKind(entry.kind) ? (meta.version ?? entry.version) : null,
+    version: isReleaseKind(entry.kind) ? entry.version : null,
     digest: entry.digest,
     created: meta.created,
     author: meta.author ? `${meta.author.name} <${meta.author.email}>` : null,

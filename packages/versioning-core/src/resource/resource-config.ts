@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { parseSpec } from '@modelos/runtime';
+import { parseSpec } from '@modelos/runtime/requirements-spec';
 import schema from './resource.schema.json';
 
 export const RESOURCE_FILE = 'resource.json';
@@ -15,6 +15,8 @@ export interface ResourceConfig {
   class: string;
   requires: Record<string, string>;
   metricsFile?: string;
+  /** Globs (relative to the project root) of model files: one content-addressed layer each. */
+  models?: string[];
 }
 
 /**
@@ -83,7 +85,7 @@ function describe(error: ErrorObject): string {
     case 'required':
       return `field "${error.params.missingProperty}" is missing (required: formatVersion, entry, class)`;
     case 'additionalProperties':
-      return `field "${error.params.additionalProperty}" is not allowed (allowed: formatVersion, entry, class, requires, metricsFile)`;
+      return `field "${error.params.additionalProperty}" is not allowed (allowed: formatVersion, entry, class, requires, metricsFile, models)`;
     case 'pattern':
       return `field "${field}" is ${JSON.stringify(error.data)}, ${PATTERN_RULES[field.split('.')[0]] ?? `which must match ${error.params.pattern}`}`;
     default:

@@ -1,4 +1,5 @@
 import { releaseResource, type ReleaseResult } from '@modelos/versioning-core/release';
+import { packDir } from '@modelos/versioning-core/pack';
 import { readPluginOptions } from '../../plugin-options';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';
@@ -24,6 +25,8 @@ export const { executor, batch } = defineResourceExecutor<ReleaseExecutorOptions
     warn: out.warn,
     git,
     session,
+    progress: out.meter,
+    packDir: packDir(target.workspaceRoot, target.resource.name),
   });
   if (options.json) out.json(result);
   else out.info(formatReleaseSummary(result));

@@ -1,4 +1,5 @@
 import { storeResource } from '@modelos/versioning-core/store';
+import { packDir } from '@modelos/versioning-core/pack';
 import { defineResourceExecutor } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';
@@ -12,6 +13,8 @@ export const { executor, batch } = defineResourceExecutor<StoreExecutorOptions>(
     log: out.progress,
     git,
     session,
+    progress: out.meter,
+    packDir: packDir(target.workspaceRoot, target.resource.name),
   });
   if (options.json) out.json(result);
   else out.info(formatStoreSummary(result));

@@ -10,6 +10,6 @@ export function formatStoreSummary(result: StoreResult): string {
     ? 'dry run: nothing was pushed'
     : result.unchanged
       ? `unchanged: ${refs} already at this digest, nothing uploaded`
-      : `uploaded ${result.blobsUploaded} blob(s), ${result.bytesUploaded} bytes`;
+      : `uploaded ${result.blobsUploaded} blob(s), ${result.bytesUploaded} bytes${result.blobsMounted ? `; mounted ${result.blobsMounted} from sibling repositories` : ''}`;
   return `digest ${result.digest}\n${outcome}`;
 }

@@ -10,6 +10,8 @@ export const Annotations = {
   dirtyHash: 'dev.modelos.dirty-hash',
   closureCommit: 'dev.modelos.closure-commit',
   project: 'dev.modelos.project',
+  /** File mode of a model layer's file (`0644` or `0755`); its path is the layer's `.title`. */
+  fileMode: 'dev.modelos.file-mode',
   /** Release manifests: the `requires` specs the release was resolved with, as JSON (read by the index, so resolving needs no config blob). */
   requires: 'dev.modelos.requires',
 } as const;

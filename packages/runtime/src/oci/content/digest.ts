@@ -11,9 +11,14 @@ export function digestOf(bytes: Buffer): string {
 }
 
 /** Digest and size of a file, read as a stream so memory does not grow with the file. */
-export async function digestFile(path: string): Promise<{ digest: string; size: number }> {
+export function digestFile(path: string): Promise<{ digest: string; size: number }> {
+  return digestStream(createReadStream(path));
+}
+
+/** Digest and size of a stream's bytes, consumed to its end. */
+export async function digestStream(source: NodeJS.ReadableStream): Promise<{ digest: string; size: number }> {
   const hasher = new Hasher();
-  for await (const chunk of createReadStream(path)) hasher.update(chunk as Buffer);
+  for await (const chunk of source) hasher.update(chunk as Buffer);
   return { digest: hasher.digest(), size: hasher.size };
 }
 
@@ -48,6 +53,16 @@ export class Hasher {
   digest(): string {
     return `sha256:${this.hash.digest('hex')}`;
   }
+}
+
+/** A pass-through stream feeding every chunk to `hasher`: hash while the bytes go elsewhere. */
+export function hashingStream(hasher: Hasher): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hasher.update(chunk);
+      callback(null, chunk);
+    },
+  });
 }
 
 /**

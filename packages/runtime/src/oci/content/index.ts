@@ -1,5 +1,5 @@
 export { MediaTypes, MANIFEST_ACCEPT } from './media-types';
-export { digestOf, digestFile, digestHex, isDigest, assertDigest, verifyingStream, Hasher } from './digest';
+export { digestOf, digestFile, digestStream, digestHex, isDigest, assertDigest, verifyingStream, hashingStream, Hasher } from './digest';
 export {
   EmptyJson,
   serializeManifest,

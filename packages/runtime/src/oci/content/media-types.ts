@@ -9,6 +9,8 @@ export const MediaTypes = {
   resourceArtifact: 'application/vnd.modelos.resource.v1',
   pkgArtifact: 'application/vnd.modelos.pkg.v1',
   clientArtifact: 'application/vnd.modelos.client.v1',
+  /** One model file's raw bytes (no tar): the layer's digest is the file's sha256. */
+  modelFile: 'application/vnd.modelos.model.v1',
   resourceConfig: 'application/vnd.modelos.resource.config.v1+json',
   packageConfig: 'application/vnd.modelos.package.config.v1+json',
   envlogArtifact: 'application/vnd.modelos.envlog.v1',

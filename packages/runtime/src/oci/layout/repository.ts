@@ -6,9 +6,9 @@ import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { UserError } from '../../errors';
 import { fileSystemRefusal } from '../../fs-refusal';
-import { assertDigest, digestHex, digestOf, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import { assertDigest, digestHex, digestOf, Hasher, hashingStream, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
 import { assertTag } from '../../tags/oci-tag';
-import type { Repository, RepositoryCounters } from '../repository';
+import type { BlobWritten, Repository, RepositoryCounters } from '../repository';
 import { withFileLock } from './lock';
 
 /** Image-layout annotation that carries a manifest's tag in index.json. */
@@ -28,8 +28,8 @@ interface ImageIndex {
  */
 export class LayoutRepository implements Repository {
   readonly reference: string;
-  readonly counters: RepositoryCounters = { blobsUploaded: 0, bytesUploaded: 0, requests: 0 };
-  private readonly blobsDir: string;
+  readonly counters: RepositoryCounters = { blobsUploaded: 0, bytesUploaded: 0, blobsMounted: 0, requests: 0 };
+  readonly blobsDir: string;
   private readonly indexFile: string;
 
   constructor(private readonly dir: string) {
@@ -54,6 +54,43 @@ export class LayoutRepository implements Repository {
     this.counters.blobsUploaded++;
     this.counters.bytesUploaded += desc.size;
     return { uploaded: true };
+  }
+
+  /** Written to a temp file beside the blobs while hashed, then renamed to its digest: one pass. */
+  async pushBlobStreaming(source: NodeJS.ReadableStream): Promise<BlobWritten> {
+    const hasher = new Hasher();
+    return this.writing(async () => {
+      await this.ensureLayout();
+      const tmp = path.join(this.blobsDir, `.tmp-${randomUUID()}`);
+      try {
+        await pipelineAsync(source, hashingStream(hasher), createWriteStream(tmp, { flags: 'wx' }));
+        const written = { digest: hasher.digest(), size: hasher.size };
+        if (await exists(this.blobPath(written.digest))) {
+          await fs.rm(tmp, { force: true });
+          return written;
+        }
+        await fs.rename(tmp, this.blobPath(written.digest));
+        this.counters.blobsUploaded++;
+        this.counters.bytesUploaded += written.size;
+        return written;
+      } catch (err) {
+        await fs.rm(tmp, { force: true });
+        throw err;
+      }
+    });
+  }
+
+  /** A sibling layout (another resource of the same registry directory) shares its blob by a hard link. */
+  async mountBlob(desc: Descriptor, from: Repository): Promise<boolean> {
+    if (!(from instanceof LayoutRepository) || from === this) return false;
+    const source = path.join(from.blobsDir, digestHex(desc.digest));
+    if (!(await exists(source)) || (await this.blobExists(desc.digest))) return false;
+    await this.writing(async () => {
+      await this.ensureLayout();
+      await this.writeAtomically(this.blobPath(desc.digest), (tmp) => fs.link(source, tmp).catch(() => fs.copyFile(source, tmp)));
+    });
+    this.counters.blobsMounted++;
+    return true;
   }
 
   async fetchBlob(digest: string): Promise<Buffer> {

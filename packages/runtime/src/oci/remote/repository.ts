@@ -3,9 +3,9 @@ import { UserError } from '../../errors';
 import { AuthClient } from '../auth/client';
 import { repositoryScope } from '../auth/challenge';
 import { resolveCredentials } from '../auth/credentials';
-import { assertDigest, declaredMediaType, digestOf, isDigest, MANIFEST_ACCEPT, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import { assertDigest, declaredMediaType, digestOf, Hasher, hashingStream, isDigest, MANIFEST_ACCEPT, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
 import { assertTag } from '../../tags/oci-tag';
-import type { Repository, RepositoryCounters } from '../repository';
+import type { BlobWritten, Repository, RepositoryCounters } from '../repository';
 import { withRetry } from '../retry/client';
 import type { RegistrySession } from '../session';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
@@ -33,9 +33,9 @@ const ACTIONS: Record<Access, string[]> = { pull: ['pull'], push: ['pull', 'push
 /** A repository in an OCI Distribution registry, over HTTP(S). */
 export class RemoteRepository implements Repository {
   readonly reference: string;
-  readonly counters: RepositoryCounters = { blobsUploaded: 0, bytesUploaded: 0, requests: 0 };
-  private readonly host: string;
-  private readonly name: string;
+  readonly counters: RepositoryCounters = { blobsUploaded: 0, bytesUploaded: 0, blobsMounted: 0, requests: 0 };
+  readonly host: string;
+  readonly name: string;
   private readonly base: URL;
   private readonly auth: AuthClient;
   private readonly certsDir: string;
@@ -65,10 +65,7 @@ export class RemoteRepository implements Repository {
   async pushBlob(desc: Descriptor, open: () => NodeJS.ReadableStream): Promise<{ uploaded: boolean }> {
     if (await this.blobExists(desc.digest)) return { uploaded: false };
     const what = `upload blob ${desc.digest}`;
-    const started = await this.send({ method: 'POST', url: this.url('blobs/uploads/'), headers: { 'content-length': '0' } }, 'push');
-    if (started.status !== 202) throw await this.failure(started, what);
-    discard(started);
-    const location = this.sameHostUrl(header(started, 'location'), started.url, 'upload Location');
+    const location = await this.startUpload(what);
     location.searchParams.append('digest', desc.digest);
     // One streamed monolithic PUT: memory stays flat, and a retry reopens the source.
     const body = () => pipeline(open(), verifyingStream(desc, `content of blob ${desc.digest}`), () => undefined);
@@ -79,6 +76,55 @@ export class RemoteRepository implements Repository {
     this.counters.blobsUploaded++;
     this.counters.bytesUploaded += desc.size;
     return { uploaded: true };
+  }
+
+  /**
+   * Streamed upload (POST, one PATCH whose body is the stream, PUT with the digest): the digest
+   * is computed while the bytes go out, so a layer is built, hashed and sent in one pass, memory
+   * flat. One streamed PATCH, not one per fixed-size chunk: distribution 2.8 persists its hash
+   * state and reopens the upload on every PATCH, which made 8 MiB chunks 3.8× slower (6.2 s
+   * against 1.6 s for 200 MiB here). A stream is sent once, never retried; the final PUT's
+   * digest check refuses anything but the exact bytes, and a re-run starts a fresh upload.
+   */
+  async pushBlobStreaming(source: NodeJS.ReadableStream): Promise<BlobWritten> {
+    const what = 'upload a streamed blob';
+    const started = await this.startUpload(what);
+    const hasher = new Hasher();
+    const body = pipeline(source, hashingStream(hasher), () => undefined);
+    const patched = await this.send({ method: 'PATCH', url: started, headers: { 'content-type': 'application/octet-stream' }, body }, 'push');
+    if (patched.status !== 202) throw await this.failure(patched, what);
+    discard(patched);
+    const location = this.sameHostUrl(header(patched, 'location'), patched.url, 'upload Location');
+    const digest = hasher.digest();
+    location.searchParams.append('digest', digest);
+    const done = await this.send({ method: 'PUT', url: location, headers: { 'content-length': '0' } }, 'push');
+    if (done.status !== 201) throw await this.failure(done, `complete upload of blob ${digest}`);
+    discard(done);
+    this.counters.blobsUploaded++;
+    this.counters.bytesUploaded += hasher.size;
+    return { digest, size: hasher.size };
+  }
+
+  /** Cross-repository mount (`POST uploads/?mount=&from=`): the registry links a blob it holds for `from`, no bytes sent. */
+  async mountBlob(desc: Descriptor, from: Repository): Promise<boolean> {
+    if (!(from instanceof RemoteRepository) || from.host !== this.host || from.name === this.name) return false;
+    const url = this.url('blobs/uploads/');
+    url.searchParams.set('mount', desc.digest);
+    url.searchParams.set('from', from.name);
+    const scopes = [repositoryScope(this.name, ACTIONS.push), repositoryScope(from.name, ACTIONS.pull)];
+    const response = await this.send({ method: 'POST', url, headers: { 'content-length': '0' } }, scopes);
+    discard(response);
+    // 202: not mounted (unknown there, or not allowed); the opened upload session expires on its own.
+    if (response.status !== 201) return false;
+    this.counters.blobsMounted++;
+    return true;
+  }
+
+  private async startUpload(what: string): Promise<URL> {
+    const started = await this.send({ method: 'POST', url: this.url('blobs/uploads/'), headers: { 'content-length': '0' } }, 'push');
+    if (started.status !== 202) throw await this.failure(started, what);
+    discard(started);
+    return this.sameHostUrl(header(started, 'location'), started.url, 'upload Location');
   }
 
   async fetchBlob(digest: string): Promise<Buffer> {
@@ -198,10 +244,12 @@ export class RemoteRepository implements Repository {
     return new URL(path, this.base);
   }
 
-  private async send(request: HttpRequest, access: Access): Promise<HttpResponse> {
+  /** `access` to this repository, or explicit scopes (a mount also pulls from its source). */
+  private async send(request: HttpRequest, access: Access | string[]): Promise<HttpResponse> {
     try {
       const headers = { 'user-agent': USER_AGENT, ...request.headers };
-      return await this.auth.send({ ...request, headers }, [repositoryScope(this.name, ACTIONS[access])]);
+      const scopes = typeof access === 'string' ? [repositoryScope(this.name, ACTIONS[access])] : access;
+      return await this.auth.send({ ...request, headers }, scopes);
     } catch (err) {
       throw networkError(this.host, err, { certsDir: this.certsDir });
     }

@@ -1,0 +1,3 @@
+export interface PackExecutorOptions {
+  json?: boolean;
+}

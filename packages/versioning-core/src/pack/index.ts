@@ -1,0 +1,2 @@
+export { packResource, type PackInput, type PackResult } from './pack-resource';
+export { packDir } from './pack-document';
