@@ -31,7 +31,7 @@ require.extensions['.ts'] = (module, file) =>
   );
 const { openRepository, parseRegistryReference } = require(path.join(SRC, 'oci'));
 const { promote, traffic, rollback } = require(path.join(SRC, 'environments'));
-const { startLocalServer } = require(path.join(SRC, 'runtime', 'local-server'));
+const { startLocalServer } = require(path.join(__dirname, '..', 'packages', 'runtime', 'src', 'local-server', 'local-server'));
 const { publishServedRelease, hamClient } = require(path.join(SRC, 'test-support', 'served-release'));
 const { tsNodeArgs } = require(path.join(SRC, 'test-support', 'run-ts'));
 
@@ -56,10 +56,13 @@ async function main() {
   try {
     const url = await listening(endpoint);
     const HamClient = hamClient(registryDir);
-    const overhead = await measureOverhead(await HamClient.fromUri(direct.url), await HamClient.fromUri(url));
+    const overhead = await measureOverhead(await HamClient.fromUri(direct.url), await HamClient.fromUri(url), endpoint.pid);
     console.log(`\nGenerated-client call latency, ${CALLS} whoami() calls each, alternating blocks of ${BLOCK} (node ${process.version}, ${os.cpus().length} cores)`);
     printTable(['path', 'p50 ms', 'p99 ms', 'mean ms'], overhead.rows);
     console.log(`added by the endpoint: p50 ${overhead.addedP50.toFixed(3)} ms (goal ≤ 0.2), p99 ${overhead.addedP99.toFixed(3)} ms (goal ≤ 1)`);
+    console.log(
+      `CPU (user + system) per call: endpoint ${overhead.cpuPerCallUs.toFixed(1)} µs, beside the server's own ${overhead.serverCpuPerCallUs.toFixed(1)} µs (less sensitive to other load than the percentiles)`,
+    );
 
     await traffic({ ...change, weights: 'v1.0.0=90,v1.1.0=10', replicas: 2 });
     await refreshed(endpoint, url, 2);
@@ -88,9 +91,11 @@ async function main() {
   }
 }
 
-async function measureOverhead(directServer, endpointServer) {
+async function measureOverhead(directServer, endpointServer, endpointPid) {
   const [viaDirect, viaEndpoint] = [await directServer.create('d'), await endpointServer.create('e')];
   for (let i = 0; i < 500; i++) await Promise.all([viaDirect.whoami(), viaEndpoint.whoami()]);
+  const serverPid = (await viaDirect.whoami()).pid;
+  const cpuBefore = [cpuSeconds(endpointPid), cpuSeconds(serverPid)];
   const samples = { direct: [], endpoint: [] };
   for (let done = 0; done < CALLS; done += BLOCK) {
     for (const [name, ham] of [['direct', viaDirect], ['endpoint', viaEndpoint]]) {
@@ -101,6 +106,8 @@ async function measureOverhead(directServer, endpointServer) {
       }
     }
   }
+  const cpuPerCallUs = ((cpuSeconds(endpointPid) - cpuBefore[0]) / CALLS) * 1e6;
+  const serverCpuPerCallUs = ((cpuSeconds(serverPid) - cpuBefore[1]) / CALLS) * 1e6;
   const stats = Object.fromEntries(
     Object.entries(samples).map(([name, values]) => {
       const sorted = values.sort((a, b) => a - b);
@@ -112,7 +119,16 @@ async function measureOverhead(directServer, endpointServer) {
     rows: [row('straight to the server (baseline)', stats.direct), row('through mdl endpoint', stats.endpoint)],
     addedP50: stats.endpoint.p50 - stats.direct.p50,
     addedP99: stats.endpoint.p99 - stats.direct.p99,
+    cpuPerCallUs,
+    serverCpuPerCallUs,
   };
+}
+
+/** User plus system CPU time a process has used, from /proc (Linux), in seconds. */
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
 async function underChanges(HamClient, url, endpoint, change) {

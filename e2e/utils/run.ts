@@ -20,7 +20,7 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
  * The environment of a CI shell: no daemon, no Nx Cloud, no colours, no TUI, and nothing that
  * leaks from the Jest process running the suite (its registry choice, its NODE_ENV).
  */
-function shellEnv(extra: RunOptions['env'] = {}): NodeJS.ProcessEnv {
+export function shellEnv(extra: RunOptions['env'] = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NX_DAEMON: 'false',

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { EnvironmentEntry } from '../environments/envlog';
-import { checkRequest, HttpError, type GuardOptions } from '../packages/runtime/http-guards';
+import { checkHeaders, HttpError, type GuardOptions } from '../packages/runtime/http-guards';
 import { shares } from '../environments/weights';
 import type { CallSeries, EndpointMetrics } from './endpoint-metrics';
 import type { Replica } from './replica';
@@ -82,7 +82,7 @@ export class Routing {
 
   handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     try {
-      checkRequest(this.guards, req);
+      checkHeaders(this.guards, req);
     } catch (err) {
       req.resume();
       const refusal = err as HttpError;
@@ -195,10 +195,7 @@ export class Routing {
 
   private pipeBack(up: http.IncomingMessage, res: http.ServerResponse, pool: VersionPool, replica: Replica, series: CallSeries, started: number): void {
     const code = up.statusCode!;
-    const headers: http.OutgoingHttpHeaders = {};
-    if (up.headers['content-type']) headers['content-type'] = up.headers['content-type'];
-    if (up.headers['content-length']) headers['content-length'] = up.headers['content-length'];
-    res.writeHead(code, headers);
+    res.writeHead(code, contentHeaders(up.rawHeaders));
     up.pipe(res);
     up.once('end', () => this.done(pool, replica, series, code, started));
     up.once('error', () => {
@@ -246,6 +243,19 @@ function forward(replica: Replica, method: string, path: string, body: Buffer, o
   );
   upstream.once('error', onError);
   upstream.end(body);
+}
+
+/**
+ * The replica's content-type and content-length, as [name, value, …] pairs: read from the raw
+ * headers, since `up.headers` would build an object of every header on each call.
+ */
+function contentHeaders(raw: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (name === 'content-type' || name === 'content-length') kept.push(name, raw[i + 1]);
+  }
+  return kept;
 }
 
 const EMPTY = Buffer.alloc(0);
