@@ -6,7 +6,7 @@ import promoteSchema from './promote/schema.json';
 // also take it as their first positional argument: `nx run ham:describe v1.1.0`.
 describe('the version as a positional argument', () => {
   const combine = (schema: unknown, overrides: Record<string, unknown>) =>
-    combineOptionsForExecutor(overrides, '', { options: {} }, schema as never, 'ham', '');
+    combineOptionsForExecutor(overrides as never, '', { options: {} }, schema as never, 'ham', '');
 
   it('describe: nx run ham:describe v1.1.0, default latest', () => {
     expect(combine(describeSchema, { _: ['v1.1.0'] })).toMatchObject({ version: 'v1.1.0' });
