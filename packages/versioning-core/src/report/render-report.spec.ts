@@ -81,6 +81,9 @@ describe('renderReport', () => {
     const compared = await page.locator('#compare-result table').first().locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
     expect(compared[0]).toEqual(['accuracy', '0.875', '0.95', '+0.075', '+8.6%']);
     expect(await page.locator('#compare-result [data-compare="interface"]').textContent()).toBe('Interface: minor — interface grew since v1.1.0: added method slice.');
+    // File records travel once in the page and are unpacked for the comparison.
+    const files = await page.locator('#compare-result table').nth(1).locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    expect(files).toEqual([['ham', 'changed', 'src/ham.ts', '101 → 102']]);
     await page.close();
   });
 

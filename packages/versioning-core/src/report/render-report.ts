@@ -1,3 +1,4 @@
+import { embeddedData } from './embedded-data';
 import { escapeHtml, scriptJson } from './html';
 import { formatNumber, metricChart } from './metric-chart';
 import { asset, pageHead, splitText } from './page-head';
@@ -23,7 +24,7 @@ export function renderReport(model: ReportModel): string {
     environmentsSection(model),
     compareSection(model),
     '</main>',
-    `<script type="application/json" id="report-data">${scriptJson(model)}</script>`,
+    `<script type="application/json" id="report-data">${scriptJson(embeddedData(model))}</script>`,
     `<script>${asset('report.js')}</script>`,
     '</body>',
     '</html>',

@@ -61,7 +61,7 @@ describe('writeResourceReport', () => {
     expect(model.versions.map((v: { metrics: Record<string, number> }) => v.metrics.accuracy).slice(0, 3)).toEqual([0.89, 0.92, 0.95]);
     expect(model.versions[1]).toMatchObject({ author: 'Ada Lovelace <ada@example.com>', labels: { experiment: 'more-data' }, environments: [] });
     expect(model.versions[0].environments).toEqual(['production']);
-    expect(model.versions[0].files.ham.map((f: { path: string }) => f.path)).toEqual(['ham/metrics.json', 'ham/resource.json', 'ham/src/ham.ts']);
+    expect(model.versions[0].files.ham.map((i: number) => model.fileTable[i][0])).toEqual(['ham/metrics.json', 'ham/resource.json', 'ham/src/ham.ts']);
     expect(model.environments).toEqual([
       expect.objectContaining({
         name: 'production',

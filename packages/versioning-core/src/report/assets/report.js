@@ -4,7 +4,16 @@
   'use strict';
   var model = JSON.parse(document.getElementById('report-data').textContent);
   var byTag = {};
-  model.versions.forEach(function (v) { byTag[v.tag] = v; });
+  model.versions.forEach(function (v) {
+    // File records are embedded once (fileTable) and referred to by index: unpack them.
+    Object.keys(v.files).forEach(function (project) {
+      v.files[project] = v.files[project].map(function (i) {
+        var f = model.fileTable[i];
+        return { path: f[0], size: f[1], sha256: f[2] };
+      });
+    });
+    byTag[v.tag] = v;
+  });
   var from = document.getElementById('compare-from');
   var to = document.getElementById('compare-to');
   var out = document.getElementById('compare-result');
