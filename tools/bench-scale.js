@@ -17,7 +17,7 @@ const { RESOURCES, COMMITS, name, root, generateReleasedWorkspace } = require('.
 
 const REPO = path.join(__dirname, '..');
 const NX_VERSION = require('../package.json').devDependencies.nx;
-const PACKAGES = { '@modelos/versioning-core': 'packages/versioning-core', '@modelos/nx': 'packages/nx-modelos' };
+const PACKAGES = { '@modelos/runtime': 'packages/runtime', '@modelos/versioning-core': 'packages/versioning-core', '@modelos/nx': 'packages/nx-modelos' };
 const SHOW_PROJECTS_RESOURCES = 1_000;
 const option = (flag, fallback) => {
   const at = process.argv.indexOf(`--${flag}`);
@@ -37,7 +37,7 @@ const write = (dir, file, content) => {
 const git = (dir, args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
 const seconds = (ms) => (ms / 1000).toFixed(2);
 
-/** `npm pack` of our two packages: the bytes users install. */
+/** `npm pack` of our packages: the bytes users install. */
 function packTarballs(dir) {
   return Object.fromEntries(
     Object.entries(PACKAGES).map(([pkg, source]) => {
@@ -69,7 +69,7 @@ function installNx(ws, tarballs, registryRef) {
     // @nx/js: the version actions nx release uses for package.json projects.
     devDependencies: { nx: NX_VERSION, '@nx/devkit': NX_VERSION, '@nx/js': NX_VERSION, '@bench/noop': 'file:./tools/noop', ...tarballs },
     // @modelos/nx asks for versioning-core 0.1.0: the tarball is that version.
-    overrides: { '@modelos/versioning-core': '$@modelos/versioning-core' },
+    overrides: { '@modelos/runtime': '$@modelos/runtime', '@modelos/versioning-core': '$@modelos/versioning-core' },
   });
   write(ws, 'nx.json', {
     plugins: [{ plugin: '@modelos/nx', options: { registry: registryRef, mainBranch: 'main' } }],
@@ -197,7 +197,7 @@ function showProjectsWorkspace(tmp, tarballs) {
     write(ws, `${dir}/resource.json`, { formatVersion: '1', entry: 'src/index.ts', class: `P${i}`, requires: {} });
     write(ws, `${dir}/src/index.ts`, `export class P${i} {\n  run(x: number): number {\n    return x;\n  }\n}\n`);
   }
-  write(ws, 'package.json', { name: 'bench-1000', private: true, devDependencies: { nx: NX_VERSION, ...tarballs }, overrides: { '@modelos/versioning-core': '$@modelos/versioning-core' } });
+  write(ws, 'package.json', { name: 'bench-1000', private: true, devDependencies: { nx: NX_VERSION, ...tarballs }, overrides: { '@modelos/runtime': '$@modelos/runtime', '@modelos/versioning-core': '$@modelos/versioning-core' } });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: ws, stdio: 'inherit' });
   git(ws, ['init', '-q', '-b', 'main']);
   return ws;

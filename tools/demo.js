@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The main job end to end on the embedded default registry: pack our two packages, make a
+// The main job end to end on the embedded default registry: pack our three packages, make a
 // sample Nx workspace that installs them as packages, generate a resource, store, release, list.
 // Usage: node tools/demo.js [--keep]   (run `npm run build` first; `npm run demo` does both)
 'use strict';
@@ -29,7 +29,7 @@ function sh(cmd, args, cwd, { quiet = false } = {}) {
 }
 
 function packPackages(dest) {
-  const out = sh('npm', ['pack', '--json', '--pack-destination', dest, '-w', 'packages/versioning-core', '-w', 'packages/nx-modelos'], repo, { quiet: true });
+  const out = sh('npm', ['pack', '--json', '--pack-destination', dest, '-w', 'packages/runtime', '-w', 'packages/versioning-core', '-w', 'packages/nx-modelos'], repo, { quiet: true });
   return JSON.parse(out).map((pkg) => path.join(dest, pkg.filename));
 }
 
@@ -72,7 +72,8 @@ function main() {
     if (hasSkopeo()) {
       step('read back with skopeo, an independent OCI client');
       const manifest = JSON.parse(sh('skopeo', ['inspect', '--raw', 'oci:.modelos/registry/ham:v1.0.0'], dir, { quiet: true }));
-      process.stdout.write(`v1.0.0: ${manifest.artifactType}, ${manifest.layers.length} layer(s), version ${manifest.annotations['org.opencontainers.image.version']}\n`);
+      const created = manifest.annotations['org.opencontainers.image.created'];
+      process.stdout.write(`v1.0.0: ${manifest.artifactType}, ${manifest.layers.length} layer(s), created ${created}\n`);
     }
     step('done');
   } finally {
