@@ -29,7 +29,12 @@ let npmRegistry: LocalNpmRegistry;
 let ws: TestWorkspace;
 
 function store(project: string, args: string[] = [], env: Record<string, string> = {}): StoreResult {
-  return jsonDocument(ws.nx(['run', `${project}:store`, '--json', ...args], { env }).stdout);
+  const { stdout, stderr } = ws.nx(['run', `${project}:store`, '--json', ...args], { env });
+  try {
+    return jsonDocument(stdout);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nstderr:\n${stderr}`);
+  }
 }
 
 /** Everything in the workspace except installed packages and Nx's own data. */
@@ -303,11 +308,12 @@ describe('releases', () => {
   });
 
   it('describes a release and compares two, reading configs only', () => {
-    // Nx 23 keeps a bare --version for itself; after `--` every option reaches the executor (and only those after it).
+    // Nx 23 keeps a bare --version for itself: the version goes as the first argument.
     const described = jsonDocument<{ tag: string; status: { kind: string; tags: string[] }; projects: { name: string; files: unknown[] }[] }>(
-      ws.nx(['run', 'ham:describe', '--', '--version', 'v1.1.0', '--json'], { env: REMOTE }).stdout,
+      ws.nx(['run', 'ham:describe', 'v1.1.0', '--json'], { env: REMOTE }).stdout,
     );
-    expect(described).toMatchObject({ tag: 'v1.1.0', status: { kind: 'release', tags: ['latest', 'v1.1.0'] } });
+    // The release is the adhoc image tagged again (SPEC §7.5): its adhoc tag shares the digest.
+    expect(described).toMatchObject({ tag: 'v1.1.0', status: { kind: 'release', tags: [expect.stringMatching(ADHOC), 'latest', 'v1.1.0'] } });
     expect(described.projects.map((p) => p.name)).toEqual(['ham', 'eggs']);
 
     const table = ws.nx(['run', 'ham:compare', '--from', 'v1.0.0', '--to', 'v1.1.0'], { env: REMOTE }).stdout;
