@@ -145,8 +145,9 @@ setInterval(() => undefined, 1000);
 
   it('gives up on a server that never reports listening', async () => {
     await publishTestPackage(repo, serverPackage('5.0.0', { 'server.js': "console.error('warming up'); setInterval(() => undefined, 1000);" }));
-    const error = await failure(start('5.0.0', { startTimeoutMs: 300 }));
-    expect(error.message).toBe('server ham v5.0.0 did not report "listening on http://…" within 300 ms; its stderr ends with: warming up');
+    // Long enough for node to start and write its first line on a loaded machine.
+    const error = await failure(start('5.0.0', { startTimeoutMs: 5000 }));
+    expect(error.message).toBe('server ham v5.0.0 did not report "listening on http://…" within 5000 ms; its stderr ends with: warming up');
   });
 
   it('names the tag and the repository when the version has no server package', async () => {
