@@ -20,7 +20,11 @@ export function jsonDocument<T = any>(stdout: string): T {
 export function taskDocuments<T = any>(stdout: string, target: string): Record<string, T> {
   const header = new RegExp(`^> nx run ([^:\\s]+):${target}\\b.*$`, 'gm');
   const starts = [...stdout.matchAll(header)];
-  return Object.fromEntries(
-    starts.map((match, i) => [match[1], jsonDocument<T>(stdout.slice(match.index, starts[i + 1]?.index ?? stdout.length))]),
-  );
+  try {
+    return Object.fromEntries(
+      starts.map((match, i) => [match[1], jsonDocument<T>(stdout.slice(match.index, starts[i + 1]?.index ?? stdout.length))]),
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nin the whole output:\n${stdout}`);
+  }
 }

@@ -26,7 +26,9 @@ const server = http.createServer((req, res) => {
   };
   if (req.method === 'GET' && req.url === '/-/stats') {
     const entries = Object.fromEntries([...store].map(([hash, bytes]) => [hash, bytes.length]));
-    res.writeHead(200, { 'content-type': 'application/json' });
+    // The test asks now and then; a kept-alive socket would be closed by the server's idle timeout
+    // just as the next question reuses it ("other side closed").
+    res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
     return void res.end(JSON.stringify({ answered, entries }));
   }
   const hash = ENTRY.exec(req.url || '')?.[1];
