@@ -16,9 +16,10 @@ export interface Repository {
   pushBlob(desc: Descriptor, open: () => NodeJS.ReadableStream): Promise<{ uploaded: boolean }>;
   /**
    * Uploads a blob whose digest is not known yet, hashing while sending (one pass, memory
-   * flat); the blob is complete under its digest only once all of it arrived.
+   * flat); the blob is complete under its digest only once all of it arrived. `open` is called
+   * once the backend is ready to read, so a refused upload leaves no stream opened and unread.
    */
-  pushBlobStreaming(source: NodeJS.ReadableStream): Promise<BlobWritten>;
+  pushBlobStreaming(open: () => NodeJS.ReadableStream): Promise<BlobWritten>;
   /**
    * Makes a blob that `from` (a sibling repository of the same registry) holds available here
    * without sending it; false when that cannot be done (other registry, unknown blob).

@@ -62,7 +62,7 @@ async function ensureLayer(source: LayerSource, { cache, to }: LayerPush, known:
   const key = cache.key(source.kind, source.files);
   const blob = known ?? cache.get(key);
   if (blob && to) await placeKnownBlob(source, blob, to);
-  const written = blob ?? (to ? await to.repo.pushBlobStreaming(metered(source, to)) : await digestStream(source.open()));
+  const written = blob ?? (to ? await to.repo.pushBlobStreaming(() => metered(source, to)) : await digestStream(source.open()));
   cache.set(key, written);
   if (to) to.homes.add(registryKey(to.registry), written.digest, to.name);
   return written;

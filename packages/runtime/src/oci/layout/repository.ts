@@ -57,13 +57,13 @@ export class LayoutRepository implements Repository {
   }
 
   /** Written to a temp file beside the blobs while hashed, then renamed to its digest: one pass. */
-  async pushBlobStreaming(source: NodeJS.ReadableStream): Promise<BlobWritten> {
+  async pushBlobStreaming(open: () => NodeJS.ReadableStream): Promise<BlobWritten> {
     const hasher = new Hasher();
     return this.writing(async () => {
       await this.ensureLayout();
       const tmp = path.join(this.blobsDir, `.tmp-${randomUUID()}`);
       try {
-        await pipelineAsync(source, hashingStream(hasher), createWriteStream(tmp, { flags: 'wx' }));
+        await pipelineAsync(open(), hashingStream(hasher), createWriteStream(tmp, { flags: 'wx' }));
         const written = { digest: hasher.digest(), size: hasher.size };
         if (await exists(this.blobPath(written.digest))) {
           await fs.rm(tmp, { force: true });

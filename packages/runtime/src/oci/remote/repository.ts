@@ -86,11 +86,11 @@ export class RemoteRepository implements Repository {
    * against 1.6 s for 200 MiB here). A stream is sent once, never retried; the final PUT's
    * digest check refuses anything but the exact bytes, and a re-run starts a fresh upload.
    */
-  async pushBlobStreaming(source: NodeJS.ReadableStream): Promise<BlobWritten> {
+  async pushBlobStreaming(open: () => NodeJS.ReadableStream): Promise<BlobWritten> {
     const what = 'upload a streamed blob';
     const started = await this.startUpload(what);
     const hasher = new Hasher();
-    const body = pipeline(source, hashingStream(hasher), () => undefined);
+    const body = pipeline(open(), hashingStream(hasher), () => undefined);
     const patched = await this.send({ method: 'PATCH', url: started, headers: { 'content-type': 'application/octet-stream' }, body }, 'push');
     if (patched.status !== 202) throw await this.failure(patched, what);
     discard(patched);
