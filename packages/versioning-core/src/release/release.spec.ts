@@ -326,7 +326,8 @@ describe('promises against the real registry', () => {
 
   it('lets racing releases of the same commit all succeed with one version and one digest', async () => {
     const outcomes = await race([ws.root, ws.root, ws.root, ws.root]);
-    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
+    // Every racer succeeds; a failure shows with its error.
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
     expect(new Set(outcomes.map((o) => `${o.version} ${o.digest}`))).toEqual(new Set([`v1.0.0 ${outcomes[0].digest}`]));
     expect((await openRepository(registry, 'ham').resolve('v1.0.0'))!.digest).toBe(outcomes[0].digest);
   });

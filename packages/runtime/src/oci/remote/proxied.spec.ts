@@ -68,6 +68,22 @@ describe('retries', () => {
     expect(waits[1]).toBeGreaterThanOrEqual(1000);
     expect(repo.counters.requests).toBe(proxy.seen.length);
   });
+
+  it('asks again when a manifest PUT finds a just-pushed blob unknown (a concurrent upload of it committing)', async () => {
+    let refused = 0;
+    proxy.intercept = (req, res) => {
+      if (req.method !== 'PUT' || !req.url!.includes('/manifests/') || refused >= 2) return false;
+      refused++;
+      req.resume();
+      return reply(res, 400, {}, '{"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"}]}');
+    };
+    const { waits, policy } = recordingPolicy();
+    const repo = open({ retryPolicy: policy });
+    const { manifest } = await pushArtifact(repo, 'v1');
+    expect(refused).toBe(2);
+    expect(waits).toEqual([200, 400]);
+    expect((await repo.fetchManifest('v1'))?.bytes.equals(manifest)).toBe(true);
+  });
 });
 
 describe('tag list pagination', () => {

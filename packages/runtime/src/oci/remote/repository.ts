@@ -26,6 +26,8 @@ export interface RemoteRepositoryOptions {
 }
 
 const USER_AGENT = 'modelos-versioning-core';
+/** Tries of a manifest PUT that a blob committing concurrently made answer MANIFEST_BLOB_UNKNOWN. */
+const BLOB_UNKNOWN_TRIES = 4;
 
 type Access = 'pull' | 'push' | 'delete';
 const ACTIONS: Record<Access, string[]> = { pull: ['pull'], push: ['pull', 'push'], delete: ['delete'] };
@@ -39,6 +41,7 @@ export class RemoteRepository implements Repository {
   private readonly base: URL;
   private readonly auth: AuthClient;
   private readonly certsDir: string;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: RemoteRepositoryOptions) {
     this.host = options.host;
@@ -49,7 +52,9 @@ export class RemoteRepository implements Repository {
     this.certsDir = certsDirs(options.host, env)[0];
     const ca = options.plainHttp ? undefined : trustedCas(options.host, env);
     const send = nodeTransport({ idleTimeoutMs: options.idleTimeoutMs ?? 60_000, onRequest: () => this.counters.requests++, ca });
-    const transport = withRedirects(withRetry(send, options.retryPolicy ?? defaultRetryPolicy));
+    const retryPolicy = options.retryPolicy ?? defaultRetryPolicy;
+    this.sleep = retryPolicy.sleep;
+    const transport = withRedirects(withRetry(send, retryPolicy));
     this.auth = new AuthClient(options.host, transport, () => resolveCredentials(options.host, env), options.session?.authState(options.host));
   }
 
@@ -145,17 +150,31 @@ export class RemoteRepository implements Repository {
     if (tag !== undefined) assertTag(tag);
     const descriptor = manifestDescriptor(bytes, mediaType);
     const ref = tag ?? descriptor.digest;
-    const response = await this.send(
-      { method: 'PUT', url: this.url(`manifests/${ref}`), headers: { 'content-type': mediaType, 'content-length': String(bytes.length) }, body: bytes },
-      'push',
-    );
-    if (response.status !== 201) throw await this.failure(response, `push manifest ${ref}`);
+    const response = await this.putManifest(ref, bytes, mediaType);
     discard(response);
     const stored = header(response, 'docker-content-digest');
     if (stored && stored !== descriptor.digest) {
       throw new UserError(`registry ${this.host} stored manifest ${ref} of ${this.reference} as ${stored}, not as the ${descriptor.digest} that was sent`);
     }
     return descriptor;
+  }
+
+  /**
+   * Another upload of one of the manifest's blobs committing at this moment (two releases of
+   * the same commit pushing the same package) leaves distribution without that blob for an
+   * instant, and it answers MANIFEST_BLOB_UNKNOWN for a blob that was pushed: ask again briefly.
+   */
+  private async putManifest(ref: string, bytes: Buffer, mediaType: string): Promise<HttpResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.send(
+        { method: 'PUT', url: this.url(`manifests/${ref}`), headers: { 'content-type': mediaType, 'content-length': String(bytes.length) }, body: bytes },
+        'push',
+      );
+      if (response.status === 201) return response;
+      const error = await this.failure(response, `push manifest ${ref}`);
+      if (attempt >= BLOB_UNKNOWN_TRIES || !error.message.includes('MANIFEST_BLOB_UNKNOWN')) throw error;
+      await this.sleep(100 * 2 ** attempt);
+    }
   }
 
   async fetchManifest(ref: string): Promise<{ descriptor: Descriptor; bytes: Buffer } | null> {
