@@ -10,14 +10,14 @@ it('store, release, clean, versions, install, promote and traffic hold their inv
     registryHost: process.env.MODELOS_TEST_REGISTRY!,
     seed: Number(process.env.MODELOS_SOAK_SEED ?? 20261128),
     maxOperations: Number(process.env.MODELOS_SOAK_OPERATIONS ?? 200),
-    maxMs: 100_000, // bounded in time too: a loaded CI machine does fewer operations, never a longer run
+    maxMs: 50_000, // bounded in time too: a loaded CI machine does fewer operations, never a longer run
     faultRate: process.env.MODELOS_SOAK_FAULT_RATE === undefined ? undefined : Number(process.env.MODELOS_SOAK_FAULT_RATE),
     log: process.env.MODELOS_SOAK_LOG ? (line) => process.stdout.write(`${line}\n`) : undefined,
   });
   const { releases, ...counts } = report;
   process.stdout.write(`fault soak: ${JSON.stringify({ ...counts, releases: releases.length })}\n`);
   expect(report.violations).toEqual([]);
-  expect(report.operations).toBeGreaterThanOrEqual(Math.min(50, Number(process.env.MODELOS_SOAK_OPERATIONS ?? 200)));
+  expect(report.operations).toBeGreaterThanOrEqual(Math.min(30, Number(process.env.MODELOS_SOAK_OPERATIONS ?? 200)));
   expect(report.faults).toBeGreaterThan(report.operations / 5);
   expect(releases.length).toBeGreaterThanOrEqual(2);
   // Time-bounded: a slow machine may reach the rarer kinds (install, promote, traffic) less often.
