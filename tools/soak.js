@@ -37,6 +37,11 @@ async function main(argv) {
       faultRate: Number(flag(argv, '--fault-rate', 0.05)),
       log: argv.includes('--verbose') ? (line) => process.stdout.write(`${line}\n`) : undefined,
     });
+    if (argv.includes('--json')) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      process.exitCode = report.violations.length ? 1 : 0;
+      return;
+    }
     const rows = [
       ['seed', report.seed],
       ['operations', `${report.operations} (${Object.entries(report.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})`],
