@@ -67,6 +67,9 @@ function addEntry(pack: tar.Pack, file: TarEntry, mtime: Date): Promise<void> {
       { name: file.path, size: file.size, mode: file.mode, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'file' },
       (err) => (err ? reject(err) : resolve()),
     );
+    // A consumer that gives up (an upload the registry reset) destroys the pack, and with it the
+    // entry being written: its error must end this entry, not the process.
+    entry.on('error', reject);
     if (Buffer.isBuffer(file.content)) entry.end(file.content);
     else file.content().on('error', reject).pipe(entry);
   });
