@@ -1,8 +1,7 @@
 // SPEC §12 under faults: a seeded random run of operations through a fault-injecting proxy in
 // front of a real registry, then the invariants read back from the registry itself. It runs in a
-// process of its own (`tools/soak.js`, as people run longer soaks): under Jest's environment a
-// connection reset by the proxy surfaced as a "socket hang up" outside any test, in plain node it
-// does not.
+// process of its own (`tools/soak.js`, as people run longer soaks), so that a fault the code fails
+// to handle (an error event nobody listens to) shows as this test's failure with its stderr.
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
