@@ -156,15 +156,20 @@ async function repeatedComparison(ws, tmp, layoutDir) {
       fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
     }
   };
+  const cache = path.join(ws, '.modelos', 'cache');
   const stores = [];
+  const warmStores = [];
   const copies = [];
   for (let i = 0; i < REPS; i++) {
     fs.rmSync(path.join(ws, '.modelos'), { recursive: true, force: true });
     stores.push(await fresh(`store-${i}`, (registry) => storeInChild(ws, `oci://${registry.host}/bench`)));
+    // The model unknown again (file digests, layers, blob homes), the parsed interface kept.
+    for (const kind of ['files', 'layers', 'homes']) fs.rmSync(path.join(cache, kind), { recursive: true, force: true });
+    warmStores.push(await fresh(`warm-${i}`, (registry) => storeInChild(ws, `oci://${registry.host}/bench`)));
     copies.push(await fresh(`skopeo-${i}`, (registry) => skopeoCopy(layoutDir, registry.host)));
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { stores, copies, store: median(stores), copy: median(copies) };
+  return { stores, warmStores, copies, store: median(stores), warmStore: median(warmStores), copy: median(copies) };
 }
 
 async function main() {
@@ -243,17 +248,19 @@ async function main() {
       ],
     );
     const repeated = await repeatedComparison(ws, tmp, layoutDir);
+    const seconds = (runs) => runs.map((v) => v.toFixed(2)).join('/');
     const ratio = repeated.store / repeated.copy;
     console.log(
       [
         '',
-        `store vs skopeo copy of the same ${MODEL_MIB} MiB, medians of ${REPS} alternating runs, each into a fresh registry (store ${repeated.stores.map((v) => v.toFixed(2)).join('/')} s, skopeo ${repeated.copies.map((v) => v.toFixed(2)).join('/')} s): ${ratio.toFixed(2)}× (goal ≤ 1.2×).`,
+        `store vs skopeo copy of the same ${MODEL_MIB} MiB, medians of ${REPS} alternating runs, each into a fresh registry (store ${seconds(repeated.stores)} s, skopeo ${seconds(repeated.copies)} s): ${ratio.toFixed(2)}× (goal ≤ 1.2×), on a machine that never saw this resource (every cache of .modelos empty: TypeScript parses its interface).`,
+        `the same with only the interface cache kept (the model never read before: digests, layers and blob homes cleared; ${seconds(repeated.warmStores)} s): ${(repeated.warmStore / repeated.copy).toFixed(2)}×.`,
         `peak RSS ${rssMiB(quarter.maxRssKiB)} MiB at ${MODEL_MIB / 4} MiB, ${rssMiB(first.maxRssKiB)} MiB at ${MODEL_MIB} MiB (flat: memory does not follow size).`,
         `one-line code change: ${kib(uploadedBytes(codeChange))} KiB uploaded in ${codeChange.uploaded.length} blob(s) (goal < 1 MiB: the model layer is not re-sent), ${codeChange.wallS.toFixed(2)} s.`,
         `blobs/KiB uploaded: completed blob uploads in the registry's access log (core's own counters agree). requests: core's count of registry requests.`,
         `wall s: /usr/bin/time %e of the whole process (node start-up and module loading included for core). In-process, storeResource vs skopeo's whole process: ${(first.storeMs / 1000 / copy.wallS).toFixed(2)}×.`,
         `peak RSS: core = process.resourceUsage().maxRSS printed by the child (/usr/bin/time %M agrees: ${rssMiB(first.timeRssKiB)} and ${rssMiB(again.timeRssKiB)} MiB); skopeo = /usr/bin/time %M.`,
-        `core's store: git ls-files, sha256 of every file for the config's file records (stat-cached; so a model's digest is known before it is sent: HEAD, then one streamed PUT), code layers built, hashed and sent in one pass: storeResource itself took ${(first.storeMs / 1000).toFixed(2)} s; the re-store ${(again.storeMs / 1000).toFixed(2)} s (the tag already holds this config: one GET, nothing built).`,
+        `core's store: git ls-files, sha256 of the code files for the config's file records (stat-cached), then every layer, the model included, hashed while it is sent (POST, streamed PATCH, PUT with the digest): the model is read once, and its digest is then cached by stat for the next store: storeResource itself took ${(first.storeMs / 1000).toFixed(2)} s; the re-store ${(again.storeMs / 1000).toFixed(2)} s (the tag already holds this config: one GET, nothing built).`,
         `skopeo's layout was pre-built (${layoutS.toFixed(1)} s, not timed above): our exact model blob hard-linked in, plus a ${configSize}-byte image config, so both send the same bytes.`,
         `re-store: same manifest digest (checked), reported unchanged: ${again.result.unchanged}.`,
       ].join('\n'),

@@ -5,7 +5,8 @@ import { listClosureFiles, type ClosureFile } from './artifact/closure-files';
 import type { ResourceFacts } from './artifact/resource-artifact';
 import { commitAuthor, gitUser, perCallGitFacts, type ClosureFactsSource, type ClosureSpec } from './git';
 import { clientHash, extractInterface, type InterfaceDescriptor } from './interface';
-import { FileDigestCache, type FileRecord } from './metadata/file-digests';
+import { modelTest, type ModelTest } from './artifact/layer-plan';
+import { FileDigestCache, type FileRecord, type PendingDigest } from './metadata/file-digests';
 import { readMetricsFile } from './metadata/metrics';
 import type { ProjectRef } from './project-ref';
 import { readResourceConfig, type ResourceConfig } from './resource/resource-config';
@@ -40,6 +41,13 @@ export interface CollectedFacts {
   facts: ResourceFacts;
   /** Per project root: the files on disk now, which the layers are built from. */
   closureFiles: Map<string, ClosureFile[]>;
+  /** Model files whose sha256 `facts.files` still lacks (with `deferModelDigests`): learnt while their layers are sent. */
+  pendingDigests: PendingDigest[];
+}
+
+export interface CollectOptions {
+  /** Leave uncached model files unread: a store hashes them while it uploads them, in one read. */
+  deferModelDigests?: boolean;
 }
 
 /**
@@ -51,12 +59,15 @@ export async function collectResourceFacts(
   resource: ProjectRef,
   closure: ProjectRef[],
   git: ClosureFactsSource = perCallGitFacts(workspaceRoot),
+  options: CollectOptions = {},
 ): Promise<CollectedFacts> {
   const current = readResourceInterface(workspaceRoot, resource);
   const { metrics, labels } = readMetricsFile(workspaceRoot, resource.root, current.config.metricsFile);
   // Git facts first: outside a repository they say so in one clear line.
   const facts = await git.factsOf(closureSpec(resource, closure));
   const closureFiles = await listClosureFiles(workspaceRoot, closure.map((p) => p.root));
+  const defer = options.deferModelDigests ? modelTest(resource.root, current.config.models) : () => false;
+  const { files, pending } = await closureFileRecords(workspaceRoot, closure, closureFiles, defer);
   return {
     facts: {
       name: resource.name,
@@ -70,25 +81,35 @@ export async function collectResourceFacts(
       requires: current.config.requires,
       // Uncommitted content is the work of whoever stores it, not of the last committer.
       author: facts.dirtyHash ? await gitUser(workspaceRoot) : await commitAuthor(workspaceRoot, facts.closureCommit),
-      files: await closureFileRecords(workspaceRoot, closure, closureFiles),
+      files,
       metrics,
       labels,
       source: await originUrl(workspaceRoot),
     },
     closureFiles,
+    pendingDigests: pending,
   };
 }
 
-/** Per closure project (by name), the path, size and sha256 of its files; stat-cached per machine. */
+/**
+ * Per closure project (by name), the path, size and sha256 of its files; stat-cached per machine.
+ * Uncached files `defer` picks are left for later (see PendingDigest).
+ */
 export async function closureFileRecords(
   workspaceRoot: string,
   closure: ProjectRef[],
   closureFiles: Map<string, ClosureFile[]>,
-): Promise<Record<string, FileRecord[]>> {
+  defer: ModelTest = () => false,
+): Promise<{ files: Record<string, FileRecord[]>; pending: PendingDigest[] }> {
   const cache = new FileDigestCache(cacheDir(workspaceRoot, 'files'));
   const files: Record<string, FileRecord[]> = {};
-  for (const project of closure) files[project.name] = await cache.records(project.root, closureFiles.get(project.root) ?? []);
-  return files;
+  const pending: PendingDigest[] = [];
+  for (const project of closure) {
+    const collected = await cache.recordsDeferring(project.root, closureFiles.get(project.root) ?? [], defer);
+    files[project.name] = collected.records;
+    pending.push(...collected.pending);
+  }
+  return { files, pending };
 }
 
 /** The git question for a resource: its name and the roots of its closure projects. */

@@ -159,6 +159,56 @@ describe('model layers', () => {
     expect(changed.bytesUploaded).toBeLessThan(64 * 1024);
   });
 
+  /** Paths under the workspace opened for reading while `run` runs. */
+  async function opened<T>(run: () => Promise<T>): Promise<{ value: T; paths: string[] }> {
+    const nodeFs = require('node:fs') as typeof fs;
+    const spy = jest.spyOn(nodeFs, 'createReadStream');
+    try {
+      const value = await run();
+      return { value, paths: spy.mock.calls.map(([file]) => path.relative(ws.root, String(file))) };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('reads a new model once: hashed while it is sent, its digest then cached for the next store', async () => {
+    withModel('ham');
+    ws.commit('ham carries a model');
+    const first = await opened(() => storeResource(input()));
+    expect(first.paths.filter((file) => file === 'ham/weights/model.onnx')).toHaveLength(1);
+    expect(first.value.bytesUploaded).toBeGreaterThan(model.length);
+    const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', '--raw', '--tls-verify=false', `docker://${host}/${namespace}/ham:${first.value.tags[0]}`], { encoding: 'utf8' }));
+    expect(config.files.ham).toContainEqual({ path: 'ham/weights/model.onnx', size: model.length, sha256: createHash('sha256').update(model).digest('hex') });
+
+    ws.write('ham/src/ham.ts', ws.read('ham/src/ham.ts') + '// one line\n').commit('one line');
+    const changed = await opened(() => storeResource(input()));
+    expect(changed.paths).not.toContain('ham/weights/model.onnx');
+    expect(changed.value.blobsUploaded).toBe(2);
+  });
+
+  it('re-stores an unchanged resource from a fresh clone without reading its model: the config under the tag records its digest', async () => {
+    withModel('ham');
+    ws.commit('ham carries a model');
+    const first = await storeResource(input());
+    fs.rmSync(path.join(ws.root, '.modelos'), { recursive: true, force: true });
+    const again = await opened(() => storeResource(input()));
+    expect(again.paths).not.toContain('ham/weights/model.onnx');
+    expect(again.value).toMatchObject({ unchanged: true, digest: first.digest, blobsUploaded: 0, requests: 2 });
+  });
+
+  it('hashes a dirty model while sending it, and a dry run reads it once to digest it', async () => {
+    withModel('ham');
+    ws.commit('ham carries a model');
+    ws.write('ham/weights/model.onnx', randomBytes(2 * MiB));
+    const dry = await opened(() => storeResource(input({ dryRun: true })));
+    expect(dry.paths.filter((file) => file === 'ham/weights/model.onnx')).toHaveLength(2); // the dirty hash, then the layer digest
+    fs.rmSync(path.join(ws.root, '.modelos'), { recursive: true, force: true });
+    const stored = await storeResource(input());
+    expect(stored.dirtyHash).not.toBeNull();
+    const manifest = skopeoRaw(`docker://${host}/${namespace}/ham:${stored.tags[0]}`);
+    expect(manifest.layers[1].digest).toBe(`sha256:${createHash('sha256').update(fs.readFileSync(path.join(ws.root, 'ham/weights/model.onnx'))).digest('hex')}`);
+  });
+
   it('mounts a model another resource of the registry already holds instead of sending it again', async () => {
     // Above the size threshold, a model in a library both resources depend on needs no glob.
     const shared = randomBytes(MODEL_FILE_BYTES + 1);

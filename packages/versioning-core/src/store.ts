@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { BlobHomes } from './artifact/blob-homes';
 import { LayerCache } from './artifact/layer-cache';
 import type { LayerSource } from './artifact/layer-source';
-import { closureLayerSources, knownModelDigests, pushLayers } from './artifact/push-layers';
+import { closureLayerSources, knownModelDigests, pushLayers, settleModelDigests } from './artifact/push-layers';
 import { resourceConfigBlob, resourceManifest, type ResourceFacts } from './artifact/resource-artifact';
 import { currentBranch, type ClosureFactsSource } from './git';
 import {
@@ -17,7 +17,11 @@ import {
   type RegistrySession,
   type Repository,
 } from './oci';
+import type { PendingDigest } from './metadata/file-digests';
+import { parseRecordedConfig } from './metadata/recorded-config';
 import type { ProjectRef } from './project-ref';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 import { loadVerifiedPack } from './pack/verify-pack';
 import { cacheDir, collectResourceFacts, type CollectedFacts } from './resource-facts';
 import { adhocTag, branchTag, CLEAN_DIRTY7, short7 } from './tags';
@@ -72,7 +76,8 @@ export interface StoreResult {
 
 /** Builds the resource artifact and pushes it under its adhoc (and/or branch) tag. */
 export async function storeResource(input: StoreInput): Promise<StoreResult> {
-  return (await pushResourceArtifact(input, await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git))).result;
+  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git, { deferModelDigests: true });
+  return (await pushResourceArtifact(input, collected)).result;
 }
 
 export interface PushedArtifact {
@@ -83,13 +88,17 @@ export interface PushedArtifact {
 }
 
 /** The push half of `store`, for callers (release) that already collected the facts. */
-export async function pushResourceArtifact(input: StoreInput, { facts, closureFiles }: CollectedFacts): Promise<PushedArtifact> {
+export async function pushResourceArtifact(input: StoreInput, collected: CollectedFacts): Promise<PushedArtifact> {
+  const { facts } = collected;
   const tags = await storeTags(input, facts);
   const repo = openRepository(input.registry, input.resource.name, { session: input.session });
   const push = !input.dryRun;
+  const existing = await repo.fetchManifest(tags[0]);
+  const pending = existing ? await borrowPendingDigests(collected, repo, existing.bytes) : collected.pendingDigests;
+  // A model digest still unknown is learnt while its layer is sent (one read): layers first then.
+  let layers = pending.length > 0 ? await pushClosureLayers(input, collected, repo, pending) : undefined;
   const configBytes = resourceConfigBlob(facts);
   const config: Descriptor = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
-  const existing = await repo.fetchManifest(tags[0]);
   // The config names the closure commit, the dirty hash and the interface, so a tag already on
   // this config holds this content: keep its manifest (and created time), build nothing.
   const unchanged = existing && parseManifest(existing.bytes, `${repo.reference}:${tags[0]}`).config.digest === config.digest;
@@ -97,14 +106,7 @@ export async function pushResourceArtifact(input: StoreInput, { facts, closureFi
   if (unchanged) {
     manifestBytes = existing.bytes;
   } else {
-    const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null);
-    const sources = packed?.sources ?? closureLayerSources(input.workspaceRoot, input.resource, input.closure, closureFiles);
-    const layers = await pushLayers(sources, {
-      cache: new LayerCache(cacheDir(input.workspaceRoot, 'layers')),
-      to: push
-        ? { repo, registry: input.registry, name: input.resource.name, homes: new BlobHomes(cacheDir(input.workspaceRoot, 'homes')), progress: input.progress }
-        : undefined,
-    }, packed?.known ?? knownModelDigests(sources, facts.files));
+    layers ??= await pushClosureLayers(input, collected, repo, []);
     // Blobs before the manifest that names them: a tag never points at a missing blob.
     if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
     manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date()));
@@ -133,6 +135,38 @@ export async function pushResourceArtifact(input: StoreInput, { facts, closureFi
     dryRun: !push,
   };
   return { result, repo, manifestBytes };
+}
+
+/** Pushes (or, in a dry run, digests) the closure's layers; settles the pending model digests from them. */
+async function pushClosureLayers(input: StoreInput, { facts, closureFiles }: CollectedFacts, repo: Repository, pending: PendingDigest[]): Promise<Descriptor[]> {
+  const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null);
+  const sources = packed?.sources ?? closureLayerSources(input.workspaceRoot, input.resource, input.closure, closureFiles);
+  const layers = await pushLayers(sources, {
+    cache: new LayerCache(cacheDir(input.workspaceRoot, 'layers')),
+    to: input.dryRun
+      ? undefined
+      : { repo, registry: input.registry, name: input.resource.name, homes: new BlobHomes(cacheDir(input.workspaceRoot, 'homes')), progress: input.progress },
+  }, packed?.known ?? knownModelDigests(sources, facts.files));
+  settleModelDigests(pending, sources, layers);
+  return layers;
+}
+
+/**
+ * On a clean tree the adhoc tag names the content (closure commit, no local change), so a model
+ * file of the same path and size that its config records has that sha256: a fresh clone re-storing
+ * an unchanged resource reads no model to find out. Taken on trust, so not kept in the cache.
+ */
+async function borrowPendingDigests({ facts, pendingDigests }: CollectedFacts, repo: Repository, existingBytes: Buffer): Promise<PendingDigest[]> {
+  if (pendingDigests.length === 0 || facts.dirtyHash !== null) return pendingDigests;
+  const existing = parseManifest(existingBytes, repo.reference);
+  const recorded = parseRecordedConfig(await repo.fetchBlob(existing.config.digest), repo.reference).files ?? {};
+  const bySizeAndPath = new Map(Object.values(recorded).flat().map((file) => [`${file.size} ${file.path}`, file.sha256]));
+  return pendingDigests.filter((pending) => {
+    const sha256 = bySizeAndPath.get(`${pending.file.size} ${pending.file.path}`);
+    const known = sha256 !== undefined && SHA256_HEX.test(sha256);
+    if (known) pending.settle(sha256, false);
+    return !known;
+  });
 }
 
 async function storeTags(input: StoreInput, facts: ResourceFacts): Promise<string[]> {

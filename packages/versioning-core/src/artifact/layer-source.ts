@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { READ_CHUNK_BYTES } from '../metadata/file-digests';
 import { MediaTypes, type BlobWritten, type Descriptor } from '../oci';
 import { Annotations } from '../oci';
 import type { ClosureFile } from './closure-files';
@@ -37,7 +38,7 @@ export function layerSource(plan: PlannedLayer): LayerSource {
       [Annotations.project]: plan.project,
       [Annotations.fileMode]: `0${fileMode(plan.file).toString(8)}`,
     },
-    open: () => fs.createReadStream(plan.file.absPath),
+    open: () => fs.createReadStream(plan.file.absPath, { highWaterMark: READ_CHUNK_BYTES }),
   };
 }
 

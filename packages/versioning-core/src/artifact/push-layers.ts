@@ -7,7 +7,7 @@ import { readResourceConfig } from '../resource/resource-config';
 import type { ProgressMeter } from '../transfer-progress';
 import type { BlobHomes } from './blob-homes';
 import type { ClosureFile } from './closure-files';
-import type { FileRecord } from '../metadata/file-digests';
+import type { FileRecord, PendingDigest } from '../metadata/file-digests';
 import type { LayerCache } from './layer-cache';
 import { modelTest, planLayers } from './layer-plan';
 import { layerDescriptor, layerSource, type LayerSource } from './layer-source';
@@ -26,8 +26,20 @@ export function knownModelDigests(sources: LayerSource[], records: Record<string
   return sources.map((source) => {
     if (source.kind !== 'model') return undefined;
     const record = records[source.project]?.find((file) => file.path === source.files[0].path);
-    return record && { digest: `sha256:${record.sha256}`, size: record.size };
+    // An empty sha256 is a pending one (see PendingDigest): learnt while the layer is sent.
+    return record?.sha256 ? { digest: `sha256:${record.sha256}`, size: record.size } : undefined;
   });
+}
+
+/** A model layer is the raw file: its digest is the file's sha256, learnt while it was sent. */
+export function settleModelDigests(pending: PendingDigest[], sources: LayerSource[], layers: Descriptor[]): void {
+  const byPath = new Map(sources.flatMap((source, i) => (source.kind === 'model' ? [[source.files[0].path, layers[i].digest] as const] : [])));
+  for (const file of pending) {
+    const digest = byPath.get(file.file.path);
+    // The plan and the deferral use one model test, so every deferred file has its layer.
+    if (!digest) throw new Error(`internal: no model layer for ${file.file.path}, whose sha256 was left for it`);
+    file.settle(digest.replace(/^sha256:/, ''), true);
+  }
 }
 
 export interface LayerPush {

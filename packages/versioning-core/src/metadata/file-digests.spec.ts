@@ -57,4 +57,20 @@ describe('FileDigestCache', () => {
     for (const file of fs.readdirSync(path.join(root, 'cache'))) fs.writeFileSync(path.join(root, 'cache', file), '{"ham/a.txt": {"size": 5');
     expect((await cache.records('ham', closureFiles('ham/a.txt')))[0].sha256).toBe(sha256('alpha'));
   });
+
+  it('leaves deferred uncached files unread until settled; only a remembered digest is cached', async () => {
+    write('ham/a.txt', 'alpha');
+    write('ham/model.bin', 'weights');
+    write('ham/other.bin', 'more weights');
+    const files = closureFiles('ham/a.txt', 'ham/model.bin', 'ham/other.bin');
+    const cache = new FileDigestCache(path.join(root, 'cache'));
+    const { records, pending } = await cache.recordsDeferring('ham', files, (file) => file.path.endsWith('.bin'));
+    expect(records.map((record) => record.sha256)).toEqual([sha256('alpha'), '', '']);
+    pending[0].settle(sha256('weights'), true);
+    pending[1].settle(sha256('trusted'), false);
+    expect(records.map((record) => record.sha256)).toEqual([sha256('alpha'), sha256('weights'), sha256('trusted')]);
+    const again = await cache.recordsDeferring('ham', files, (file) => file.path.endsWith('.bin'));
+    expect(again.records.map((record) => record.sha256)).toEqual([sha256('alpha'), sha256('weights'), '']);
+    expect(again.pending.map((p) => p.file.path)).toEqual(['ham/other.bin']);
+  });
 });

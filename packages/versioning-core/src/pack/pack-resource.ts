@@ -38,7 +38,7 @@ export async function packResource(input: PackInput): Promise<PackResult> {
   const current = readResourceInterface(input.workspaceRoot, input.resource);
   const files = await listClosureFiles(input.workspaceRoot, input.closure.map((project) => project.root));
   const sources = closureLayerSources(input.workspaceRoot, input.resource, input.closure, files);
-  const records = recordsByPath(await closureFileRecords(input.workspaceRoot, input.closure, files));
+  const records = recordsByPath((await closureFileRecords(input.workspaceRoot, input.closure, files)).files);
   const cache = new LayerCache(cacheDir(input.workspaceRoot, 'layers'));
   const layers: PackLayer[] = [];
   try {

@@ -43,7 +43,7 @@ export async function loadVerifiedPack(
   const files = await listClosureFiles(workspaceRoot, closure.map((project) => project.root));
   const sources = closureLayerSources(workspaceRoot, resource, closure, files);
   if (sources.length !== document.layers.length) throw refuse(`it has ${document.layers.length} layers where the checkout gives ${sources.length}`);
-  const records = recordsByPath(await closureFileRecords(workspaceRoot, closure, files));
+  const records = recordsByPath((await closureFileRecords(workspaceRoot, closure, files)).files);
   const cache = new LayerCache(cacheDir(workspaceRoot, 'layers'));
   const known: BlobWritten[] = [];
   const pushed: LayerSource[] = [];

@@ -94,7 +94,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
-  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git);
+  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git, { deferModelDigests: true });
   const { facts } = collected;
   if (facts.dirtyHash && !input.allowDirty) {
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
