@@ -57,7 +57,7 @@ function writeNoopPlugin(ws) {
   write(
     ws,
     'tools/noop/noop.js',
-    "'use strict';\nmodule.exports = async () => ({ success: true });\nmodule.exports.batch = async (taskGraph, inputs) =>\n  Object.fromEntries(Object.keys(inputs).map((id) => [id, { success: true, terminalOutput: '' }]));\n",
+    "'use strict';\nmodule.exports = async () => {\n  console.log('noop ran');\n  return { success: true };\n};\n// Nx 23 prints no batch terminalOutput with --outputStyle=static: a line per task, as ours do.\nmodule.exports.batch = async (taskGraph, inputs) =>\n  Object.fromEntries(Object.keys(inputs).map((id) => (console.log('noop ran'), [id, { success: true, terminalOutput: 'noop ran\\n' }])));\n",
   );
 }
 
@@ -140,7 +140,8 @@ async function runManyRows(tmp, tarballs) {
     const { parseRegistryReference } = require(path.join(REPO, 'packages/versioning-core/dist'));
     let start = process.hrtime.bigint();
     await generateReleasedWorkspace(ws, parseRegistryReference(registryRef, ws), {
-      resourceFiles: (i) => [['package.json', JSON.stringify({ name: name(i), version: '0.0.0', nx: { targets: { noop: { executor: '@bench/noop:noop', cache: false } } } })]],
+      // project.json: without npm workspaces Nx reads no targets from a package.json.
+      resourceFiles: (i) => [['project.json', JSON.stringify({ name: name(i), targets: { noop: { executor: '@bench/noop:noop', cache: false } } })]],
     });
     writeNoopPlugin(ws);
     installNx(ws, tarballs, registryRef);
@@ -161,8 +162,8 @@ async function runManyRows(tmp, tarballs) {
     const releaseSaid = [/would release r\d+ /g, /r\d+ is unchanged since/g];
     const rows = {
       nxRelease,
-      noop: runMany('noop'),
-      noopBatch: runMany('noop', [], batch),
+      noop: expectEvery(runMany('noop'), [/noop ran/g], 'noop'),
+      noopBatch: expectEvery(runMany('noop', [], batch), [/noop ran/g], 'noop, batch'),
       releaseBatch: expectEvery(runMany('release', ['--dryRun'], batch), releaseSaid, 'release --dryRun, batch'),
       release: expectEvery(runMany('release', ['--dryRun']), releaseSaid, 'release --dryRun'),
       storeBatch: expectEvery(runMany('store', [], batch), [/unchanged: /g], 'store, batch'),

@@ -56,7 +56,7 @@ describe('what the plugin loads', () => {
 
   it('createNodes (the package main) loads the resource.json reader, not the engine, ts-morph, ajv or @nx/devkit', () => {
     const loaded = loadedBy('index.js');
-    expect(engineModules(loaded).sort()).toEqual(['errors.js', 'resource/resource-config.js', 'resource/resource.schema.json']);
+    expect(engineModules(loaded).sort()).toEqual(['errors.js', 'resource/resource-config.js']);
     // Requirement specs are checked with resource.json; nothing else of the runtime (no OCI client).
     expect(runtimeModules(loaded).sort()).toEqual(['errors.js', 'requirements/spec.js']);
     expect(uses(loaded, 'ts-morph')).toBe(false);

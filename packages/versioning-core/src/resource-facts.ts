@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { listClosureFiles, type ClosureFile } from './artifact/closure-files';
+import type { ClosureFile } from './artifact/closure-files';
 import type { ResourceFacts } from './artifact/resource-artifact';
 import { commitAuthor, gitUser, perCallGitFacts, type ClosureFactsSource, type ClosureSpec } from './git';
 import { clientHash, extractInterface, type InterfaceDescriptor } from './interface';
@@ -10,8 +8,6 @@ import { FileDigestCache, type FileRecord, type PendingDigest } from './metadata
 import { readMetricsFile } from './metadata/metrics';
 import type { ProjectRef } from './project-ref';
 import { readResourceConfig, type ResourceConfig } from './resource/resource-config';
-
-const run = promisify(execFile);
 
 /** Where our caches live inside a workspace (git-ignored by the init generator). */
 export function cacheDir(workspaceRoot: string, kind: 'interface' | 'layers' | 'files' | 'homes'): string {
@@ -65,7 +61,7 @@ export async function collectResourceFacts(
   const { metrics, labels } = readMetricsFile(workspaceRoot, resource.root, current.config.metricsFile);
   // Git facts first: outside a repository they say so in one clear line.
   const facts = await git.factsOf(closureSpec(resource, closure));
-  const closureFiles = await listClosureFiles(workspaceRoot, closure.map((p) => p.root));
+  const closureFiles = await git.filesOf(closure.map((p) => p.root));
   const defer = options.deferModelDigests ? modelTest(resource.root, current.config.models) : () => false;
   const { files, pending } = await closureFileRecords(workspaceRoot, closure, closureFiles, defer);
   return {
@@ -80,11 +76,11 @@ export async function collectResourceFacts(
       dirtyHash: facts.dirtyHash,
       requires: current.config.requires,
       // Uncommitted content is the work of whoever stores it, not of the last committer.
-      author: facts.dirtyHash ? await gitUser(workspaceRoot) : await commitAuthor(workspaceRoot, facts.closureCommit),
+      author: facts.dirtyHash ? await gitUser(workspaceRoot) : (facts.closureAuthor ?? (await commitAuthor(workspaceRoot, facts.closureCommit))),
       files,
       metrics,
       labels,
-      source: await originUrl(workspaceRoot),
+      source: await git.originUrl(),
     },
     closureFiles,
     pendingDigests: pending,
@@ -115,14 +111,4 @@ export async function closureFileRecords(
 /** The git question for a resource: its name and the roots of its closure projects. */
 export function closureSpec(resource: ProjectRef, closure: ProjectRef[]): ClosureSpec {
   return { name: resource.name, paths: closure.map((p) => p.root) };
-}
-
-/** `.source` annotation: where the code lives, when the repository says so; credentials stripped. */
-async function originUrl(workspaceRoot: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await run('git', ['config', '--get', 'remote.origin.url'], { cwd: workspaceRoot });
-    return stdout.trim().replace(/\/\/[^@/]*@/, '//') || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -4,7 +4,7 @@ import { LayerCache } from './artifact/layer-cache';
 import type { LayerSource } from './artifact/layer-source';
 import { closureLayerSources, knownModelDigests, pushLayers, settleModelDigests } from './artifact/push-layers';
 import { resourceConfigBlob, resourceManifest, type ResourceFacts } from './artifact/resource-artifact';
-import { currentBranch, type ClosureFactsSource } from './git';
+import { perCallGitFacts, type ClosureFactsSource } from './git';
 import {
   digestOf,
   MediaTypes,
@@ -139,7 +139,7 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
 
 /** Pushes (or, in a dry run, digests) the closure's layers; settles the pending model digests from them. */
 async function pushClosureLayers(input: StoreInput, { facts, closureFiles }: CollectedFacts, repo: Repository, pending: PendingDigest[]): Promise<Descriptor[]> {
-  const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null);
+  const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir, closureFiles) : null);
   const sources = packed?.sources ?? closureLayerSources(input.workspaceRoot, input.resource, input.closure, closureFiles);
   const layers = await pushLayers(sources, {
     cache: new LayerCache(cacheDir(input.workspaceRoot, 'layers')),
@@ -174,6 +174,6 @@ async function storeTags(input: StoreInput, facts: ResourceFacts): Promise<strin
   const client7 = short7(facts.clientHash);
   const adhoc = adhocTag(short7(facts.closureCommit), dirty7, client7);
   if (!input.branch && !input.branchOnly) return [adhoc];
-  const branch = branchTag(await currentBranch(input.workspaceRoot), dirty7, client7);
+  const branch = branchTag(await (input.git ?? perCallGitFacts(input.workspaceRoot)).branch(), dirty7, client7);
   return input.branchOnly ? [branch] : [adhoc, branch];
 }

@@ -23,20 +23,24 @@ export interface ClosureFile {
  * Git LFS pointers left in place of their content are refused (see assertNoLfsPointers).
  */
 export async function listClosureFiles(workspaceRoot: string, roots: string[]): Promise<Map<string, ClosureFile[]>> {
+  const byRoot = groupByRoot(await listWorkspaceFiles(workspaceRoot, roots), roots);
+  await assertNoLfsPointers(workspaceRoot, [...byRoot.values()].flat());
+  return byRoot;
+}
+
+/** Tracked and untracked-not-ignored files under `roots`, sorted by path, with their stat data. */
+export async function listWorkspaceFiles(workspaceRoot: string, roots: string[]): Promise<ClosureFile[]> {
   const { stdout } = await run(
     'git',
     ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', ...roots.map(pathspec)],
     { cwd: workspaceRoot, maxBuffer: 256 * 1024 * 1024 },
   );
-  const byRoot = new Map<string, ClosureFile[]>(roots.map((root) => [root, []]));
-  const paths = stdout.split('\0').filter(Boolean).sort();
-  for (const file of paths) {
+  const files: ClosureFile[] = [];
+  for (const file of stdout.split('\0').filter(Boolean).sort()) {
     const stat = await fs.stat(path.join(workspaceRoot, file)).catch(() => null);
     // Tracked but deleted in the work tree: the artifact holds what is on disk.
     if (!stat?.isFile()) continue;
-    const root = owningRoot(file, roots);
-    if (root === undefined) continue;
-    byRoot.get(root)!.push({
+    files.push({
       path: file,
       absPath: path.join(workspaceRoot, file),
       size: stat.size,
@@ -45,7 +49,16 @@ export async function listClosureFiles(workspaceRoot: string, roots: string[]): 
       ctimeMs: stat.ctimeMs,
     });
   }
-  await assertNoLfsPointers(workspaceRoot, [...byRoot.values()].flat());
+  return files;
+}
+
+/** Each file under the deepest of `roots` that contains it, so nested projects keep their own files; files under none are left out. */
+export function groupByRoot(files: ClosureFile[], roots: string[]): Map<string, ClosureFile[]> {
+  const byRoot = new Map<string, ClosureFile[]>(roots.map((root) => [root, []]));
+  for (const file of files) {
+    const root = owningRoot(file.path, roots);
+    if (root !== undefined) byRoot.get(root)!.push(file);
+  }
   return byRoot;
 }
 
@@ -54,7 +67,6 @@ function pathspec(root: string): string {
   return root === '.' || root === '' ? '.' : `${root.replace(/\/+$/, '')}/`;
 }
 
-/** The deepest root containing the file, so nested projects keep their own files. */
 function owningRoot(file: string, roots: string[]): string | undefined {
   let best: string | undefined;
   for (const root of roots) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileSystemRefusal } from '@modelos/runtime';
+import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
 import type { ClosureFile } from './closure-files';
 import type { BlobWritten } from '../oci';
 

@@ -17,13 +17,18 @@ const POINTER_OID = /^oid sha256:[0-9a-f]{64}$/m;
  * One `git check-attr` for all small files, then a read of the few that LFS tracks.
  */
 export async function assertNoLfsPointers(workspaceRoot: string, files: ClosureFile[]): Promise<void> {
+  await refuseLfsPointers(files, await lfsTrackedSmallFiles(workspaceRoot, files));
+}
+
+/** Which of the files small enough to be a pointer LFS tracks: one `git check-attr` for all. */
+export async function lfsTrackedSmallFiles(workspaceRoot: string, files: ClosureFile[]): Promise<Set<string>> {
   const small = files.filter((file) => file.size <= POINTER_MAX_SIZE);
-  if (small.length === 0) return;
-  const tracked = await lfsTracked(
-    workspaceRoot,
-    small.map((file) => file.path),
-  );
-  const candidates = small.filter((file) => tracked.has(file.path));
+  return small.length === 0 ? new Set() : lfsTracked(workspaceRoot, small.map((file) => file.path));
+}
+
+/** Refuses the files among `files` that LFS tracks (`tracked`) and that still hold the pointer. */
+export async function refuseLfsPointers(files: ClosureFile[], tracked: Set<string>): Promise<void> {
+  const candidates = files.filter((file) => file.size <= POINTER_MAX_SIZE && tracked.has(file.path));
   const pointers: string[] = [];
   for (const file of candidates) if (isLfsPointer(await fs.readFile(file.absPath))) pointers.push(file.path);
   if (pointers.length > 0) {

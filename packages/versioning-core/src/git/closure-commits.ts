@@ -1,4 +1,11 @@
+import type { Author } from './authors';
 import type { PathOwners } from './paths';
+
+/** A commit as the log read it: its sha and its author, so that no `git show` asks again. */
+export interface TouchingCommit {
+  sha: string;
+  author: Author;
+}
 import { gitExit, gitFailure, onNulRecords, spawnGit } from './run';
 
 /**
@@ -20,7 +27,7 @@ export async function newestTouchingCommits(
   head: string,
   owners: PathOwners<number>,
   ownerCount: number,
-): Promise<Map<number, string>> {
+): Promise<Map<number, TouchingCommit>> {
   const pathspecs = owners.roots().map((root) => (root === '' ? '.' : root));
   const child = spawnGit(top, [
     '--literal-pathspecs',
@@ -34,19 +41,21 @@ export async function newestTouchingCommits(
     '-z',
     '--no-color',
     '--no-show-signature',
-    '--format=%x01%H',
+    // The author comes with the sha: no `git show` per resource. \x02 is in no sha, nor in any real name or email.
+    '--format=%x01%H%x02%an%x02%ae',
     head,
     '--',
     ...pathspecs,
   ]);
-  const found = new Map<number, string>();
+  const found = new Map<number, TouchingCommit>();
   let resolved = false;
-  let commit = '';
+  let commit: TouchingCommit = { sha: '', author: { name: '', email: '' } };
   let firstFile = false;
-  // Records: "\x01<sha>" per commit, then its files; git puts a newline before the first file.
+  // Records: "\x01<sha>\x02<author name>\x02<email>" per commit, then its files; git puts a newline before the first file.
   onNulRecords(child.stdout, (record) => {
     if (record.startsWith('\x01')) {
-      commit = record.slice(1);
+      const [sha, name, email] = record.slice(1).split('\x02');
+      commit = { sha, author: { name, email } };
       firstFile = true;
       return false;
     }

@@ -34,4 +34,30 @@ describe('batchedGitFacts', () => {
     expect((await source.factsOf({ name: 'ham', paths: ['ham'] })).closureCommit).not.toBe(later);
     expect((await source.factsOf(ham)).closureCommit).not.toBe(later);
   });
+
+  it('lists the files of every announced closure in one listing, and fails only the closure holding an LFS pointer', async () => {
+    ws.write('.gitattributes', '*.bin filter=lfs\n');
+    ws.write('bacon/model.bin', `version https://git-lfs.github.com/spec/v1\noid sha256:${'a'.repeat(64)}\nsize 5000\n`);
+    ws.commit('bacon: a pointer where its model should be');
+    const source = batchedGitFacts(ws.root, [ham, bacon]);
+    const hamFiles = await source.filesOf(ham.paths);
+    expect([...hamFiles.entries()].map(([root, files]) => [root, files.map((file) => file.path)])).toEqual([
+      ['ham', ['ham/a.txt']],
+      ['libs/eggs', ['libs/eggs/e.txt']],
+    ]);
+    // Listed once, on the first question: a file written since is not in the listing.
+    ws.write('bacon/later.txt', 'later');
+    await expect(source.filesOf(bacon.paths)).rejects.toThrow('Git LFS pointer instead of content in the closure: bacon/model.bin');
+    await expect(perCallGitFacts(ws.root).filesOf(ham.paths)).resolves.toBeInstanceOf(Map);
+  });
+
+  it('groups by the roots asked for: a project nested in another keeps its files only when it is asked for too', async () => {
+    ws.write('libs/eggs/nested/n.txt', 'nested').commit('nested project');
+    const nested = { name: 'nested', paths: ['libs/eggs/nested'] };
+    const source = batchedGitFacts(ws.root, [ham, nested]);
+    expect((await source.filesOf(['libs/eggs'])).get('libs/eggs')!.map((file) => file.path)).toEqual(['libs/eggs/e.txt', 'libs/eggs/nested/n.txt']);
+    const both = await source.filesOf(['libs/eggs', 'libs/eggs/nested']);
+    expect(both.get('libs/eggs')!.map((file) => file.path)).toEqual(['libs/eggs/e.txt']);
+    expect(both.get('libs/eggs/nested')!.map((file) => file.path)).toEqual(['libs/eggs/nested/n.txt']);
+  });
 });

@@ -1,31 +1,73 @@
+import { groupByRoot, listClosureFiles, listWorkspaceFiles, type ClosureFile } from '../artifact/closure-files';
+import { lfsTrackedSmallFiles, refuseLfsPointers } from '../artifact/lfs-pointers';
 import { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
+import { tagsMergedIntoHead } from './release-refs';
+import { currentBranch, originUrl } from './repo';
 
-/** Where a store or release gets the git facts of its closure. */
+/** Where a store or release gets what git says: its closure's facts and files, the origin, the branch, release tags. */
 export interface ClosureFactsSource {
   factsOf(closure: ClosureSpec): Promise<ClosureFacts>;
+  /** The files of these project roots (see listClosureFiles), Git LFS pointers refused. */
+  filesOf(roots: string[]): Promise<Map<string, ClosureFile[]>>;
+  /** `remote.origin.url` without credentials; undefined when there is none. */
+  originUrl(): Promise<string | undefined>;
+  /** The checked-out branch's short name; null when HEAD is detached. */
+  branch(): Promise<string | null>;
+  /** The resource's git release tags (`mdl-<resource>-v*`) merged into HEAD. */
+  releaseTags(resource: string): Promise<string[]>;
 }
 
-/** One resource at a time: a gitFacts call per question (a single task, the `mdl` CLI). */
+/** Every tag `gitReleaseTag` writes for `resource` starts so (SPEC §7.1); `mdl-*` are all resources' ones. */
+const releaseTagPrefix = (resource: string) => `mdl-${resource}-v`;
+const ALL_RELEASE_TAGS = 'mdl-*';
+
+/** One resource at a time: git calls of its own per question (a single task, the `mdl` CLI). */
 export function perCallGitFacts(workspaceRoot: string): ClosureFactsSource {
+  let origin: Promise<string | undefined> | undefined;
+  let branch: Promise<string | null> | undefined;
   return {
     factsOf: async (closure) => (await gitFacts(workspaceRoot, [closure])).get(closure.name)!,
+    filesOf: (roots) => listClosureFiles(workspaceRoot, roots),
+    originUrl: () => (origin ??= originUrl(workspaceRoot)),
+    branch: () => (branch ??= currentBranch(workspaceRoot)),
+    releaseTags: (resource) => tagsMergedIntoHead(workspaceRoot, `${releaseTagPrefix(resource)}*`),
   };
 }
 
 /**
- * Many resources known up front (an Nx batch): one gitFacts call answers all of them, made on
- * the first question so that a batch whose tasks all fail early runs no git at all. A closure
- * that was not announced, or differs from the announced one, gets a call of its own.
+ * Many resources known up front (an Nx batch): one gitFacts call answers all of them, one
+ * `git ls-files` and one `git check-attr` list the files of all of them, one `git tag --merged`
+ * their release tags, each made on the first question so that a batch whose tasks all fail
+ * early runs no git at all. A closure that was not
+ * announced, or differs from the announced one, gets calls of its own. An LFS pointer fails only
+ * the closures that hold it.
  */
 export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]): ClosureFactsSource {
   const announced = new Map(closures.map((closure) => [closure.name, closure.paths.join('\0')]));
+  const announcedRoots = [...new Set(closures.flatMap((closure) => closure.paths))];
   let all: Promise<Map<string, ClosureFacts>> | undefined;
+  let listed: Promise<{ files: ClosureFile[]; lfsTracked: Set<string> }> | undefined;
+  let releaseTags: Promise<string[]> | undefined;
   const single = perCallGitFacts(workspaceRoot);
   return {
     factsOf: async (closure) => {
       if (announced.get(closure.name) !== closure.paths.join('\0')) return single.factsOf(closure);
       all ??= gitFacts(workspaceRoot, closures);
       return (await all).get(closure.name)!;
+    },
+    filesOf: async (roots) => {
+      if (!roots.every((root) => announcedRoots.includes(root))) return single.filesOf(roots);
+      listed ??= listWorkspaceFiles(workspaceRoot, announcedRoots).then(async (files) => ({ files, lfsTracked: await lfsTrackedSmallFiles(workspaceRoot, files) }));
+      const { files, lfsTracked } = await listed;
+      const byRoot = groupByRoot(files, roots);
+      await refuseLfsPointers([...byRoot.values()].flat(), lfsTracked);
+      return byRoot;
+    },
+    originUrl: single.originUrl,
+    branch: single.branch,
+    releaseTags: async (resource) => {
+      releaseTags ??= tagsMergedIntoHead(workspaceRoot, ALL_RELEASE_TAGS);
+      return (await releaseTags).filter((tag) => tag.startsWith(releaseTagPrefix(resource)));
     },
   };
 }

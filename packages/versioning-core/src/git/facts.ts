@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
-import { newestTouchingCommits } from './closure-commits';
+import type { Author } from './authors';
+import { newestTouchingCommits, type TouchingCommit } from './closure-commits';
 import { changedPaths, dirtyHash, workTreeStates } from './dirty';
 import { PathOwners, repoRelative } from './paths';
 import { locateWorkspace, requireHead } from './repo';
@@ -18,6 +19,8 @@ export interface ClosureFacts {
    * (none); its content is then told apart by dirtyHash alone.
    */
   closureCommit: string;
+  /** Author of closureCommit, read by the same log; null when no commit touched the closure (closureCommit is HEAD). */
+  closureAuthor: Author | null;
   /** 64-hex sha256 of the uncommitted changes inside the closure; null when clean. */
   dirtyHash: string | null;
   /** Workspace-relative paths of those changes, sorted. */
@@ -45,7 +48,7 @@ export async function gitFacts(workspaceRoot: string, closures: ClosureSpec[]): 
   const rooted = closures.filter((closure) => closure.paths.length > 0).length;
   const [commits, changed] =
     roots.length === 0
-      ? [new Map<number, string>(), []]
+      ? [new Map<number, TouchingCommit>(), []]
       : await Promise.all([newestTouchingCommits(repo.top, head, owners, rooted), changedPaths(repo.top, roots)]);
   const states = await workTreeStates(repo.top, changed);
 
@@ -57,7 +60,8 @@ export async function gitFacts(workspaceRoot: string, closures: ClosureSpec[]): 
     const files = changedByClosure[index];
     const entries = files.map((file): [string, string] => [file.slice(repo.prefix.length), states.get(file)!]);
     facts.set(closure.name, {
-      closureCommit: commits.get(index) ?? head,
+      closureCommit: commits.get(index)?.sha ?? head,
+      closureAuthor: commits.get(index)?.author ?? null,
       dirtyHash: entries.length === 0 ? null : dirtyHash(entries),
       dirtyFiles: entries.map(([file]) => file).sort(),
       head,

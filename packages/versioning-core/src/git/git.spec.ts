@@ -21,6 +21,8 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
 }
 
+const TEST_AUTHOR = { name: 'Test', email: 'test@example.com' };
+
 /** A repository with its own identity, so tests never depend on the machine's git config. */
 function initRepo(dir = tempDir()): string {
   git(dir, 'init', '-q', '-b', 'main');
@@ -59,9 +61,18 @@ describe('gitFacts: closure commit', () => {
       { name: 'oven', paths: ['libs/oven'] },
       { name: 'lonely', paths: ['libs/ham'] },
     ]);
-    expect(facts.get('ham')).toEqual({ closureCommit: ovenChange, dirtyHash: null, dirtyFiles: [], head: git(repo, 'rev-parse', 'HEAD') });
+    expect(facts.get('ham')).toEqual({ closureCommit: ovenChange, closureAuthor: TEST_AUTHOR, dirtyHash: null, dirtyFiles: [], head: git(repo, 'rev-parse', 'HEAD') });
     expect(facts.get('oven')!.closureCommit).toBe(ovenChange);
     expect(facts.get('lonely')!.closureCommit).toBe(first);
+  });
+
+  it('reads the author of the closure commit in the same log: the author of that commit, not of HEAD', async () => {
+    const repo = initRepo();
+    write(repo, 'ham/a.ts', '1');
+    git(repo, 'add', '-A');
+    git(repo, '-c', 'user.name=Alice Ham', '-c', 'user.email=alice@example.com', 'commit', '-q', '-m', 'ham');
+    commit(repo, 'other', { 'other/o.ts': '1' });
+    expect((await factsOf(repo, 'ham', ['ham'])).closureAuthor).toEqual({ name: 'Alice Ham', email: 'alice@example.com' });
   });
 
   it('keeps project ham apart from hamster (directory boundaries, not string prefixes)', async () => {
@@ -75,7 +86,7 @@ describe('gitFacts: closure commit', () => {
       { name: 'ham', paths: ['ham'] },
       { name: 'hamster', paths: ['hamster'] },
     ]);
-    expect(facts.get('ham')).toEqual({ closureCommit: hamCommit, dirtyHash: null, dirtyFiles: [], head: git(repo, 'rev-parse', 'HEAD') });
+    expect(facts.get('ham')).toEqual({ closureCommit: hamCommit, closureAuthor: TEST_AUTHOR, dirtyHash: null, dirtyFiles: [], head: git(repo, 'rev-parse', 'HEAD') });
     expect(facts.get('hamster')!.dirtyFiles).toEqual(['hamster/b.ts', 'hamster/new.ts']);
   });
 
@@ -140,6 +151,7 @@ describe('gitFacts: closure commit', () => {
     write(repo, 'fresh/f.ts', 'new');
     expect(await factsOf(repo, 'fresh', ['fresh'])).toEqual({
       closureCommit: head,
+      closureAuthor: null,
       dirtyHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       dirtyFiles: ['fresh/f.ts'],
       head,
@@ -244,6 +256,7 @@ describe('gitFacts: workspace inside a larger repository', () => {
 
     expect(await factsOf(workspace, 'ham', ['ham'])).toEqual({
       closureCommit: inside,
+      closureAuthor: TEST_AUTHOR,
       dirtyHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       dirtyFiles: ['ham/c.ts'],
       head: git(repo, 'rev-parse', 'HEAD'),

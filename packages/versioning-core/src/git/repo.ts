@@ -32,3 +32,9 @@ export async function currentBranch(workspaceRoot: string): Promise<string | nul
   if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
   return out.stdout.trim();
 }
+
+/** `remote.origin.url`, credentials stripped (the `.source` annotation); undefined when there is none. */
+export async function originUrl(workspaceRoot: string): Promise<string | undefined> {
+  const out = await runGit(workspaceRoot, ['config', '--get', 'remote.origin.url']);
+  return out.code === 0 ? out.stdout.trim().replace(/\/\/[^@/]*@/, '//') || undefined : undefined;
+}

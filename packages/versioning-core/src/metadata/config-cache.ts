@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileSystemRefusal } from '@modelos/runtime';
+import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
 import { digestOf, type Repository } from '../oci';
 import { defaultIndexDir } from '../ocidex';
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ClosureFile } from '../artifact/closure-files';
-import { fileSystemRefusal } from '@modelos/runtime';
+import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
 
 /** One file of a stored version, as its config records it (SPEC §10): enough to compare without layers. */
 export interface FileRecord {

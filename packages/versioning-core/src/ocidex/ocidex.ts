@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileSystemRefusal, modelosCacheDir } from '@modelos/runtime';
+import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
+import { modelosCacheDir } from '@modelos/runtime/cache-dir';
 import { forEachConcurrently } from '../concurrently';
 import { UserError } from '../errors';
 import type { Descriptor, Repository } from '../oci';
@@ -98,10 +99,11 @@ export class Ocidex {
         broken.set(tag, { tag, error: err.message });
       }
     });
+    // Most refreshes find what the file holds: then it is not written again.
+    this.dirty = !sameTags(known.entries, entries) || !sameTags(known.foreign, foreign);
     this.entries = entries;
     this.foreignEntries = foreign;
     this.brokenTags = broken;
-    this.dirty = true;
     this.save();
     if (broken.size && !options.keepBroken) throw unreadable([...broken.values()]);
     return this.list();
@@ -191,6 +193,11 @@ export class Ocidex {
       return none;
     }
   }
+}
+
+/** The same tags on the same digests: entries are a function of tag and digest. */
+function sameTags(a: Map<string, { digest: string }>, b: Map<string, { digest: string }>): boolean {
+  return a.size === b.size && [...b].every(([tag, entry]) => a.get(tag)?.digest === entry.digest);
 }
 
 function isWellFormed(entry: IndexEntry): boolean {

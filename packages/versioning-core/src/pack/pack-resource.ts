@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LayerCache } from '../artifact/layer-cache';
 import type { LayerSource } from '../artifact/layer-source';
-import { listClosureFiles } from '../artifact/closure-files';
+import { perCallGitFacts, type ClosureFactsSource } from '../git';
 import { closureLayerSources } from '../artifact/push-layers';
-import { fileSystemRefusal } from '@modelos/runtime';
+import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
 import type { FileRecord } from '../metadata/file-digests';
 import { digestHex, Hasher, hashingStream, type BlobWritten } from '../oci';
 import type { ProjectRef } from '../project-ref';
@@ -17,6 +17,8 @@ export interface PackInput {
   workspaceRoot: string;
   resource: ProjectRef;
   closure: ProjectRef[];
+  /** Git answers shared with other tasks of the same run; default: calls of its own. */
+  git?: ClosureFactsSource;
 }
 
 export interface PackResult {
@@ -36,7 +38,8 @@ export interface PackResult {
 export async function packResource(input: PackInput): Promise<PackResult> {
   const outDir = packDir(input.workspaceRoot, input.resource.name);
   const current = readResourceInterface(input.workspaceRoot, input.resource);
-  const files = await listClosureFiles(input.workspaceRoot, input.closure.map((project) => project.root));
+  const git = input.git ?? perCallGitFacts(input.workspaceRoot);
+  const files = await git.filesOf(input.closure.map((project) => project.root));
   const sources = closureLayerSources(input.workspaceRoot, input.resource, input.closure, files);
   const records = recordsByPath((await closureFileRecords(input.workspaceRoot, input.closure, files)).files);
   const cache = new LayerCache(cacheDir(input.workspaceRoot, 'layers'));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LayerCache } from '../artifact/layer-cache';
 import type { LayerSource } from '../artifact/layer-source';
-import { listClosureFiles } from '../artifact/closure-files';
+import type { ClosureFile } from '../artifact/closure-files';
 import { closureLayerSources } from '../artifact/push-layers';
 import type { FileRecord } from '../metadata/file-digests';
 import { UserError } from '../errors';
@@ -30,6 +30,7 @@ export async function loadVerifiedPack(
   resource: ProjectRef,
   closure: ProjectRef[],
   dir: string,
+  files: Map<string, ClosureFile[]>,
 ): Promise<PackedLayers | null> {
   const document = readPackDocument(dir);
   if (!document) return null;
@@ -40,7 +41,6 @@ export async function loadVerifiedPack(
   const closureNames = (projects: ProjectRef[]) => projects.map((p) => `${p.name}:${p.root}`).join(', ');
   if (document.resource !== resource.name) throw refuse(`it was packed for ${document.resource}`);
   if (closureNames(document.closure) !== closureNames(closure)) throw refuse(`its closure is ${closureNames(document.closure)}, not ${closureNames(closure)}`);
-  const files = await listClosureFiles(workspaceRoot, closure.map((project) => project.root));
   const sources = closureLayerSources(workspaceRoot, resource, closure, files);
   if (sources.length !== document.layers.length) throw refuse(`it has ${document.layers.length} layers where the checkout gives ${sources.length}`);
   const records = recordsByPath((await closureFileRecords(workspaceRoot, closure, files)).files);

@@ -1,3 +1,4 @@
+import { batchedGitFacts, perCallGitFacts } from '../git';
 import type { IndexEntry } from '../ocidex';
 import { GitWorkspace } from '../test-support/git-workspace';
 import { findPreviousRelease } from './previous-release';
@@ -24,6 +25,7 @@ describe('findPreviousRelease', () => {
     const previous = await findPreviousRelease({
       workspaceRoot: ws.root,
       resource: 'ham',
+      git: perCallGitFacts(ws.root),
       entries: [releaseEntry('v1.0.0', a), releaseEntry('v2.0.0', b), releaseEntry('v1.0.1', c)],
       warn: (line) => warnings.push(line),
     });
@@ -31,14 +33,24 @@ describe('findPreviousRelease', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('prefers git tags merged into HEAD and ignores prereleases among them', async () => {
+  it.each([
+    ['its own git call', () => perCallGitFacts(ws.root)],
+    ['the batch-wide listing of every resource', () => batchedGitFacts(ws.root, [])],
+  ])('prefers git tags merged into HEAD, from %s, and ignores prereleases and other resources among them', async (_, git) => {
     const a = ws.write('a', '1').commit('a');
     ws.git('tag', 'mdl-ham-v1.2.0');
     ws.git('tag', 'mdl-ham-v1.3.0-rc.1');
     ws.git('tag', 'mdl-hamster-v9.0.0');
+    ws.git('tag', 'mdl-ham-v2-v9.0.0');
+    ws.write('b', '1').commit('b');
+    ws.git('checkout', '-q', '-b', 'side');
+    ws.write('c', '1').commit('c on a side branch');
+    ws.git('tag', 'mdl-ham-v1.4.0');
+    ws.git('checkout', '-q', 'main');
     const previous = await findPreviousRelease({
       workspaceRoot: ws.root,
       resource: 'ham',
+      git: git(),
       entries: [releaseEntry('v1.2.0', a), releaseEntry('v1.0.0', a)],
       warn: () => undefined,
     });
@@ -47,6 +59,6 @@ describe('findPreviousRelease', () => {
 
   it('is null without releases', async () => {
     ws.write('a', '1').commit('a');
-    expect(await findPreviousRelease({ workspaceRoot: ws.root, resource: 'ham', entries: [], warn: () => undefined })).toBeNull();
+    expect(await findPreviousRelease({ workspaceRoot: ws.root, resource: 'ham', git: perCallGitFacts(ws.root), entries: [], warn: () => undefined })).toBeNull();
   });
 });

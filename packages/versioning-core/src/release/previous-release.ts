@@ -1,4 +1,4 @@
-import { nearestAncestor, tagsMergedIntoHead } from '../git';
+import { nearestAncestor, type ClosureFactsSource } from '../git';
 import type { IndexEntry } from '../ocidex';
 import { compareVersions, parseGitReleaseTag, parseVersion, versionTag, type Version } from '../tags';
 
@@ -13,6 +13,8 @@ export interface PreviousRelease {
 export interface PreviousReleaseInput {
   workspaceRoot: string;
   resource: string;
+  /** Git answers shared by the tasks of a run (the release tags). */
+  git: ClosureFactsSource;
   /** Every tag of the resource's repository (Ocidex). */
   entries: IndexEntry[];
   warn: (line: string) => void;
@@ -29,7 +31,7 @@ export async function findPreviousRelease(input: PreviousReleaseInput): Promise<
   const byTag = new Map(releases.map((entry) => [entry.tag, entry]));
 
   const fromTags = highest(
-    (await tagsMergedIntoHead(input.workspaceRoot, `mdl-${input.resource}-v*`))
+    (await input.git.releaseTags(input.resource))
       .map((tag) => parseGitReleaseTag(input.resource, tag))
       .filter((version): version is Version => version !== undefined && version.prerelease.length === 0),
   );

@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import { commitDate, createAnnotatedTag, createRefIfAbsent, currentBranch, deleteRef, pushTag, type ClosureFactsSource } from '../git';
+import { commitDate, createAnnotatedTag, createRefIfAbsent, deleteRef, perCallGitFacts, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { openRepository, type RegistryReference, type RegistrySession, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
@@ -94,7 +94,8 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
-  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git, { deferModelDigests: true });
+  const git = input.git ?? perCallGitFacts(input.workspaceRoot);
+  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, git, { deferModelDigests: true });
   const { facts } = collected;
   if (facts.dirtyHash && !input.allowDirty) {
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
@@ -104,12 +105,12 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const repo = openRepository(input.registry, name, { session: input.session });
   const index = new Ocidex(repo);
   const entries = await index.refresh();
-  const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn });
+  const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn, git });
   const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, npm: [], warnings, dryRun: !!input.dryRun };
 
   const interfaceDiff = previous && !input.forceMajor ? await interfaceDiffSince(repo, previous, facts) : null;
   const next = nextVersion(previous && { version: previous.version, state: previous.entry, interfaceDiff }, facts, input);
-  const branch = await currentBranch(input.workspaceRoot);
+  const branch = await git.branch();
   const onMain = !!input.forceMain || branch === input.mainBranch;
   if (next.unchanged) {
     const since = versionTag(next.since);
@@ -129,7 +130,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
 
   // A pack output that does not match the checkout (a poisoned cache entry) stops the release before it claims anything.
-  const packed = input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir) : null;
+  const packed = input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir, collected.closureFiles) : null;
   const claim = `refs/modelos/claims/${name}/${tag}`;
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {

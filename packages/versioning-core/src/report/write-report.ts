@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from '../canonical-json';
-import { fileSystemRefusal } from '@modelos/runtime';
+import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
 import type { Repository } from '../oci';
 import { collectReportModel } from './collect-report-model';
 import { renderIndex, type ReportSummary } from './render-index';

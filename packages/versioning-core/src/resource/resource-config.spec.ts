@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,5 +48,13 @@ describe('readResourceConfig', () => {
 
   it('rejects a missing file', () => {
     expect(() => readResourceConfig(tempDir())).toThrow(/cannot be read/);
+  });
+});
+
+describe('resource.schema.validate.js', () => {
+  it('is compiled from the current resource.schema.json', () => {
+    // Fails with the command to run when the schema changed and its validator was not compiled again.
+    const tool = path.join(__dirname, '../../../../tools/compile-schemas.js');
+    expect(() => execFileSync('node', [tool, '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 });

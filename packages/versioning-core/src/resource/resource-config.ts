@@ -2,8 +2,6 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { parseSpec } from '@modelos/runtime/requirements-spec';
-import schema from './resource.schema.json';
 
 export const RESOURCE_FILE = 'resource.json';
 export const SUPPORTED_FORMAT_VERSIONS = ['1'] as const;
@@ -20,15 +18,13 @@ export interface ResourceConfig {
 }
 
 /**
- * Compiled on first use: `createNodes` imports this module for every nx command, but validates
- * only on a cache miss, so a warm project graph never loads ajv or compiles the schema.
+ * resource.schema.json compiled ahead of time (tools/compile-schemas.js): a task validating its
+ * resource.json loads no ajv compiler. Loaded on first use: `createNodes` imports this module for
+ * every nx command, but validates only on a cache miss.
  */
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const { default: Ajv } = require('ajv') as typeof import('ajv');
-    compiled = new Ajv({ verbose: true }).compile(schema);
-  }
+  compiled ??= (require('./resource.schema.validate') as typeof import('./resource.schema.validate')).default;
   return compiled;
 }
 
@@ -65,8 +61,14 @@ export function parseResourceConfig(data: unknown, file: string): ResourceConfig
   const config = data as Omit<ResourceConfig, 'requires'> & { requires?: Record<string, string> };
   const requires = config.requires ?? {};
   // A bad spec fails here, naming the file, rather than at the first resolve.
-  for (const [name, spec] of Object.entries(requires)) parseSpec(spec, `${file}: requires.${name}`);
+  if (Object.keys(requires).length > 0) assertSpecs(requires, file);
   return { ...config, requires };
+}
+
+/** The spec parser brings semver: loaded only for a resource that requires others. */
+function assertSpecs(requires: Record<string, string>, file: string): void {
+  const { parseSpec } = require('@modelos/runtime/requirements-spec') as typeof import('@modelos/runtime/requirements-spec');
+  for (const [name, spec] of Object.entries(requires)) parseSpec(spec, `${file}: requires.${name}`);
 }
 
 function supportedRange(): string {

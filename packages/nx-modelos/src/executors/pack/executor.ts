@@ -2,8 +2,8 @@ import { packResource, type PackResult } from '@modelos/versioning-core/pack';
 import { defineResourceExecutor } from '../resource-executor';
 import type { PackExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<PackExecutorOptions>(async ({ options, target, out }) => {
-  const result = await packResource({ workspaceRoot: target.workspaceRoot, resource: target.resource, closure: target.closure });
+export const { executor, batch } = defineResourceExecutor<PackExecutorOptions>(async ({ options, target, out, git }) => {
+  const result = await packResource({ workspaceRoot: target.workspaceRoot, resource: target.resource, closure: target.closure, git });
   if (options.json) out.json(result);
   else out.info(formatPackSummary(result));
 });
