@@ -57,11 +57,13 @@ describe('what the plugin loads', () => {
   it('createNodes (the package main) loads the resource.json reader, not the engine, ts-morph, ajv or @nx/devkit', () => {
     const loaded = loadedBy('index.js');
     expect(engineModules(loaded).sort()).toEqual(['errors.js', 'resource/resource-config.js']);
-    // Requirement specs are checked with resource.json; nothing else of the runtime (no OCI client).
-    expect(runtimeModules(loaded).sort()).toEqual(['errors.js', 'requirements/spec.js']);
+    // Requirement specs (and semver) load only when a resource.json requires others; no OCI client.
+    expect(runtimeModules(loaded).sort()).toEqual(['errors.js']);
     expect(uses(loaded, 'ts-morph')).toBe(false);
     expect(uses(loaded, 'ajv')).toBe(false);
     expect(uses(loaded, '@nx/devkit')).toBe(false);
+    // Nor what @nx/devkit re-exports wholesale: the plugin's worker process would load Nx's task runner with it.
+    expect(loaded.filter((m) => /\/nx\/dist\/src\/devkit-(exports|internals)\.js$/.test(m))).toEqual([]);
   });
 
   it('store parses the interface with ts-morph on a cold cache only: a warm run never loads it', () => {
