@@ -204,14 +204,17 @@ function showProjectsWorkspace(tmp, tarballs) {
     write(ws, `${dir}/resource.json`, { formatVersion: '1', entry: 'src/index.ts', class: `P${i}`, requires: {} });
     write(ws, `${dir}/src/index.ts`, `export class P${i} {\n  run(x: number): number {\n    return x;\n  }\n}\n`);
   }
+  // The floor of any plugin: Nx starts a worker process per plugin and asks it for every resource.json.
+  write(ws, 'tools/empty-plugin/package.json', { name: '@bench/empty-plugin', version: '1.0.0', main: 'index.js' });
+  write(ws, 'tools/empty-plugin/index.js', "'use strict';\n// Matches what @modelos/nx matches and infers nothing.\nexports.createNodes = ['**/resource.json', async () => []];\n");
   write(ws, 'package.json', { name: 'bench-1000', private: true, devDependencies: { nx: NX_VERSION, ...tarballs }, overrides: { '@modelos/runtime': '$@modelos/runtime', '@modelos/versioning-core': '$@modelos/versioning-core' } });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: ws, stdio: 'inherit' });
   git(ws, ['init', '-q', '-b', 'main']);
   return ws;
 }
 
-function showProjects(ws, withPlugin, env = {}) {
-  write(ws, 'nx.json', withPlugin ? { plugins: ['@modelos/nx'] } : {});
+function showProjects(ws, plugin, env = {}) {
+  write(ws, 'nx.json', plugin ? { plugins: [plugin] } : {});
   const cold = [];
   const warm = [];
   let listed = 0;
@@ -223,7 +226,7 @@ function showProjects(ws, withPlugin, env = {}) {
   }
   for (let r = 0; r < RUNS; r++) warm.push(nx(ws, ['show', 'projects'], env).ms);
   if (listed !== SHOW_PROJECTS_RESOURCES) throw new Error(`nx show projects listed ${listed} projects`);
-  if (withPlugin && !JSON.parse(nx(ws, ['show', 'project', 'p7', '--json']).stdout).targets.store) throw new Error('p7 has no store target');
+  if (plugin === '@modelos/nx' && !JSON.parse(nx(ws, ['show', 'project', 'p7', '--json']).stdout).targets.store) throw new Error('p7 has no store target');
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return { cold: median(cold), warm: median(warm) };
 }
@@ -235,20 +238,28 @@ async function main() {
     if (!ONLY_SHOW_PROJECTS) await runManyRows(tmp, tarballs);
 
     const ws = showProjectsWorkspace(tmp, tarballs);
-    const without = showProjects(ws, false);
-    const withPlugin = showProjects(ws, true);
+    const without = showProjects(ws, null);
+    const empty = showProjects(ws, './tools/empty-plugin');
+    const withPlugin = showProjects(ws, '@modelos/nx');
     // Nx runs a plugin in a worker process of its own by default; in-process isolates our code's cost.
-    const inProcess = showProjects(ws, true, { NX_ISOLATE_PLUGINS: 'false' });
-    const added = (key, measured = withPlugin) => ((measured[key] - without[key]) / 1000).toFixed(2);
+    const inProcess = showProjects(ws, '@modelos/nx', { NX_ISOLATE_PLUGINS: 'false' });
+    const added = (key, measured, base = without) => ((measured[key] - base[key]) / 1000).toFixed(2);
     const verdict = (value) => `${value} (goal ≤ ${GOALS.showProjectsAddedS}: ${Number(value) <= GOALS.showProjectsAddedS ? 'met' : 'NOT met'})`;
     console.log(`\nnx show projects over ${SHOW_PROJECTS_RESOURCES} resources (project.json + resource.json each), NX_DAEMON=false, median of ${RUNS}`);
     printTable(
-      ['', 'without plugin, s', 'with @modelos/nx, s', 'added, s', 'NX_ISOLATE_PLUGINS=false, s', 'added in-process, s'],
-      [
-        ['cold (.nx removed before each run)', seconds(without.cold), seconds(withPlugin.cold), verdict(added('cold')), seconds(inProcess.cold), verdict(added('cold', inProcess))],
-        ['warm (project graph and plugin caches kept)', seconds(without.warm), seconds(withPlugin.warm), verdict(added('warm')), seconds(inProcess.warm), verdict(added('warm', inProcess))],
-      ],
+      ['', 'no plugin, s', 'empty plugin, s', 'with @modelos/nx, s', 'added, s', 'added beyond the empty plugin, s', 'NX_ISOLATE_PLUGINS=false, s', 'added in-process, s'],
+      ['cold', 'warm'].map((key) => [
+        key === 'cold' ? 'cold (.nx removed before each run)' : 'warm (project graph and plugin caches kept)',
+        seconds(without[key]),
+        seconds(empty[key]),
+        seconds(withPlugin[key]),
+        verdict(added(key, withPlugin)),
+        added(key, withPlugin, empty),
+        seconds(inProcess[key]),
+        verdict(added(key, inProcess)),
+      ]),
     );
+    console.log('empty plugin: a createNodes on **/resource.json that infers nothing, the cost of any plugin (its worker process and the file matching).');
     console.log(`\n${os.cpus().length} cores; ${COMMITS} commits generated; the machine may be shared, so compare rows of one run.`);
   } finally {
     if (KEEP) console.log(`kept ${tmp}`);

@@ -66,6 +66,14 @@ describe('what the plugin loads', () => {
     expect(loaded.filter((m) => /\/nx\/dist\/src\/devkit-(exports|internals)\.js$/.test(m))).toEqual([]);
   });
 
+  it('no executor loads the engine index (every feature, package builders and servers): each imports its subpaths', () => {
+    const executors = JSON.parse(readFileSync(join(DIST, '../executors.json'), 'utf8')).executors as Record<string, { implementation: string }>;
+    const loadingIndex = Object.entries(executors)
+      .filter(([, { implementation }]) => engineModules(loadedBy(`${implementation.replace(/^\.\/dist\//, '')}.js`)).includes('index.js'))
+      .map(([name]) => name);
+    expect(loadingIndex).toEqual([]);
+  });
+
   it('store parses the interface with ts-morph on a cold cache only: a warm run never loads it', () => {
     const store = { options: { registry: '.modelos/registry' }, ws };
     expect(uses(loadedBy('executors/store/executor.js', store), 'ts-morph')).toBe(true);

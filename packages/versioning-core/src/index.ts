@@ -33,25 +33,13 @@ export {
   type PackageFile,
   type ServedResource,
 } from './packages';
-export { describeVersion, type VersionDescription, type VersionStatus } from './metadata/describe';
-export { formatDescription } from './metadata/format-describe';
+export * from './metadata';
+// Both describe and the endpoint have a VersionStatus; the index has always meant describe's.
+export type { VersionStatus } from './metadata/describe';
 export { readVersionMetadata, type VersionMetadata, type ProjectContent } from './metadata/version-metadata';
 export type { FileRecord } from './metadata/file-digests';
 export type { ResolvedRequirement } from './metadata/recorded-config';
 export type { Author } from './git';
-export {
-  compareResourceVersions,
-  type Comparison,
-  type CompareInput,
-  type ComparedVersion,
-  type NumberDifference,
-  type MetricDifference,
-  type LabelDifference,
-  type InterfaceDifference,
-  type ProjectFileChanges,
-  type ChangedFile,
-} from './metadata/compare';
-export { formatComparison } from './metadata/format-compare';
 export type { WorkingTree } from './metadata/working-tree';
 export { parseSpec, SPEC_FORMS, type RequirementSpec, LOCK_FILE, readLock, findLock, type Lock, type LockedVersion } from '@modelos/runtime';
 export { resolveRequirements, RequirementConflict, type ReleaseCatalog, type Resolution, type RootRequirements } from './requirements/resolve';

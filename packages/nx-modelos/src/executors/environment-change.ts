@@ -1,4 +1,6 @@
-import { formatChangeResult, openRepository, UserError, type EnvironmentChangeInput, type EnvironmentChangeResult } from '@modelos/versioning-core';
+import { formatChangeResult, type EnvironmentChangeInput, type EnvironmentChangeResult } from '@modelos/versioning-core/environments';
+import { UserError } from '@modelos/versioning-core/errors';
+import { openRepository } from '@modelos/versioning-core/oci';
 import type { ResourceTargetOptions, TaskOutput } from './resource-executor';
 import type { ResourceTarget } from './resource-target';
 

@@ -23,7 +23,7 @@ describe('mdl report', () => {
     await pushTinyArtifact(openRepository(parseRegistryReference(layout, work), 'ham'), 'v1.0.0', { 'org.opencontainers.image.version': '1.0.0' });
     const plain = mdl(['report', path.join(layout, 'ham')]);
     expect(plain.stderr).toBe('');
-    expect(plain.stdout).toBe(`wrote ${path.join(work, 'dist/modelos/ham/report.html')} (1 versions, 0 environments)\nindex ${path.join(work, 'dist/modelos/index.html')}\n`);
+    expect(plain.stdout).toBe(`wrote ${path.join(work, 'dist/modelos/ham/report.html')} (1 version, 0 environments)\nindex ${path.join(work, 'dist/modelos/index.html')}\n`);
 
     const json = mdl(['report', path.join(layout, 'ham'), '--out', 'pages', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ resource: 'ham', file: path.join(work, 'pages/ham/report.html'), versions: 1 });

@@ -9,7 +9,7 @@ import { describeVersion } from '../metadata/describe';
 import { formatComparison } from '../metadata/format-compare';
 import { formatDescription } from '../metadata/format-describe';
 import { openRepository, type Repository } from '../oci';
-import { writeResourceReport } from '../report/write-report';
+import { formatReportCounts, writeResourceReport } from '../report/write-report';
 import { formatReleasesTable, listReleases } from '../release/releases';
 import { formatVersionsTable, listRepositoryVersions } from '../versions';
 import { parseRepositoryArgument, parseRepositoryTagArgument } from './repository-argument';
@@ -90,7 +90,7 @@ async function report(args: string[]): Promise<void> {
   const { json, repo, name, values } = repositoryCommand('report', args, { out: { type: 'string' } });
   const outDir = path.resolve(typeof values.out === 'string' ? values.out : 'dist/modelos');
   const result = await writeResourceReport(repo, name, outDir);
-  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `wrote ${result.file} (${result.versions} versions, ${result.environments} environments)\nindex ${result.index}\n`);
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `wrote ${result.file} (${formatReportCounts(result)})\nindex ${result.index}\n`);
 }
 
 async function install(args: string[]): Promise<void> {

@@ -104,6 +104,17 @@ describe('renderReport', () => {
     await page.close();
   });
 
+  it('wraps a long reason in the environment history at 1280 px: the whole row is on screen, no sideways scroll', async () => {
+    const model = sampleReportModel(3);
+    const reason = 'rolled back after the canary raised p99 latency from 40 ms to 310 ms on the EU shard; see incident 4711 for the traces and the fix';
+    model.environments[0].history[1] = { ...model.environments[0].history[1], reason };
+    const { page } = await open(renderReport(model), 1280);
+    const wrap = await page.locator('[data-env="production"] .table-wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(wrap.scroll).toBeLessThanOrEqual(wrap.client);
+    expect(await page.locator('[data-env="production"] tbody tr').nth(1).locator('td').last().textContent()).toBe(reason);
+    await page.close();
+  });
+
   it('reads in a narrow window and renders 500 releases; screenshots kept as artifacts', async () => {
     const artifacts = testArtifactsDir();
     mkdirSync(artifacts, { recursive: true });

@@ -3,6 +3,7 @@ import { escapeHtml, scriptJson } from './html';
 import { formatNumber, metricChart } from './metric-chart';
 import { asset, pageHead, splitText } from './page-head';
 import type { ReportEnvironment, ReportModel, ReportVersion } from './report-model';
+import { countOf } from '../format/count';
 
 /**
  * One self-contained HTML page (no request leaves it: style, script, data and charts are
@@ -62,7 +63,7 @@ function metricsSection(model: ReportModel): string {
       .map((v) => ({ label: v.tag, value: v.metrics[name], environments: v.environments }));
     const titleId = `chart-${i}-title`;
     return (
-      `<figure class="metric" data-metric="${escapeHtml(name)}"><figcaption id="${titleId}">${escapeHtml(name)} over ${points.length} releases` +
+      `<figure class="metric" data-metric="${escapeHtml(name)}"><figcaption id="${titleId}">${escapeHtml(name)} over ${countOf(points.length, 'release')}` +
       ` (numbers in the table below)</figcaption>${metricChart(name, points, titleId)}</figure>`
     );
   });
@@ -101,12 +102,12 @@ function environmentBlock(env: ReportEnvironment): string {
     return (
       `<tr><td><time datetime="${escapeHtml(entry.time)}">${escapeHtml(entry.time.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time></td>` +
       `<td>${escapeHtml(entry.who)}</td><td>${escapeHtml(before)}</td><td>${escapeHtml(splitText(entry.weights))}</td>` +
-      `<td class="num">${entry.replicas}</td><td>${escapeHtml(entry.reason)}</td></tr>`
+      `<td class="num">${entry.replicas}</td><td class="text">${escapeHtml(entry.reason)}</td></tr>`
     );
   });
   return (
     `<article class="environment" data-env="${escapeHtml(env.name)}"><h3>${escapeHtml(env.name)}</h3>` +
-    `<p>Current split, ${env.current.replicas} replica${env.current.replicas === 1 ? '' : 's'} per version:</p><ul class="split">${split.join('')}</ul>` +
+    `<p>Current split, ${countOf(env.current.replicas, 'replica')} per version:</p><ul class="split">${split.join('')}</ul>` +
     table(['when', 'who', 'from', 'to', 'replicas', 'reason'], history, `history-${escapeHtml(env.name)}`, `History of ${escapeHtml(env.name)}, oldest first`) +
     '</article>'
   );

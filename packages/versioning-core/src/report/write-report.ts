@@ -7,10 +7,16 @@ import { collectReportModel } from './collect-report-model';
 import { renderIndex, type ReportSummary } from './render-index';
 import { renderReport } from './render-report';
 import type { ReportModel } from './report-model';
+import { countOf } from '../format/count';
 
 export const REPORT_FILE = 'report.html';
 const SUMMARY_FILE = 'report.json';
 export const INDEX_FILE = 'index.html';
+
+/** What a written report holds, for the line that announces it: `1 version, 0 environments`. */
+export function formatReportCounts(result: Pick<ReportResult, 'versions' | 'environments'>): string {
+  return `${countOf(result.versions, 'version')}, ${countOf(result.environments, 'environment')}`;
+}
 
 export interface ReportResult {
   resource: string;

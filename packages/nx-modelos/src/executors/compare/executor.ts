@@ -1,4 +1,5 @@
-import { compareResourceVersions, formatComparison, openRepository } from '@modelos/versioning-core';
+import { compareResourceVersions, formatComparison } from '@modelos/versioning-core/metadata';
+import { openRepository } from '@modelos/versioning-core/oci';
 import { defineResourceExecutor } from '../resource-executor';
 import type { CompareExecutorOptions } from './schema';
 

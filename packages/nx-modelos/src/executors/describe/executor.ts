@@ -1,4 +1,5 @@
-import { describeVersion, formatDescription, openRepository } from '@modelos/versioning-core';
+import { describeVersion, formatDescription } from '@modelos/versioning-core/metadata';
+import { openRepository } from '@modelos/versioning-core/oci';
 import { defineResourceExecutor } from '../resource-executor';
 import type { DescribeExecutorOptions } from './schema';
 

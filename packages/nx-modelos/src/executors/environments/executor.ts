@@ -1,4 +1,6 @@
-import { environmentHistory, formatEnvironmentsTable, formatHistoryTable, listEnvironments, openRepository, UserError } from '@modelos/versioning-core';
+import { environmentHistory, formatEnvironmentsTable, formatHistoryTable, listEnvironments } from '@modelos/versioning-core/environments';
+import { UserError } from '@modelos/versioning-core/errors';
+import { openRepository } from '@modelos/versioning-core/oci';
 import { defineResourceExecutor } from '../resource-executor';
 import type { EnvironmentsExecutorOptions } from './schema';
 

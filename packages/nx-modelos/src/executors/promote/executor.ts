@@ -1,4 +1,5 @@
-import { promote, UserError } from '@modelos/versioning-core';
+import { UserError } from '@modelos/versioning-core/errors';
+import { promote } from '@modelos/versioning-core/environments';
 import { environmentChangeInput, reportChange } from '../environment-change';
 import { defineResourceExecutor } from '../resource-executor';
 import type { PromoteExecutorOptions } from './schema';

@@ -24,7 +24,7 @@ describe('report executor', () => {
     const inputs = { 'ham:report': { registry, outputPath: 'out/reports' }, 'bacon:report': { registry, outputPath: 'out/reports' } };
     const results = await runBatch(batch, taskGraphOf('report', ['ham', 'bacon']), inputs, ws.context());
     expect(results.every(({ result }) => result.success)).toBe(true);
-    expect(results.map(({ result }) => result.terminalOutput).join('')).toMatch(/^wrote out\/reports\/(ham|bacon)\/report.html \(1 versions, 0 environments, \d+ bytes\)$/m);
+    expect(results.map(({ result }) => result.terminalOutput).join('')).toMatch(/^wrote out\/reports\/(ham|bacon)\/report.html \(1 version, 0 environments, \d+ bytes\)$/m);
     const index = readFileSync(join(ws.root, 'out/reports/index.html'), 'utf8');
     expect([...index.matchAll(/<a href="([^"]+)">/g)].map((m) => m[1])).toEqual(['bacon/report.html', 'ham/report.html']);
     expect(existsSync(join(ws.root, 'dist/modelos'))).toBe(false);

@@ -1,4 +1,5 @@
-import { openRepository, writeResourceReport } from '@modelos/versioning-core';
+import { openRepository } from '@modelos/versioning-core/oci';
+import { formatReportCounts, writeResourceReport } from '@modelos/versioning-core/report';
 import { join, relative } from 'node:path';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReportExecutorOptions } from './schema';
@@ -8,7 +9,7 @@ export const { executor, batch } = defineResourceExecutor<ReportExecutorOptions>
   const result = await writeResourceReport(repo, target.resource.name, join(target.workspaceRoot, options.outputPath ?? 'dist/modelos'));
   if (options.json) out.json(result);
   else {
-    out.info(`wrote ${relative(target.workspaceRoot, result.file)} (${result.versions} versions, ${result.environments} environments, ${result.bytes} bytes)`);
+    out.info(`wrote ${relative(target.workspaceRoot, result.file)} (${formatReportCounts(result)}, ${result.bytes} bytes)`);
     out.info(`index ${relative(target.workspaceRoot, result.index)}`);
   }
 });

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatResolveSummary, resolveWorkspace, RESOURCE_FILE, type ProjectRef } from '@modelos/versioning-core';
+import type { ProjectRef } from '@modelos/versioning-core';
+import { formatResolveSummary, resolveWorkspace } from '@modelos/versioning-core/requirements';
+import { RESOURCE_FILE } from '@modelos/versioning-core/resource';
 import { defineSetExecutor } from '../resource-executor';
 import type { ResolveExecutorOptions } from './schema';
 

@@ -1,4 +1,4 @@
-import { rollback } from '@modelos/versioning-core';
+import { rollback } from '@modelos/versioning-core/environments';
 import { environmentChangeInput, reportChange } from '../environment-change';
 import { defineResourceExecutor } from '../resource-executor';
 import type { RollbackExecutorOptions } from './schema';

@@ -1,4 +1,6 @@
-import { fetchEndpointStatus, formatEndpointStatus, traffic, UserError } from '@modelos/versioning-core';
+import { fetchEndpointStatus, formatEndpointStatus } from '@modelos/versioning-core/endpoint-status';
+import { traffic } from '@modelos/versioning-core/environments';
+import { UserError } from '@modelos/versioning-core/errors';
 import { environmentChangeInput, reportChange } from '../environment-change';
 import { defineResourceExecutor } from '../resource-executor';
 import type { TrafficExecutorOptions } from './schema';
