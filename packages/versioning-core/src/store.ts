@@ -1,8 +1,5 @@
 import { Readable } from 'node:stream';
-import { BlobHomes } from './artifact/blob-homes';
-import { LayerCache } from './artifact/layer-cache';
 import type { LayerSource } from './artifact/layer-source';
-import { closureLayerSources, knownModelDigests, pushLayers, settleModelDigests } from './artifact/push-layers';
 import { resourceConfigBlob, resourceManifest, type ResourceFacts } from './artifact/resource-artifact';
 import { perCallGitFacts, type ClosureFactsSource } from './git';
 import {
@@ -22,8 +19,7 @@ import { parseRecordedConfig } from './metadata/recorded-config';
 import type { ProjectRef } from './project-ref';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-import { loadVerifiedPack } from './pack/verify-pack';
-import { cacheDir, collectResourceFacts, type CollectedFacts } from './resource-facts';
+import { collectResourceFacts, type CollectedFacts } from './resource-facts';
 import { adhocTag, branchTag, CLEAN_DIRTY7, short7 } from './tags';
 import type { ProgressMeter } from './transfer-progress';
 
@@ -96,7 +92,7 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
   const existing = await repo.fetchManifest(tags[0]);
   const pending = existing ? await borrowPendingDigests(collected, repo, existing.bytes) : collected.pendingDigests;
   // A model digest still unknown is learnt while its layer is sent (one read): layers first then.
-  let layers = pending.length > 0 ? await pushClosureLayers(input, collected, repo, pending) : undefined;
+  let layers = pending.length > 0 ? await pushLayersOf(input, collected, repo, pending) : undefined;
   const configBytes = resourceConfigBlob(facts);
   const config: Descriptor = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
   // The config names the closure commit, the dirty hash and the interface, so a tag already on
@@ -106,7 +102,7 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
   if (unchanged) {
     manifestBytes = existing.bytes;
   } else {
-    layers ??= await pushClosureLayers(input, collected, repo, []);
+    layers ??= await pushLayersOf(input, collected, repo, []);
     // Blobs before the manifest that names them: a tag never points at a missing blob.
     if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
     manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date()));
@@ -137,20 +133,6 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
   return { result, repo, manifestBytes };
 }
 
-/** Pushes (or, in a dry run, digests) the closure's layers; settles the pending model digests from them. */
-async function pushClosureLayers(input: StoreInput, { facts, closureFiles }: CollectedFacts, repo: Repository, pending: PendingDigest[]): Promise<Descriptor[]> {
-  const packed = input.packed ?? (input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir, closureFiles) : null);
-  const sources = packed?.sources ?? closureLayerSources(input.workspaceRoot, input.resource, input.closure, closureFiles);
-  const layers = await pushLayers(sources, {
-    cache: new LayerCache(cacheDir(input.workspaceRoot, 'layers')),
-    to: input.dryRun
-      ? undefined
-      : { repo, registry: input.registry, name: input.resource.name, homes: new BlobHomes(cacheDir(input.workspaceRoot, 'homes')), progress: input.progress },
-  }, packed?.known ?? knownModelDigests(sources, facts.files));
-  settleModelDigests(pending, sources, layers);
-  return layers;
-}
-
 /**
  * On a clean tree the adhoc tag names the content (closure commit, no local change), so a model
  * file of the same path and size that its config records has that sha256: a fresh clone re-storing
@@ -167,6 +149,11 @@ async function borrowPendingDigests({ facts, pendingDigests }: CollectedFacts, r
     if (known) pending.settle(sha256, false);
     return !known;
   });
+}
+
+/** Layer building (tar, gzip, pack verification) loads only when layers are pushed: an unchanged store never does. */
+async function pushLayersOf(input: StoreInput, collected: CollectedFacts, repo: Repository, pending: PendingDigest[]): Promise<Descriptor[]> {
+  return (await import('./artifact/push-closure-layers')).pushClosureLayers(input, collected, repo, pending);
 }
 
 async function storeTags(input: StoreInput, facts: ResourceFacts): Promise<string[]> {

@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import * as path from 'node:path';
 import type { ProjectRef } from '../project-ref';
 import type { ClosureFile } from './closure-files';
@@ -18,7 +17,8 @@ export type ModelTest = (file: ClosureFile) => boolean;
 
 /** `globs` are relative to the resource's root (`resource.json` `models`). */
 export function modelTest(resourceRoot: string, globs: string[] = [], thresholdBytes = MODEL_FILE_BYTES): ModelTest {
-  const matches = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
+  // picomatch loads only for a resource that names model globs.
+  const matches = globs.length > 0 ? (require('picomatch') as typeof import('picomatch'))(globs, { dot: true }) : () => false;
   const prefix = resourceRoot === '.' || resourceRoot === '' ? '' : `${resourceRoot.replace(/\/+$/, '')}/`;
   return (file) => file.size > thresholdBytes || (file.path.startsWith(prefix) && matches(path.posix.relative(prefix || '.', file.path)));
 }

@@ -3,10 +3,8 @@ import { commitDate, createAnnotatedTag, createRefIfAbsent, deleteRef, perCallGi
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { openRepository, type RegistryReference, type RegistrySession, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { buildReleasePackages, packagesIncomplete, publishPackages } from '../packages/release-packages';
 import type { ProjectRef } from '../project-ref';
 import { collectResourceFacts } from '../resource-facts';
-import { loadVerifiedPack } from '../pack/verify-pack';
 import { pushResourceArtifact } from '../store';
 import type { ProgressMeter } from '../transfer-progress';
 import {
@@ -19,14 +17,21 @@ import {
   versionTag,
   type Version,
 } from '../tags';
-import { npmDistTag, publishToNpm, type NpmPublished } from './npm-publish';
+import type { NpmPublished } from './npm-publish';
 import { nextInLine } from './release-line';
 import { nextVersion, sameContent, type Bump, type ContentState } from './next-version';
 import { interfaceDiffSince } from './previous-interface';
 import { findPreviousRelease } from './previous-release';
 import { moveTag, publishImmutableTag } from './publish-tag';
 import { releaseManifest } from './release-manifest';
-import { resolveReleaseRequirements, withRequirements, type ReleaseRequirements } from './release-requirements';
+import type { ReleaseRequirements } from './release-requirements';
+
+// What only some releases need loads when one gets that far: requirements (a resource that
+// requires others), pack verification, building packages and publishing to npm (never a dry run).
+const releaseRequirements = () => import('./release-requirements');
+const verifyPack = () => import('../pack/verify-pack');
+const releasePackages = () => import('../packages/release-packages');
+const npmPublish = () => import('./npm-publish');
 
 export interface ReleaseInput {
   workspaceRoot: string;
@@ -101,7 +106,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
     throw new UserError(`${name} has uncommitted changes in its closure (${facts.closureProjects.join(', ')}): commit them, or pass --allowDirty`);
   }
   // Requirements that do not resolve refuse the release before anything is claimed or pushed.
-  const requirements = await resolveReleaseRequirements({ ...input, facts });
+  const requirements = Object.keys(facts.requires).length > 0 ? await (await releaseRequirements()).resolveReleaseRequirements({ ...input, facts }) : null;
   const repo = openRepository(input.registry, name, { session: input.session });
   const index = new Ocidex(repo);
   const entries = await index.refresh();
@@ -130,15 +135,16 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   if (input.dryRun) return { ...result, released: false, digest: null, tags: [tag] };
 
   // A pack output that does not match the checkout (a poisoned cache entry) stops the release before it claims anything.
-  const packed = input.packDir ? await loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir, collected.closureFiles) : null;
+  const packed = input.packDir ? await (await verifyPack()).loadVerifiedPack(input.workspaceRoot, input.resource, input.closure, input.packDir, collected.closureFiles) : null;
   const claim = `refs/modelos/claims/${name}/${tag}`;
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {
     const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
-    const artifact = requirements ? await withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
+    const artifact = requirements ? await (await releaseRequirements()).withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
     const bytes = releaseManifest(artifact, head);
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
+    const { buildReleasePackages, publishPackages } = await releasePackages();
     const packages = await buildReleasePackages({ ...input, facts, version: chosen.version, releaseManifest: bytes, bundled: requirements?.bundled });
     // A pushed git tag is the claim across machines: the remote refuses a second one, before any registry write.
     if (result.gitTag && input.push) await tagInGit(input, result.gitTag, head.commit, tag);
@@ -175,6 +181,7 @@ async function completeRelease(
   const version = parseVersion(release.tag);
   const done: string[] = [];
   const bytes = async () => (await repo.fetchManifest(release.tag))!.bytes;
+  const { buildReleasePackages, packagesIncomplete, publishPackages } = await releasePackages();
   if (packagesIncomplete(version, index)) {
     done.push(...(await publishPackages(repo, index, await buildReleasePackages({ ...input, facts, version, releaseManifest: await bytes(), bundled: requirements?.bundled }))));
   }
@@ -191,6 +198,7 @@ async function completeRelease(
 async function publishReleaseToNpm(input: ReleaseInput, repo: Repository, version: Version, mainLine: boolean, index: Ocidex): Promise<NpmPublished[]> {
   if (!input.publish && !input.npmRegistry) return [];
   const newestStable = mainLine && input.latest !== false && isStable(version) && isHighestStable(version, index.list());
+  const { npmDistTag, publishToNpm } = await npmPublish();
   return publishToNpm(repo, input.resource.name, version, npmDistTag(version, newestStable), input);
 }
 

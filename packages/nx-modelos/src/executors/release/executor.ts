@@ -1,5 +1,5 @@
 import { releaseResource, type ReleaseResult } from '@modelos/versioning-core/release';
-import { packDir } from '@modelos/versioning-core/pack';
+import { packDir } from '@modelos/versioning-core/pack-document';
 import { readPluginOptions } from '../../plugin-options';
 import { defineResourceExecutor } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';

@@ -1,5 +1,5 @@
 import { storeResource } from '@modelos/versioning-core/store';
-import { packDir } from '@modelos/versioning-core/pack';
+import { packDir } from '@modelos/versioning-core/pack-document';
 import { defineResourceExecutor } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';

@@ -1,5 +1,4 @@
 import type * as http from 'node:http';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 
 const proxyAgents = new Map<string, http.Agent>();
@@ -14,6 +13,8 @@ export function proxyAgentFor(url: URL): http.Agent | undefined {
   if (!proxy) return undefined;
   let agent = proxyAgents.get(proxy);
   if (!agent) {
+    // Loaded only when a proxy applies: with its dependencies it is a dozen modules every task would load.
+    const { HttpsProxyAgent } = require('https-proxy-agent') as typeof import('https-proxy-agent');
     agent = new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 16 });
     proxyAgents.set(proxy, agent);
   }
