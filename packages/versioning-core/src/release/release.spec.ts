@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { cleanRepository } from '../clean';
-import { openRepository, parseManifest, parseRegistryReference, serializeManifest, type RegistryReference } from '../oci';
+import { Annotations, openRepository, parseManifest, parseRegistryReference, serializeManifest, type RegistryReference } from '../oci';
 import { startRegistryProxy } from '../test-support/registry-proxy';
 import { GitWorkspace } from '../test-support/git-workspace';
 import { storeResource } from '../store';
@@ -59,8 +59,8 @@ describe('release bumps (SPEC §7)', () => {
     expect(first).toMatchObject({ released: true, version: 'v1.0.0', previous: null, bump: 'initial' });
     expect(first.tags).toEqual([expect.stringMatching(/^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/), 'v1.0.0', 'pkg-v1.0.0', 'client-v1.0.0', 'client-v1', 'latest']);
     const manifest = skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:v1.0.0`);
-    // The version lives in the tag: the release image is the adhoc image, secondarily tagged (SPEC §7.5).
-    expect(manifest.annotations['org.opencontainers.image.version']).toBeUndefined();
+    // SPEC §6: a release says its version; the adhoc tag moved to it (SPEC §7.5, checked below).
+    expect(manifest.annotations['org.opencontainers.image.version']).toBe('1.0.0');
     expect(manifest.annotations['org.opencontainers.image.revision']).toBe(ws.git('rev-parse', 'HEAD'));
     expect(skopeo('inspect', '--raw', `docker://${host}/${namespace}/ham:latest`)).toEqual(manifest);
     const repo = openRepository(registry, 'ham');
@@ -348,15 +348,20 @@ describe('git tags and revisions', () => {
     expect(await release()).toMatchObject({ version: 'v1.2.0', previous: 'v1.1.0' });
   });
 
-  it('tags one image as adhoc, prerelease and release when the same commit is released again as stable', async () => {
+  it('moves the adhoc tag to the stable release when the same commit is released again as stable; each says its version', async () => {
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 40;\n').commit('eggs');
     const rc = await release({ preid: 'rc' });
     expect(rc).toMatchObject({ released: true, version: 'v1.0.0-rc.1' });
     const stable = await release();
     expect(stable).toMatchObject({ released: true, version: 'v1.0.0' });
     const repo = openRepository(registry, 'ham');
-    const digests = await Promise.all([stable.tags[0], 'v1.0.0-rc.1', 'v1.0.0', 'latest'].map(async (tag) => (await repo.resolve(tag))!.digest));
+    const digests = await Promise.all([stable.tags[0], 'v1.0.0', 'latest'].map(async (tag) => (await repo.resolve(tag))!.digest));
     expect(new Set(digests)).toEqual(new Set([stable.digest]));
+    const [rcManifest, stableManifest] = await Promise.all(['v1.0.0-rc.1', 'v1.0.0'].map(async (tag) => parseManifest((await repo.fetchManifest(tag))!.bytes, tag)));
+    expect([rcManifest.annotations![Annotations.version], stableManifest.annotations![Annotations.version]]).toEqual(['1.0.0-rc.1', '1.0.0']);
+    // Two release manifests, one content: the same config and layers.
+    expect(rcManifest.config).toEqual(stableManifest.config);
+    expect(rcManifest.layers).toEqual(stableManifest.layers);
     // The packages record their version: one server package per version.
     const pkg = parseManifest((await repo.fetchManifest('pkg-v1.0.0'))!.bytes, 'pkg');
     expect(pkg.annotations!['org.opencontainers.image.version']).toBe('1.0.0');

@@ -9,6 +9,7 @@ import { pushResourceArtifact } from '../store';
 import type { ProgressMeter } from '../transfer-progress';
 import {
   compareVersions,
+  formatVersion,
   gitReleaseTag,
   isStable,
   LATEST_TAG,
@@ -142,7 +143,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
     const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
     const artifact = requirements ? await (await releaseRequirements()).withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
-    const bytes = releaseManifest(artifact, head);
+    const bytes = releaseManifest(artifact, head, formatVersion(chosen.version));
     // Packages are built before the version is published: a resource that cannot be packaged publishes nothing.
     const { buildReleasePackages, publishPackages } = await releasePackages();
     const packages = await buildReleasePackages({ ...input, facts, version: chosen.version, releaseManifest: bytes, bundled: requirements?.bundled });
