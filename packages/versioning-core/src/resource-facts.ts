@@ -80,7 +80,6 @@ export async function collectResourceFacts(
       files,
       metrics,
       labels,
-      source: await git.originUrl(),
     },
     closureFiles,
     pendingDigests: pending,

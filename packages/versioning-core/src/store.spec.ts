@@ -104,6 +104,13 @@ describe('storeResource against the real registry', () => {
     expect(JSON.parse(listed).Tags.sort()).toEqual([...both.tags].sort());
   });
 
+  it('names where the code lives in .source, from remote.origin.url without its credentials', async () => {
+    ws.git('remote', 'add', 'origin', 'https://bot:s3cret@example.com/acme/proj.git');
+    const result = await storeResource(input());
+    const manifest = skopeoRaw(`docker://${host}/${namespace}/ham:${result.tags[0]}`);
+    expect(manifest.annotations[Annotations.source]).toBe('https://example.com/acme/proj.git');
+  });
+
   it('pushes nothing on a dry run', async () => {
     const result = await storeResource(input({ dryRun: true }));
     expect(result).toMatchObject({ dryRun: true, blobsUploaded: 0 });

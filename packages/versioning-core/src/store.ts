@@ -105,7 +105,8 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
     layers ??= await pushLayersOf(input, collected, repo, []);
     // Blobs before the manifest that names them: a tag never points at a missing blob.
     if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
-    manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date()));
+    const source = await (input.git ?? perCallGitFacts(input.workspaceRoot)).originUrl();
+    manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date(), source));
   }
   const digest = digestOf(manifestBytes);
   let pushedTags = 0;

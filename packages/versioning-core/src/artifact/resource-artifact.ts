@@ -23,7 +23,6 @@ export interface ResourceFacts {
   metrics: Record<string, number>;
   /** From `metricsFile`: strings. */
   labels: Record<string, string>;
-  source?: string;
 }
 
 /**
@@ -51,11 +50,13 @@ export function resourceConfigBlob(facts: ResourceFacts, resolved?: Record<strin
   );
 }
 
+/** `source`: where the code lives (`remote.origin.url`), asked of git only when a manifest is built. */
 export function resourceManifest(
   facts: ResourceFacts,
   config: Descriptor,
   layers: Descriptor[],
   created: Date,
+  source: string | undefined,
 ): ImageManifest {
   return {
     schemaVersion: 2,
@@ -66,7 +67,7 @@ export function resourceManifest(
     annotations: {
       [Annotations.created]: created.toISOString(),
       [Annotations.revision]: facts.headCommit,
-      ...(facts.source ? { [Annotations.source]: facts.source } : {}),
+      ...(source ? { [Annotations.source]: source } : {}),
       [Annotations.title]: facts.name,
       [Annotations.kind]: 'resource',
       [Annotations.clientHash]: facts.clientHash,
