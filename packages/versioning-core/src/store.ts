@@ -10,15 +10,15 @@ import {
   serializeManifest,
   type BlobWritten,
   type Descriptor,
+  type ImageManifest,
   type RegistryReference,
   type RegistrySession,
   type Repository,
 } from './oci';
-import type { PendingDigest } from './metadata/file-digests';
+import { SHA256_HEX, type PendingDigest } from './metadata/file-digests';
 import { parseRecordedConfig } from './metadata/recorded-config';
 import type { ProjectRef } from './project-ref';
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 import { collectResourceFacts, type CollectedFacts } from './resource-facts';
 import { adhocTag, branchTag, CLEAN_DIRTY7, short7 } from './tags';
 import type { ProgressMeter } from './transfer-progress';
@@ -72,8 +72,9 @@ export interface StoreResult {
 
 /** Builds the resource artifact and pushes it under its adhoc (and/or branch) tag. */
 export async function storeResource(input: StoreInput): Promise<StoreResult> {
-  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, input.git, { deferModelDigests: true });
-  return (await pushResourceArtifact(input, collected)).result;
+  const git = input.git ?? perCallGitFacts(input.workspaceRoot);
+  const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, git, { deferModelDigests: true });
+  return (await pushResourceArtifact({ ...input, git }, collected)).result;
 }
 
 export interface PushedArtifact {
@@ -86,18 +87,20 @@ export interface PushedArtifact {
 /** The push half of `store`, for callers (release) that already collected the facts. */
 export async function pushResourceArtifact(input: StoreInput, collected: CollectedFacts): Promise<PushedArtifact> {
   const { facts } = collected;
-  const tags = await storeTags(input, facts);
+  const git = input.git ?? perCallGitFacts(input.workspaceRoot);
+  const tags = await storeTags(input, facts, git);
   const repo = openRepository(input.registry, input.resource.name, { session: input.session });
   const push = !input.dryRun;
   const existing = await repo.fetchManifest(tags[0]);
-  const pending = existing ? await borrowPendingDigests(collected, repo, existing.bytes) : collected.pendingDigests;
+  const existingManifest = existing && parseManifest(existing.bytes, `${repo.reference}:${tags[0]}`);
+  const pending = existingManifest ? await borrowPendingDigests(collected, repo, existingManifest) : collected.pendingDigests;
   // A model digest still unknown is learnt while its layer is sent (one read): layers first then.
   let layers = pending.length > 0 ? await pushLayersOf(input, collected, repo, pending) : undefined;
   const configBytes = resourceConfigBlob(facts);
   const config: Descriptor = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
   // The config names the closure commit, the dirty hash and the interface, so a tag already on
   // this config holds this content: keep its manifest (and created time), build nothing.
-  const unchanged = existing && parseManifest(existing.bytes, `${repo.reference}:${tags[0]}`).config.digest === config.digest;
+  const unchanged = existing && existingManifest?.config.digest === config.digest;
   let manifestBytes: Buffer;
   if (unchanged) {
     manifestBytes = existing.bytes;
@@ -105,8 +108,7 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
     layers ??= await pushLayersOf(input, collected, repo, []);
     // Blobs before the manifest that names them: a tag never points at a missing blob.
     if (push) await repo.pushBlob(config, () => Readable.from([configBytes]));
-    const source = await (input.git ?? perCallGitFacts(input.workspaceRoot)).originUrl();
-    manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date(), source));
+    manifestBytes = serializeManifest(resourceManifest(facts, config, layers, new Date(), await git.originUrl()));
   }
   const digest = digestOf(manifestBytes);
   let pushedTags = 0;
@@ -139,9 +141,8 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
  * file of the same path and size that its config records has that sha256: a fresh clone re-storing
  * an unchanged resource reads no model to find out. Taken on trust, so not kept in the cache.
  */
-async function borrowPendingDigests({ facts, pendingDigests }: CollectedFacts, repo: Repository, existingBytes: Buffer): Promise<PendingDigest[]> {
+async function borrowPendingDigests({ facts, pendingDigests }: CollectedFacts, repo: Repository, existing: ImageManifest): Promise<PendingDigest[]> {
   if (pendingDigests.length === 0 || facts.dirtyHash !== null) return pendingDigests;
-  const existing = parseManifest(existingBytes, repo.reference);
   const recorded = parseRecordedConfig(await repo.fetchBlob(existing.config.digest), repo.reference).files ?? {};
   const bySizeAndPath = new Map(Object.values(recorded).flat().map((file) => [`${file.size} ${file.path}`, file.sha256]));
   return pendingDigests.filter((pending) => {
@@ -157,11 +158,11 @@ async function pushLayersOf(input: StoreInput, collected: CollectedFacts, repo: 
   return (await import('./artifact/push-closure-layers')).pushClosureLayers(input, collected, repo, pending);
 }
 
-async function storeTags(input: StoreInput, facts: ResourceFacts): Promise<string[]> {
+async function storeTags(input: StoreInput, facts: ResourceFacts, git: ClosureFactsSource): Promise<string[]> {
   const dirty7 = facts.dirtyHash ? short7(facts.dirtyHash) : CLEAN_DIRTY7;
   const client7 = short7(facts.clientHash);
   const adhoc = adhocTag(short7(facts.closureCommit), dirty7, client7);
   if (!input.branch && !input.branchOnly) return [adhoc];
-  const branch = branchTag(await (input.git ?? perCallGitFacts(input.workspaceRoot)).branch(), dirty7, client7);
+  const branch = branchTag(await git.branch(), dirty7, client7);
   return input.branchOnly ? [branch] : [adhoc, branch];
 }

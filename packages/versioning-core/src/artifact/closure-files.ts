@@ -62,15 +62,44 @@ export function groupByRoot(files: ClosureFile[], roots: string[]): Map<string, 
   return byRoot;
 }
 
+/**
+ * The files of `sorted` (path order, as listWorkspaceFiles gives them) under any of `roots`, each
+ * once, in path order: a root's files are one contiguous run of the sorted list, found by binary
+ * search, so a batch asking for one resource's roots does not walk every resource's files.
+ */
+export function filesUnder(sorted: ClosureFile[], roots: string[]): ClosureFile[] {
+  const prefixes = [...new Set(roots.map(rootPrefix))].sort();
+  // A root inside another asked-for root adds nothing: the outer run holds its files.
+  const outermost = prefixes.filter((prefix, i) => !prefixes.slice(0, i).some((outer) => prefix.startsWith(outer)));
+  const under: ClosureFile[] = [];
+  for (const prefix of outermost) {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (sorted[mid].path < prefix) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < sorted.length && sorted[i].path.startsWith(prefix); i++) under.push(sorted[i]);
+  }
+  // Prefixes neither of which holds the other order every path under them the same way: in order already.
+  return under;
+}
+
 /** A root of '.' would be the whole workspace; directory pathspecs keep `ham` from matching `hamster`. */
 function pathspec(root: string): string {
-  return root === '.' || root === '' ? '.' : `${root.replace(/\/+$/, '')}/`;
+  return rootPrefix(root) || '.';
+}
+
+/** What a root's files start with: '' for the workspace itself, else `libs/ham/`. */
+function rootPrefix(root: string): string {
+  return root === '.' || root === '' ? '' : `${root.replace(/\/+$/, '')}/`;
 }
 
 function owningRoot(file: string, roots: string[]): string | undefined {
   let best: string | undefined;
   for (const root of roots) {
-    const prefix = root === '.' || root === '' ? '' : `${root.replace(/\/+$/, '')}/`;
+    const prefix = rootPrefix(root);
     if (file.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = root;
   }
   return best;

@@ -1,4 +1,4 @@
-import { groupByRoot, listClosureFiles, listWorkspaceFiles, type ClosureFile } from '../artifact/closure-files';
+import { filesUnder, groupByRoot, listClosureFiles, listWorkspaceFiles, type ClosureFile } from '../artifact/closure-files';
 import { lfsTrackedSmallFiles, refuseLfsPointers } from '../artifact/lfs-pointers';
 import { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
 import { tagsMergedIntoHead } from './release-refs';
@@ -38,13 +38,12 @@ export function perCallGitFacts(workspaceRoot: string): ClosureFactsSource {
  * Many resources known up front (an Nx batch): one gitFacts call answers all of them, one
  * `git ls-files` and one `git check-attr` list the files of all of them, one `git tag --merged`
  * their release tags, each made on the first question so that a batch whose tasks all fail
- * early runs no git at all. A closure that was not
- * announced, or differs from the announced one, gets calls of its own. An LFS pointer fails only
- * the closures that hold it.
+ * early runs no git at all. A closure that was not announced, or differs from the announced
+ * one, gets calls of its own. An LFS pointer fails only the closures that hold it.
  */
 export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]): ClosureFactsSource {
   const announced = new Map(closures.map((closure) => [closure.name, closure.paths.join('\0')]));
-  const announcedRoots = [...new Set(closures.flatMap((closure) => closure.paths))];
+  const announcedRoots = new Set(closures.flatMap((closure) => closure.paths));
   let all: Promise<Map<string, ClosureFacts>> | undefined;
   let listed: Promise<{ files: ClosureFile[]; lfsTracked: Set<string> }> | undefined;
   let releaseTags: Promise<string[]> | undefined;
@@ -56,10 +55,10 @@ export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]):
       return (await all).get(closure.name)!;
     },
     filesOf: async (roots) => {
-      if (!roots.every((root) => announcedRoots.includes(root))) return single.filesOf(roots);
-      listed ??= listWorkspaceFiles(workspaceRoot, announcedRoots).then(async (files) => ({ files, lfsTracked: await lfsTrackedSmallFiles(workspaceRoot, files) }));
+      if (!roots.every((root) => announcedRoots.has(root))) return single.filesOf(roots);
+      listed ??= listWorkspaceFiles(workspaceRoot, [...announcedRoots]).then(async (files) => ({ files, lfsTracked: await lfsTrackedSmallFiles(workspaceRoot, files) }));
       const { files, lfsTracked } = await listed;
-      const byRoot = groupByRoot(files, roots);
+      const byRoot = groupByRoot(filesUnder(files, roots), roots);
       await refuseLfsPointers([...byRoot.values()].flat(), lfsTracked);
       return byRoot;
     },

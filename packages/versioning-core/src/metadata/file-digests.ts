@@ -14,7 +14,8 @@ export interface FileRecord {
   sha256: string;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** A record's sha256: 64 lowercase hex digits. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** 1 MiB reads hash twice as fast as the 64 KiB default (fewer calls into OpenSSL). */
 export const READ_CHUNK_BYTES = 1024 * 1024;
 

@@ -140,7 +140,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const claim = `refs/modelos/claims/${name}/${tag}`;
   await claimVersion(input.workspaceRoot, claim, facts.headCommit, name, tag);
   try {
-    const stored = await pushResourceArtifact({ ...input, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, collected);
+    const stored = await pushResourceArtifact({ ...input, git, branch: false, branchOnly: false, dryRun: false, packed: packed ?? undefined }, collected);
     const head = { commit: facts.headCommit, date: await commitDate(input.workspaceRoot, facts.headCommit) };
     const artifact = requirements ? await (await releaseRequirements()).withRequirements(stored.repo, stored.manifestBytes, facts, requirements) : stored.manifestBytes;
     const bytes = releaseManifest(artifact, head, formatVersion(chosen.version));
