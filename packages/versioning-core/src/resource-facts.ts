@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ClosureFile } from './artifact/closure-files';
 import type { ResourceFacts } from './artifact/resource-artifact';
+import { startEarly } from './concurrently';
 import { commitAuthor, gitUser, perCallGitFacts, type ClosureFactsSource, type ClosureSpec } from './git';
 import { clientHash, extractInterface, type InterfaceDescriptor } from './interface';
 import { modelTest, type ModelTest } from './artifact/layer-plan';
@@ -57,11 +58,14 @@ export async function collectResourceFacts(
   git: ClosureFactsSource = perCallGitFacts(workspaceRoot),
   options: CollectOptions = {},
 ): Promise<CollectedFacts> {
+  // Git runs while the interface is read (a parse, on a cold cache) and lists the files while it looks for the closure commit.
+  const factsAsked = startEarly(git.factsOf(closureSpec(resource, closure)));
+  const filesAsked = startEarly(git.filesOf(closure.map((p) => p.root)));
   const current = readResourceInterface(workspaceRoot, resource);
   const { metrics, labels } = readMetricsFile(workspaceRoot, resource.root, current.config.metricsFile);
   // Git facts first: outside a repository they say so in one clear line.
-  const facts = await git.factsOf(closureSpec(resource, closure));
-  const closureFiles = await git.filesOf(closure.map((p) => p.root));
+  const facts = await factsAsked;
+  const closureFiles = await filesAsked;
   const defer = options.deferModelDigests ? modelTest(resource.root, current.config.models) : () => false;
   const { files, pending } = await closureFileRecords(workspaceRoot, closure, closureFiles, defer);
   return {

@@ -61,3 +61,20 @@ describe('batchedGitFacts', () => {
     expect(both.get('libs/eggs/nested')!.map((file) => file.path)).toEqual(['libs/eggs/nested/n.txt']);
   });
 });
+
+describe('releaseTag', () => {
+  const highestName = (tags: string[]) => [...tags].sort().at(-1);
+
+  it('per call: the highest tag when HEAD has it, else the highest that HEAD has (a tag made on another branch)', async () => {
+    ws.git('tag', 'mdl-ham-v1.0.0');
+    ws.write('ham/a.txt', 'side').commit('ham on a side branch');
+    ws.git('tag', 'mdl-ham-v1.1.0');
+    ws.git('tag', 'mdl-hamster-v9.0.0');
+    expect(await perCallGitFacts(ws.root).releaseTag('ham', highestName)).toBe('mdl-ham-v1.1.0');
+    ws.git('checkout', '-q', '--detach', 'HEAD~1');
+    expect(await perCallGitFacts(ws.root).releaseTag('ham', highestName)).toBe('mdl-ham-v1.0.0');
+    expect(await batchedGitFacts(ws.root, [ham]).releaseTag('ham', highestName)).toBe('mdl-ham-v1.0.0');
+    ws.git('tag', '-d', 'mdl-ham-v1.0.0');
+    expect(await perCallGitFacts(ws.root).releaseTag('ham', highestName)).toBeUndefined();
+  });
+});

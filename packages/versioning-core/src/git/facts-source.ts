@@ -1,8 +1,8 @@
 import { filesUnder, groupByRoot, listClosureFiles, listWorkspaceFiles, type ClosureFile } from '../artifact/closure-files';
 import { lfsTrackedSmallFiles, refuseLfsPointers } from '../artifact/lfs-pointers';
 import { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
-import { tagsMergedIntoHead } from './release-refs';
-import { currentBranch, originUrl } from './repo';
+import { isTagInHistory, listTags, tagsMergedIntoHead } from './release-refs';
+import { locateCheckout, originUrl, type WorkspaceCheckout } from './repo';
 
 /** Where a store or release gets what git says: its closure's facts and files, the origin, the branch, release tags. */
 export interface ClosureFactsSource {
@@ -13,8 +13,8 @@ export interface ClosureFactsSource {
   originUrl(): Promise<string | undefined>;
   /** The checked-out branch's short name; null when HEAD is detached. */
   branch(): Promise<string | null>;
-  /** The resource's git release tags (`mdl-<resource>-v*`) merged into HEAD. */
-  releaseTags(resource: string): Promise<string[]>;
+  /** Of the resource's git release tags (`mdl-<resource>-v*`) merged into HEAD, the one `pick` picks; undefined when none. */
+  releaseTag(resource: string, pick: (tags: string[]) => string | undefined): Promise<string | undefined>;
 }
 
 /** Every tag `gitReleaseTag` writes for `resource` starts so (SPEC §7.1); `mdl-*` are all resources' ones. */
@@ -24,13 +24,21 @@ const ALL_RELEASE_TAGS = 'mdl-*';
 /** One resource at a time: git calls of its own per question (a single task, the `mdl` CLI). */
 export function perCallGitFacts(workspaceRoot: string): ClosureFactsSource {
   let origin: Promise<string | undefined> | undefined;
-  let branch: Promise<string | null> | undefined;
+  let checkout: Promise<WorkspaceCheckout> | undefined;
+  const located = () => (checkout ??= locateCheckout(workspaceRoot));
   return {
-    factsOf: async (closure) => (await gitFacts(workspaceRoot, [closure])).get(closure.name)!,
+    factsOf: async (closure) => (await gitFacts(workspaceRoot, [closure], located())).get(closure.name)!,
     filesOf: (roots) => listClosureFiles(workspaceRoot, roots),
     originUrl: () => (origin ??= originUrl(workspaceRoot)),
-    branch: () => (branch ??= currentBranch(workspaceRoot)),
-    releaseTags: (resource) => tagsMergedIntoHead(workspaceRoot, `${releaseTagPrefix(resource)}*`),
+    branch: async () => (await located()).branch,
+    releaseTag: async (resource, pick) => {
+      const pattern = `${releaseTagPrefix(resource)}*`;
+      // The tag picked from all of them is nearly always in HEAD's history: one short ancestry
+      // check then answers, and only when it is not (released on another branch) is history walked.
+      const candidate = pick(await listTags(workspaceRoot, pattern));
+      if (candidate === undefined || (await isTagInHistory(workspaceRoot, candidate))) return candidate;
+      return pick(await tagsMergedIntoHead(workspaceRoot, pattern));
+    },
   };
 }
 
@@ -47,11 +55,13 @@ export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]):
   let all: Promise<Map<string, ClosureFacts>> | undefined;
   let listed: Promise<{ files: ClosureFile[]; lfsTracked: Set<string> }> | undefined;
   let releaseTags: Promise<string[]> | undefined;
+  let checkout: Promise<WorkspaceCheckout> | undefined;
+  const located = () => (checkout ??= locateCheckout(workspaceRoot));
   const single = perCallGitFacts(workspaceRoot);
   return {
     factsOf: async (closure) => {
       if (announced.get(closure.name) !== closure.paths.join('\0')) return single.factsOf(closure);
-      all ??= gitFacts(workspaceRoot, closures);
+      all ??= gitFacts(workspaceRoot, closures, located());
       return (await all).get(closure.name)!;
     },
     filesOf: async (roots) => {
@@ -63,10 +73,10 @@ export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]):
       return byRoot;
     },
     originUrl: single.originUrl,
-    branch: single.branch,
-    releaseTags: async (resource) => {
+    branch: async () => (await located()).branch,
+    releaseTag: async (resource, pick) => {
       releaseTags ??= tagsMergedIntoHead(workspaceRoot, ALL_RELEASE_TAGS);
-      return (await releaseTags).filter((tag) => tag.startsWith(releaseTagPrefix(resource)));
+      return pick((await releaseTags).filter((tag) => tag.startsWith(releaseTagPrefix(resource))));
     },
   };
 }

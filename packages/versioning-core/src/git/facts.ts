@@ -3,7 +3,7 @@ import type { Author } from './authors';
 import { newestTouchingCommits, type TouchingCommit } from './closure-commits';
 import { changedPaths, dirtyHash, workTreeStates } from './dirty';
 import { PathOwners, repoRelative } from './paths';
-import { locateWorkspace, requireHead } from './repo';
+import { locateWorkspace, requireHead, type WorkspaceRepo } from './repo';
 
 export interface ClosureSpec {
   name: string;
@@ -32,12 +32,13 @@ export interface ClosureFacts {
 /**
  * Git facts for many closures in three git processes however many closures there are:
  * one rev-parse, then one streamed log and one status over the union of all paths, in parallel.
+ * `located` is the repository when the caller has asked for it already (see locateCheckout).
  */
-export async function gitFacts(workspaceRoot: string, closures: ClosureSpec[]): Promise<Map<string, ClosureFacts>> {
+export async function gitFacts(workspaceRoot: string, closures: ClosureSpec[], located?: Promise<WorkspaceRepo>): Promise<Map<string, ClosureFacts>> {
   const facts = new Map<string, ClosureFacts>();
   if (closures.length === 0) return facts;
   assertUniqueNames(closures);
-  const repo = await locateWorkspace(workspaceRoot);
+  const repo = await (located ?? locateWorkspace(workspaceRoot));
   const head = requireHead(repo);
 
   const owners = new PathOwners<number>();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { UserError } from '../errors';
 import { currentBranch, gitFacts, type ClosureFacts } from './index';
-import { locateWorkspace } from './repo';
+import { locateCheckout, locateWorkspace } from './repo';
 import { onNulRecords } from './run';
 
 const made: string[] = [];
@@ -306,6 +306,20 @@ describe('HEAD, currentBranch, locateWorkspace', () => {
     expect(await currentBranch(repo)).toBeNull();
     expect((await factsOf(repo, 'ham', ['ham'])).head).toBe(first);
     expect(fs.realpathSync((await locateWorkspace(repo)).top)).toBe(fs.realpathSync(repo));
+  });
+
+  it('locateCheckout gives top, prefix, HEAD and branch in one git call, and still answers before the first commit', async () => {
+    const repo = initRepo();
+    const unborn = await locateCheckout(repo);
+    expect({ ...unborn, top: fs.realpathSync(unborn.top) }).toEqual({ top: fs.realpathSync(repo), prefix: '', head: null, branch: 'main' });
+    const first = commit(repo, 'one', { 'ws/a.ts': '1' });
+    git(repo, 'checkout', '-q', '-b', 'feat/x');
+    // A file named HEAD in the work tree must not make the revision ambiguous.
+    write(repo, 'ws/HEAD', 'a file');
+    expect(await locateCheckout(path.join(repo, 'ws'))).toMatchObject({ prefix: 'ws/', head: first, branch: 'feat/x' });
+    git(repo, 'checkout', '-q', '--detach');
+    expect(await locateCheckout(path.join(repo, 'ws'))).toMatchObject({ prefix: 'ws/', head: first, branch: null });
+    await expect(locateCheckout(tempDir())).rejects.toThrow(/is not inside a git repository/);
   });
 });
 

@@ -19,6 +19,29 @@ export async function locateWorkspace(workspaceRoot: string): Promise<WorkspaceR
   return { top, prefix, head: out.code === 0 ? head : null };
 }
 
+export interface WorkspaceCheckout extends WorkspaceRepo {
+  /** Short name of the checked-out branch; null when HEAD is detached. */
+  branch: string | null;
+}
+
+/**
+ * Repository, position, HEAD and branch in one git call: a task asks all four, and each git
+ * process costs a few milliseconds. A repository without commits fails that call (HEAD names no
+ * commit yet); then the two calls that can say so answer.
+ */
+export async function locateCheckout(workspaceRoot: string): Promise<WorkspaceCheckout> {
+  const out = await runGit(workspaceRoot, ['rev-parse', '--show-toplevel', '--show-prefix', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD', '--']);
+  if (out.code !== 0) {
+    const [repo, branch] = await Promise.all([locateWorkspace(workspaceRoot), currentBranch(workspaceRoot)]);
+    return { ...repo, branch };
+  }
+  const [top, prefix, head, ref] = out.stdout.split('\n');
+  return { top, prefix, head, branch: ref.startsWith(BRANCH_REF) ? ref.slice(BRANCH_REF.length) : null };
+}
+
+/** A branch's full ref name starts so; a detached HEAD's symbolic name is `HEAD`. */
+const BRANCH_REF = 'refs/heads/';
+
 /** Full sha of HEAD; a UserError when the repository has no commit yet. */
 export function requireHead(repo: WorkspaceRepo): string {
   if (repo.head === null) throw new UserError(`the git repository at ${repo.top} has no commit yet: commit once before storing`);

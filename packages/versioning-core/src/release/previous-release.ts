@@ -30,11 +30,8 @@ export async function findPreviousRelease(input: PreviousReleaseInput): Promise<
   const releases = input.entries.filter((entry) => entry.kind === 'release');
   const byTag = new Map(releases.map((entry) => [entry.tag, entry]));
 
-  const fromTags = highest(
-    (await input.git.releaseTags(input.resource))
-      .map((tag) => parseGitReleaseTag(input.resource, tag))
-      .filter((version): version is Version => version !== undefined && version.prerelease.length === 0),
-  );
+  const fromTag = await input.git.releaseTag(input.resource, (tags) => highestStableTag(input.resource, tags));
+  const fromTags = fromTag === undefined ? undefined : parseGitReleaseTag(input.resource, fromTag);
   // Releases made without --gitTag can be newer than every git tag: then only history can tell.
   const newerInRegistry = fromTags && releases.some((entry) => compareVersions(parseVersion(entry.tag), fromTags) > 0);
   if (fromTags && !newerInRegistry) {
@@ -60,8 +57,14 @@ export async function findPreviousRelease(input: PreviousReleaseInput): Promise<
   return { version: parseVersion(entry.tag), entry, foundBy: 'highest registry release' };
 }
 
-function highest(versions: Version[]): Version | undefined {
-  return versions.sort(compareVersions).at(-1);
+/** The git release tag of the highest stable version among `tags`. */
+function highestStableTag(resource: string, tags: string[]): string | undefined {
+  let best: { tag: string; version: Version } | undefined;
+  for (const tag of tags) {
+    const version = parseGitReleaseTag(resource, tag);
+    if (version && version.prerelease.length === 0 && (!best || compareVersions(version, best.version) > 0)) best = { tag, version };
+  }
+  return best?.tag;
 }
 
 function highestEntry(entries: IndexEntry[]): IndexEntry {

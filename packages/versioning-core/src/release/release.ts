@@ -1,3 +1,4 @@
+import { startEarly } from '../concurrently';
 import { UserError } from '../errors';
 import { commitDate, createAnnotatedTag, createRefIfAbsent, deleteRef, perCallGitFacts, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
@@ -101,6 +102,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
   const git = input.git ?? perCallGitFacts(input.workspaceRoot);
+  const repo = openRepository(input.registry, name, { session: input.session });
+  const index = new Ocidex(repo);
+  // The registry's tags are read while git answers (neither needs the other); a git refusal still comes first.
+  const refreshed = startEarly(index.refresh());
   const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, git, { deferModelDigests: true });
   const { facts } = collected;
   if (facts.dirtyHash && !input.allowDirty) {
@@ -108,9 +113,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   }
   // Requirements that do not resolve refuse the release before anything is claimed or pushed.
   const requirements = Object.keys(facts.requires).length > 0 ? await (await releaseRequirements()).resolveReleaseRequirements({ ...input, facts }) : null;
-  const repo = openRepository(input.registry, name, { session: input.session });
-  const index = new Ocidex(repo);
-  const entries = await index.refresh();
+  const entries = await refreshed;
   const previous = await findPreviousRelease({ workspaceRoot: input.workspaceRoot, resource: name, entries, warn, git });
   const base = { resource: name, repository: repo.reference, previous: previous ? versionTag(previous.version) : null, npm: [], warnings, dryRun: !!input.dryRun };
 
