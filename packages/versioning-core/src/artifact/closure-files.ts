@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { gitFailure, runGit } from '../git/run';
 import { assertNoLfsPointers } from './lfs-pointers';
-
-const run = promisify(execFile);
 
 /** One file of a closure project, as it goes into a layer. */
 export interface ClosureFile {
@@ -30,13 +27,10 @@ export async function listClosureFiles(workspaceRoot: string, roots: string[]): 
 
 /** Tracked and untracked-not-ignored files under `roots`, sorted by path, with their stat data. */
 export async function listWorkspaceFiles(workspaceRoot: string, roots: string[]): Promise<ClosureFile[]> {
-  const { stdout } = await run(
-    'git',
-    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', ...roots.map(pathspec)],
-    { cwd: workspaceRoot, maxBuffer: 256 * 1024 * 1024 },
-  );
+  const out = await runGit(workspaceRoot, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', ...roots.map(pathspec)]);
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
   const files: ClosureFile[] = [];
-  for (const file of stdout.split('\0').filter(Boolean).sort()) {
+  for (const file of out.stdout.split('\0').filter(Boolean).sort()) {
     const stat = await fs.stat(path.join(workspaceRoot, file)).catch(() => null);
     // Tracked but deleted in the work tree: the artifact holds what is on disk.
     if (!stat?.isFile()) continue;

@@ -8,6 +8,7 @@ import { gitFacts } from '../git';
 import { openRepository, parseRegistryReference, type RegistryReference } from '../oci';
 import { releaseResource } from '../release/release';
 import { storeResource } from '../store';
+import { countingGit } from '../test-support/counting-git';
 import { GitWorkspace } from '../test-support/git-workspace';
 import { listClosureFiles } from './closure-files';
 import { isLfsPointer } from './lfs-pointers';
@@ -117,6 +118,27 @@ describe('which files count as pointers', () => {
         'Git LFS pointer instead of content in the closure: ham/fixtures/pointer.txt; run `git lfs pull`',
       );
     } finally {
+      ws.remove();
+    }
+  });
+
+  it('asks git about attributes only when a small file looks like a pointer, or when there are many small files', async () => {
+    const ws = new GitWorkspace();
+    const shim = countingGit();
+    try {
+      ws.write('.gitattributes', '*.bin filter=lfs\n');
+      for (let i = 0; i < 64; i++) ws.write(`ham/src/f${i}.ts`, `export const f${i} = ${i};\n`);
+      await listClosureFiles(ws.root, ['ham']);
+      expect(shim.calls().filter((call) => call.includes('check-attr'))).toHaveLength(0);
+      ws.write('ham/model/m.bin', POINTER_TEXT);
+      await expect(listClosureFiles(ws.root, ['ham'])).rejects.toThrow('Git LFS pointer instead of content in the closure: ham/model/m.bin');
+      expect(shim.calls().filter((call) => call.includes('check-attr'))).toHaveLength(1);
+      // 66 small files: one git process for all of them is cheaper than reading each; the pointer is still found.
+      ws.write('ham/src/f64.ts', 'export {};\n');
+      await expect(listClosureFiles(ws.root, ['ham'])).rejects.toThrow('ham/model/m.bin');
+      expect(shim.calls().filter((call) => call.includes('check-attr'))).toHaveLength(2);
+    } finally {
+      shim.restore();
       ws.remove();
     }
   });

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import { UserError } from '../errors';
+import { gitFailure, runGit } from '../git/run';
 import type { ClosureFile } from './closure-files';
 
 /** git-lfs spec: a pointer file is at most 1024 bytes and starts with this line. */
@@ -14,23 +14,39 @@ const POINTER_OID = /^oid sha256:[0-9a-f]{64}$/m;
  * a clone without git-lfs installed) would otherwise store a 130-byte pointer as the model.
  * Both signs are needed: a pointer-shaped text that LFS does not track is an ordinary file (a
  * fixture, a doc), and an LFS-tracked file with its real content is stored by content.
- * One `git check-attr` for all small files, then a read of the few that LFS tracks.
+ * A closure with few small files reads them and asks `git check-attr` only about pointer-shaped
+ * ones (usually none: no git process); a larger one asks about all small files at once, then reads
+ * the few that LFS tracks.
  */
 export async function assertNoLfsPointers(workspaceRoot: string, files: ClosureFile[]): Promise<void> {
-  await refuseLfsPointers(files, await lfsTrackedSmallFiles(workspaceRoot, files));
+  await refuseLfsPointers(files, await lfsTrackedPointerCandidates(workspaceRoot, files));
 }
 
-/** Which of the files small enough to be a pointer LFS tracks: one `git check-attr` for all. */
-export async function lfsTrackedSmallFiles(workspaceRoot: string, files: ClosureFile[]): Promise<Set<string>> {
+/**
+ * Up to this many small files are read rather than all asked about: a few reads cost less than a
+ * git process (a task's closure usually has a handful), and only pointer-shaped ones are asked.
+ */
+const READ_FIRST_UP_TO = 64;
+
+/**
+ * The small files LFS tracks, or at least every one of them that holds a pointer (what
+ * refuseLfsPointers needs): one `git check-attr`, or none when no small file looks like a pointer.
+ */
+export async function lfsTrackedPointerCandidates(workspaceRoot: string, files: ClosureFile[]): Promise<Set<string>> {
   const small = files.filter((file) => file.size <= POINTER_MAX_SIZE);
-  return small.length === 0 ? new Set() : lfsTracked(workspaceRoot, small.map((file) => file.path));
+  const asked = small.length <= READ_FIRST_UP_TO ? await holdingPointers(small) : small;
+  return asked.length === 0 ? new Set() : lfsTracked(workspaceRoot, asked.map((file) => file.path));
+}
+
+async function holdingPointers(files: ClosureFile[]): Promise<ClosureFile[]> {
+  const pointers: ClosureFile[] = [];
+  for (const file of files) if (isLfsPointer(await fs.readFile(file.absPath))) pointers.push(file);
+  return pointers;
 }
 
 /** Refuses the files among `files` that LFS tracks (`tracked`) and that still hold the pointer. */
 export async function refuseLfsPointers(files: ClosureFile[], tracked: Set<string>): Promise<void> {
-  const candidates = files.filter((file) => file.size <= POINTER_MAX_SIZE && tracked.has(file.path));
-  const pointers: string[] = [];
-  for (const file of candidates) if (isLfsPointer(await fs.readFile(file.absPath))) pointers.push(file.path);
+  const pointers = (await holdingPointers(files.filter((file) => file.size <= POINTER_MAX_SIZE && tracked.has(file.path)))).map((file) => file.path);
   if (pointers.length > 0) {
     throw new UserError(
       `Git LFS pointer${pointers.length > 1 ? 's' : ''} instead of content in the closure: ${pointers.join(', ')}; run \`git lfs pull\` to check out the real files, then run again`,
@@ -48,25 +64,12 @@ export function isLfsPointer(content: Buffer): boolean {
 }
 
 /** Paths whose `filter` attribute is `lfs`, from one `git check-attr --stdin` over all of them. */
-function lfsTracked(workspaceRoot: string, paths: string[]): Promise<Set<string>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['check-attr', '-z', '--stdin', 'filter'], { cwd: workspaceRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) {
-        reject(new UserError(`git check-attr failed in ${workspaceRoot}: ${Buffer.concat(stderr).toString('utf8').trim()}`));
-        return;
-      }
-      // Records: <path> NUL <attribute> NUL <value> NUL.
-      const fields = Buffer.concat(stdout).toString('utf8').split('\0');
-      const tracked = new Set<string>();
-      for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'lfs') tracked.add(fields[i]);
-      resolve(tracked);
-    });
-    child.stdin.end(paths.map((file) => `${file}\0`).join(''));
-  });
+async function lfsTracked(workspaceRoot: string, paths: string[]): Promise<Set<string>> {
+  const out = await runGit(workspaceRoot, ['check-attr', '-z', '--stdin', 'filter'], paths.map((file) => `${file}\0`).join(''));
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  // Records: <path> NUL <attribute> NUL <value> NUL.
+  const fields = out.stdout.split('\0');
+  const tracked = new Set<string>();
+  for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'lfs') tracked.add(fields[i]);
+  return tracked;
 }

@@ -1,4 +1,5 @@
 import { GitWorkspace } from '../test-support/git-workspace';
+import { countingGit } from '../test-support/counting-git';
 import { batchedGitFacts, perCallGitFacts } from './facts-source';
 
 let ws: GitWorkspace;
@@ -76,5 +77,26 @@ describe('releaseTag', () => {
     expect(await batchedGitFacts(ws.root, [ham]).releaseTag('ham', highestName)).toBe('mdl-ham-v1.0.0');
     ws.git('tag', '-d', 'mdl-ham-v1.0.0');
     expect(await perCallGitFacts(ws.root).releaseTag('ham', highestName)).toBeUndefined();
+  });
+
+  it('per call: a release task asks git four times for its facts, branch and release tag (the tags come with the first rev-parse)', async () => {
+    ws.git('tag', 'mdl-ham-v1.0.0');
+    ws.write('bacon/b.txt', 'later').commit('bacon');
+    const shim = countingGit();
+    try {
+      const source = perCallGitFacts(ws.root);
+      await source.factsOf(ham);
+      expect(await source.branch()).toBe('main');
+      expect(await source.releaseTag('ham', highestName)).toBe('mdl-ham-v1.0.0');
+      const calls = shim.calls();
+      expect(calls).toHaveLength(4);
+      for (const command of [/ rev-parse .*--tags=mdl-ham-v\*/, / log /, / status /, / merge-base --is-ancestor refs\/tags\/mdl-ham-v1\.0\.0 HEAD$/]) {
+        expect(calls.filter((call) => command.test(call))).toHaveLength(1);
+      }
+      // Asked about another resource, the source lists that one's tags itself.
+      expect(await source.releaseTag('bacon', highestName)).toBeUndefined();
+    } finally {
+      shim.restore();
+    }
   });
 });

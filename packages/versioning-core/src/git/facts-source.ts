@@ -1,8 +1,8 @@
 import { filesUnder, groupByRoot, listClosureFiles, listWorkspaceFiles, type ClosureFile } from '../artifact/closure-files';
-import { lfsTrackedSmallFiles, refuseLfsPointers } from '../artifact/lfs-pointers';
+import { lfsTrackedPointerCandidates, refuseLfsPointers } from '../artifact/lfs-pointers';
 import { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
-import { isTagInHistory, listTags, tagsMergedIntoHead } from './release-refs';
-import { locateCheckout, originUrl, type WorkspaceCheckout } from './repo';
+import { isTagInHistory, tagsMergedIntoHead } from './release-refs';
+import { listTags, locateCheckout, originUrl, type WorkspaceCheckout } from './repo';
 
 /** Where a store or release gets what git says: its closure's facts and files, the origin, the branch, release tags. */
 export interface ClosureFactsSource {
@@ -21,21 +21,31 @@ export interface ClosureFactsSource {
 const releaseTagPrefix = (resource: string) => `mdl-${resource}-v`;
 const ALL_RELEASE_TAGS = 'mdl-*';
 
-/** One resource at a time: git calls of its own per question (a single task, the `mdl` CLI). */
+/**
+ * One resource at a time: git calls of its own per question (a single task, the `mdl` CLI). The
+ * first rev-parse also lists the release tags of the closure asked about (a task's resource), so
+ * a release asks no `git tag --list` of its own.
+ */
 export function perCallGitFacts(workspaceRoot: string): ClosureFactsSource {
   let origin: Promise<string | undefined> | undefined;
   let checkout: Promise<WorkspaceCheckout> | undefined;
-  const located = () => (checkout ??= locateCheckout(workspaceRoot));
+  let tagsListedFor: string | undefined;
+  const located = (resource?: string) => {
+    if (checkout) return checkout;
+    tagsListedFor = resource;
+    return (checkout = locateCheckout(workspaceRoot, resource === undefined ? undefined : `${releaseTagPrefix(resource)}*`));
+  };
   return {
-    factsOf: async (closure) => (await gitFacts(workspaceRoot, [closure], located())).get(closure.name)!,
+    factsOf: async (closure) => (await gitFacts(workspaceRoot, [closure], located(closure.name))).get(closure.name)!,
     filesOf: (roots) => listClosureFiles(workspaceRoot, roots),
     originUrl: () => (origin ??= originUrl(workspaceRoot)),
     branch: async () => (await located()).branch,
     releaseTag: async (resource, pick) => {
       const pattern = `${releaseTagPrefix(resource)}*`;
+      const { tags } = await located(resource);
       // The tag picked from all of them is nearly always in HEAD's history: one short ancestry
       // check then answers, and only when it is not (released on another branch) is history walked.
-      const candidate = pick(await listTags(workspaceRoot, pattern));
+      const candidate = pick(tagsListedFor === resource ? tags : await listTags(workspaceRoot, pattern));
       if (candidate === undefined || (await isTagInHistory(workspaceRoot, candidate))) return candidate;
       return pick(await tagsMergedIntoHead(workspaceRoot, pattern));
     },
@@ -66,7 +76,7 @@ export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]):
     },
     filesOf: async (roots) => {
       if (!roots.every((root) => announcedRoots.has(root))) return single.filesOf(roots);
-      listed ??= listWorkspaceFiles(workspaceRoot, [...announcedRoots]).then(async (files) => ({ files, lfsTracked: await lfsTrackedSmallFiles(workspaceRoot, files) }));
+      listed ??= listWorkspaceFiles(workspaceRoot, [...announcedRoots]).then(async (files) => ({ files, lfsTracked: await lfsTrackedPointerCandidates(workspaceRoot, files) }));
       const { files, lfsTracked } = await listed;
       const byRoot = groupByRoot(filesUnder(files, roots), roots);
       await refuseLfsPointers([...byRoot.values()].flat(), lfsTracked);

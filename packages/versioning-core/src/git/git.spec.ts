@@ -7,6 +7,7 @@ import { UserError } from '../errors';
 import { currentBranch, gitFacts, type ClosureFacts } from './index';
 import { locateCheckout, locateWorkspace } from './repo';
 import { onNulRecords } from './run';
+import { countingGit } from '../test-support/counting-git';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -311,8 +312,13 @@ describe('HEAD, currentBranch, locateWorkspace', () => {
   it('locateCheckout gives top, prefix, HEAD and branch in one git call, and still answers before the first commit', async () => {
     const repo = initRepo();
     const unborn = await locateCheckout(repo);
-    expect({ ...unborn, top: fs.realpathSync(unborn.top) }).toEqual({ top: fs.realpathSync(repo), prefix: '', head: null, branch: 'main' });
+    expect({ ...unborn, top: fs.realpathSync(unborn.top) }).toEqual({ top: fs.realpathSync(repo), prefix: '', head: null, branch: 'main', tags: [] });
     const first = commit(repo, 'one', { 'ws/a.ts': '1' });
+    git(repo, 'tag', 'mdl-ham-v1.0.0');
+    git(repo, 'tag', '-a', '-m', 'annotated', 'mdl-ham-v1.1.0');
+    git(repo, 'tag', 'mdl-hamster-v1.0.0');
+    expect((await locateCheckout(repo, 'mdl-ham-v*')).tags).toEqual(['mdl-ham-v1.0.0', 'mdl-ham-v1.1.0']);
+    expect((await locateCheckout(repo)).tags).toEqual([]);
     git(repo, 'checkout', '-q', '-b', 'feat/x');
     // A file named HEAD in the work tree must not make the revision ambiguous.
     write(repo, 'ws/HEAD', 'a file');
@@ -324,17 +330,6 @@ describe('HEAD, currentBranch, locateWorkspace', () => {
 });
 
 describe('gitFacts: number of git processes', () => {
-  /** A real `git` earlier on PATH that logs its arguments, then runs the real one. */
-  function countingGit(): { log: string; restore: () => void } {
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    const shimDir = tempDir();
-    const log = path.join(shimDir, 'calls.log');
-    fs.writeFileSync(path.join(shimDir, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-    const savedPath = process.env.PATH;
-    process.env.PATH = `${shimDir}${path.delimiter}${savedPath}`;
-    return { log, restore: () => (process.env.PATH = savedPath) };
-  }
-
   function resourceRepo(count: number): { repo: string; commits: string[] } {
     const repo = initRepo();
     const commits = Array.from({ length: count }, (_, i) => commit(repo, `res${i}`, { [`res${i}/index.ts`]: `${i}` }));
@@ -352,10 +347,10 @@ describe('gitFacts: number of git processes', () => {
         const facts = await gitFacts(repo, closures);
         commits.forEach((sha, i) => expect(facts.get(`res${i}`)!.closureCommit).toBe(sha));
         expect(facts.get('res1')!.dirtyFiles).toEqual(['res1/dirty.ts']);
+        counts.push(shim.calls().length);
       } finally {
         shim.restore();
       }
-      counts.push(fs.readFileSync(shim.log, 'utf8').trim().split('\n').length);
     }
     expect(counts[0]).toBe(3);
     expect(counts[1]).toBe(counts[0]);

@@ -9,13 +9,6 @@ export async function tagsMergedIntoHead(workspaceRoot: string, pattern: string)
   return out.stdout.split('\n').filter(Boolean);
 }
 
-/** Names of tags matching `pattern`, merged or not: refs only, no history walk. */
-export async function listTags(workspaceRoot: string, pattern: string): Promise<string[]> {
-  const out = await runGit(workspaceRoot, ['tag', '--list', pattern]);
-  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
-  return out.stdout.split('\n').filter(Boolean);
-}
-
 /**
  * Whether a tag's commit is in HEAD's history. Git walks back from HEAD only as far as that
  * commit's date, where `--merged` walks all of history (without a commit-graph file).

@@ -22,23 +22,39 @@ export async function locateWorkspace(workspaceRoot: string): Promise<WorkspaceR
 export interface WorkspaceCheckout extends WorkspaceRepo {
   /** Short name of the checked-out branch; null when HEAD is detached. */
   branch: string | null;
+  /** Names of the tags matching the pattern asked for, merged or not; [] when none was asked. */
+  tags: string[];
 }
 
 /**
- * Repository, position, HEAD and branch in one git call: a task asks all four, and each git
- * process costs a few milliseconds. A repository without commits fails that call (HEAD names no
- * commit yet); then the two calls that can say so answer.
+ * Repository, position, HEAD, branch and the tags matching `tagPattern` in one git call: a task
+ * asks all of them, and each git process costs a few milliseconds. A repository without commits
+ * fails that call (HEAD names no commit yet); then the calls that can say so answer.
  */
-export async function locateCheckout(workspaceRoot: string): Promise<WorkspaceCheckout> {
-  const out = await runGit(workspaceRoot, ['rev-parse', '--show-toplevel', '--show-prefix', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD', '--']);
+export async function locateCheckout(workspaceRoot: string, tagPattern?: string): Promise<WorkspaceCheckout> {
+  const tagsArg = tagPattern === undefined ? [] : [`--tags=${tagPattern}`];
+  const out = await runGit(workspaceRoot, ['rev-parse', '--show-toplevel', '--show-prefix', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD', ...tagsArg, '--']);
   if (out.code !== 0) {
-    const [repo, branch] = await Promise.all([locateWorkspace(workspaceRoot), currentBranch(workspaceRoot)]);
-    return { ...repo, branch };
+    const [repo, branch, tags] = await Promise.all([
+      locateWorkspace(workspaceRoot),
+      currentBranch(workspaceRoot),
+      tagPattern === undefined ? [] : listTags(workspaceRoot, tagPattern),
+    ]);
+    return { ...repo, branch, tags };
   }
-  const [top, prefix, head, ref] = out.stdout.split('\n');
-  return { top, prefix, head, branch: ref.startsWith(BRANCH_REF) ? ref.slice(BRANCH_REF.length) : null };
+  const [top, prefix, head, ref, ...rest] = out.stdout.split('\n');
+  const tags = rest.filter((line) => line.startsWith(TAG_REF)).map((line) => line.slice(TAG_REF.length));
+  return { top, prefix, head, branch: ref.startsWith(BRANCH_REF) ? ref.slice(BRANCH_REF.length) : null, tags };
 }
 
+/** Names of tags matching `pattern`, merged or not: refs only, no history walk. */
+export async function listTags(workspaceRoot: string, pattern: string): Promise<string[]> {
+  const out = await runGit(workspaceRoot, ['tag', '--list', pattern]);
+  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  return out.stdout.split('\n').filter(Boolean);
+}
+
+const TAG_REF = 'refs/tags/';
 /** A branch's full ref name starts so; a detached HEAD's symbolic name is `HEAD`. */
 const BRANCH_REF = 'refs/heads/';
 

@@ -18,11 +18,19 @@ const REPOSITORY_PINNING_VARS = [
 
 export type GitProcess = ChildProcessByStdio<null, Readable, Readable>;
 
-/** Starts `git -C <dir> <args>`; messages in English (LC_ALL=C) so that failures can be recognised. */
-export function spawnGit(dir: string, args: string[]): GitProcess {
+/**
+ * Starts `git -C <dir> <args>`; messages in English (LC_ALL=C) so that failures can be recognised.
+ * `input` is written to git's stdin (`--stdin` commands); a git that exits before reading it all
+ * reports itself by its exit code, not by a broken pipe.
+ */
+export function spawnGit(dir: string, args: string[], input?: string): GitProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
   for (const name of REPOSITORY_PINNING_VARS) delete env[name];
-  return spawn('git', ['-C', dir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (input === undefined) return spawn('git', ['-C', dir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('git', ['-C', dir, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(input);
+  return child as unknown as GitProcess;
 }
 
 export interface GitExit {
@@ -48,8 +56,8 @@ export interface GitOutput extends GitExit {
 }
 
 /** Runs git to completion; a non-zero exit is the caller's to interpret (some codes are answers). */
-export async function runGit(dir: string, args: string[]): Promise<GitOutput> {
-  const child = spawnGit(dir, args);
+export async function runGit(dir: string, args: string[], input?: string): Promise<GitOutput> {
+  const child = spawnGit(dir, args, input);
   const stdout: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   const exit = await gitExit(child);
