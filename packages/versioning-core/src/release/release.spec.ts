@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -33,6 +34,15 @@ function release(extra: Partial<ReleaseInput> = {}, root = ws.root): ReturnType<
     mainBranch: 'main',
     ...extra,
   });
+}
+
+/** A loopback port nothing listens on: connections are refused at once. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 function skopeo(...args: string[]): any {
@@ -173,6 +183,15 @@ describe('release bumps (SPEC §7)', () => {
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 4;\n');
     await expect(release()).rejects.toThrow(/ham has uncommitted changes in its closure \(eggs, ham\): commit them, or pass --allowDirty/);
     expect(await release({ allowDirty: true, initialVersion: '0.1.0' })).toMatchObject({ released: true, version: 'v0.1.0' });
+  });
+
+  it('says the closure is dirty before anything about the registry, although it reads the registry while git answers', async () => {
+    const closed = await closedPort();
+    const unreachable = parseRegistryReference(`oci://127.0.0.1:${closed}/${namespace}`, ws.root);
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 4;\n');
+    await expect(release({ registry: unreachable })).rejects.toThrow(/ham has uncommitted changes in its closure/);
+    ws.commit('eggs 4');
+    await expect(release({ registry: unreachable })).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${closed}`));
   });
 
   it('computes everything and pushes nothing on a dry run', async () => {
