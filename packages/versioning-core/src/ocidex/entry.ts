@@ -114,6 +114,12 @@ export function foreignEntryFor(tag: string, summary: ForeignSummary): ForeignEn
   return { tag, kind: 'other', digest: summary.digest, mediaType: summary.mediaType, size: summary.size, references: summary.references };
 }
 
+/** Tags `store` writes, by their form: adhoc (`<git7>-<dirty7>-<client7>`) and branch tags. */
+export function isStoreTag(tag: string): boolean {
+  const { kind } = classifyTag(tag);
+  return kind === 'adhoc' || kind === 'branch';
+}
+
 /**
  * Tags whose digest never changes once pushed, by our rules: releases and versioned packages.
  * Adhoc tags are not among them: after `clean`, a re-store pushes the same adhoc tag with a new

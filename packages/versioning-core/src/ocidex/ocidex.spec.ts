@@ -44,6 +44,26 @@ describe('Ocidex', () => {
     expect(index.get('latest')!.digest).toBe(index.get('v1.1.0')!.digest);
   });
 
+  it('leaves the store\'s tags unread when asked: known ones kept as they were, new ones left out, latest still followed', async () => {
+    await push('v1.0.0', 'a');
+    await push('latest', 'a');
+    await push('0123456-0000000-abcdef1', 'x');
+    await push('feat-x-0000000-abcdef1', 'y');
+    await new Ocidex(repo, indexDir).refresh();
+    for (let i = 0; i < 5; i++) await push(`fedcba${i}-0000000-abcdef1`, `new ${i}`);
+    const movedAdhoc = await push('0123456-0000000-abcdef1', 'moved');
+    const index = new Ocidex(repo, indexDir);
+    // One list and one HEAD (latest): neither the 2 known nor the 5 new store tags are read.
+    expect(await requestsOf(() => index.refresh({ skipStoreTags: true }))).toBe(1 + 1);
+    expect(index.list().map((entry) => entry.tag).sort()).toEqual(['0123456-0000000-abcdef1', 'feat-x-0000000-abcdef1', 'latest', 'v1.0.0']);
+    expect(index.get('0123456-0000000-abcdef1')!.digest).not.toBe(movedAdhoc);
+    // A full refresh (another reader of the same index file) sees them all as they are.
+    const full = new Ocidex(repo, indexDir);
+    await full.refresh();
+    expect(full.list()).toHaveLength(4 + 5);
+    expect(full.get('0123456-0000000-abcdef1')!.digest).toBe(movedAdhoc);
+  });
+
   it('follows a moved tag and drops a vanished one', async () => {
     await push('v1.0.0', 'a');
     await push('latest', 'a');

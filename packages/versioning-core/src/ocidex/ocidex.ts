@@ -11,6 +11,7 @@ import {
   entryFor,
   foreignEntryFor,
   isImmutableTag,
+  isStoreTag,
   summarizeManifest,
   type ForeignEntry,
   type IndexEntry,
@@ -25,6 +26,18 @@ interface IndexFile {
   repository: string;
   entries: IndexEntry[];
   foreign: ForeignEntry[];
+}
+
+export interface RefreshOptions {
+  /** Keep tags whose manifest cannot be read apart (see `broken`) instead of failing. */
+  keepBroken?: boolean;
+  /**
+   * Leave the tags `store` writes (adhoc and branch tags, one per stored commit) unread, for
+   * readers of releases and the tags on them (release, requirement resolution): each would cost a
+   * HEAD on every refresh, however many commits were stored. Known ones stay as the index has
+   * them, possibly moved since; new ones are left out. A later full refresh reads them all.
+   */
+  skipStoreTags?: boolean;
 }
 
 /** A tag whose manifest the registry would not give (an error answer, wrong digest, not a manifest). */
@@ -74,7 +87,7 @@ export class Ocidex {
    * `foreign`). A tag whose manifest cannot be read fails the refresh, naming the tag, once every
    * other tag is indexed; with `keepBroken` (listings) it is kept apart instead, see `broken`.
    */
-  async refresh(options: { keepBroken?: boolean } = {}): Promise<IndexEntry[]> {
+  async refresh(options: RefreshOptions = {}): Promise<IndexEntry[]> {
     const known = this.load();
     const tags = await this.repo.listTags();
     const summaries = new Map<string, Summary>();
@@ -88,6 +101,11 @@ export class Ocidex {
       const previous = known.entries.get(tag);
       if (previous && isImmutableTag(previous)) {
         entries.set(tag, previous);
+        return;
+      }
+      if (options.skipStoreTags && isStoreTag(tag)) {
+        if (previous) entries.set(tag, previous);
+        else if (known.foreign.has(tag)) foreign.set(tag, known.foreign.get(tag)!);
         return;
       }
       try {

@@ -105,7 +105,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const repo = openRepository(input.registry, name, { session: input.session });
   const index = new Ocidex(repo);
   // The registry's tags are read while git answers (neither needs the other); a git refusal still comes first.
-  const refreshed = startEarly(index.refresh());
+  const refreshed = startEarly(index.refresh({ skipStoreTags: true }));
   const collected = await collectResourceFacts(input.workspaceRoot, input.resource, input.closure, git, { deferModelDigests: true });
   const { facts } = collected;
   if (facts.dirtyHash && !input.allowDirty) {

@@ -45,7 +45,8 @@ export class RegistryCatalog implements ReleaseCatalog {
     if (!loading) {
       const repo = openRepository(this.registry, resource, { env: this.options.env });
       const index = new Ocidex(repo, this.options.indexDir ?? defaultIndexDir(this.options.env));
-      loading = index.refresh().then((list) => ({ repository: repo.reference, entries: new Map(list.map((e) => [e.tag, e])) }));
+      // Requirements resolve to releases and their packages: the store's tags are not read.
+      loading = index.refresh({ skipStoreTags: true }).then((list) => ({ repository: repo.reference, entries: new Map(list.map((e) => [e.tag, e])) }));
       this.loaded.set(resource, loading);
     }
     return loading;
