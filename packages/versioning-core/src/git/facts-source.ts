@@ -42,11 +42,12 @@ export function perCallGitFacts(workspaceRoot: string): ClosureFactsSource {
     branch: async () => (await located()).branch,
     releaseTag: async (resource, pick) => {
       const pattern = `${releaseTagPrefix(resource)}*`;
-      const { tags } = await located(resource);
+      const { tags, head } = await located(resource);
       // The tag picked from all of them is nearly always in HEAD's history: one short ancestry
-      // check then answers, and only when it is not (released on another branch) is history walked.
+      // check (against the HEAD the closure facts were read at) then answers, and only when it is
+      // not (released on another branch) is history walked.
       const candidate = pick(tagsListedFor === resource ? tags : await listTags(workspaceRoot, pattern));
-      if (candidate === undefined || (await isTagInHistory(workspaceRoot, candidate))) return candidate;
+      if (candidate === undefined || (head !== null && (await isTagInHistory(workspaceRoot, candidate, head)))) return candidate;
       return pick(await tagsMergedIntoHead(workspaceRoot, pattern));
     },
   };

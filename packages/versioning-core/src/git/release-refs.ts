@@ -10,11 +10,11 @@ export async function tagsMergedIntoHead(workspaceRoot: string, pattern: string)
 }
 
 /**
- * Whether a tag's commit is in HEAD's history. Git walks back from HEAD only as far as that
- * commit's date, where `--merged` walks all of history (without a commit-graph file).
+ * Whether a tag's commit is in the history of `head`. Git walks back from `head` only as far as
+ * that commit's date, where `--merged` walks all of history (without a commit-graph file).
  */
-export async function isTagInHistory(workspaceRoot: string, tag: string): Promise<boolean> {
-  const out = await runGit(workspaceRoot, ['merge-base', '--is-ancestor', `refs/tags/${tag}`, 'HEAD']);
+export async function isTagInHistory(workspaceRoot: string, tag: string, head: string): Promise<boolean> {
+  const out = await runGit(workspaceRoot, ['merge-base', '--is-ancestor', `refs/tags/${tag}`, head]);
   if (out.code === 0 || out.code === 1) return out.code === 0;
   throw gitFailure(workspaceRoot, out.stderr);
 }
