@@ -85,9 +85,11 @@ describe('nx g @modelos/nx:resource', () => {
     ws.commitAll('add ham');
 
     const project = JSON.parse(ws.nx(['show', 'project', 'ham', '--json']).stdout);
-    expect(project.targets.store).toMatchObject({ executor: '@modelos/nx:store', cache: false });
-    expect(project.targets.versions).toMatchObject({ executor: '@modelos/nx:versions', cache: false });
-    expect(project.targets.store.metadata.technologies).toEqual(['modelos']);
+    expect(project.targets.store).toMatchObject({ executor: '@modelos/nx:store', dependsOn: ['pack'] });
+    expect(project.targets.versions).toMatchObject({ executor: '@modelos/nx:versions' });
+    // Registry targets are never cached; pack is.
+    expect([project.targets.store.cache, project.targets.versions.cache, project.targets.pack.cache]).toEqual([undefined, undefined, true]);
+    expect(project.metadata.technologies).toEqual(['modelos']);
   });
 });
 
