@@ -1,4 +1,7 @@
-import { filesUnder, groupByRoot, type ClosureFile } from './closure-files';
+import { chmodSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { GitWorkspace } from '../test-support/git-workspace';
+import { filesUnder, groupByRoot, listWorkspaceFiles, type ClosureFile } from './closure-files';
 
 /** Closure files by path alone, sorted as listWorkspaceFiles sorts them. */
 const files = (...paths: string[]): ClosureFile[] =>
@@ -26,5 +29,31 @@ describe('filesUnder', () => {
       ['libs/eggs', ['libs/eggs/e.ts']],
       ['libs/eggs/nested', ['libs/eggs/nested/n.ts']],
     ]);
+  });
+});
+
+describe('listWorkspaceFiles', () => {
+  let ws: GitWorkspace;
+  beforeEach(() => {
+    ws = new GitWorkspace();
+  });
+  afterEach(() => ws.remove());
+
+  it('lists tracked and untracked files on disk with their stat data, in path order; not ignored ones, nor tracked ones deleted', async () => {
+    ws.write('ham/z.ts', 'z').write('ham/run.sh', '#!/bin/sh\n').write('ham/gone.ts', 'g').write('ham/.gitignore', 'out/\n');
+    chmodSync(join(ws.root, 'ham/run.sh'), 0o755);
+    ws.commit('ham');
+    ws.write('ham/new.ts', 'new!').write('ham/out/build.js', 'ignored').write('eggs/e.ts', 'other root');
+    rmSync(join(ws.root, 'ham/gone.ts'));
+
+    const listed = await listWorkspaceFiles(ws.root, ['ham']);
+    expect(listed.map(({ path, size, executable }) => ({ path, size, executable }))).toEqual([
+      { path: 'ham/.gitignore', size: 5, executable: false },
+      { path: 'ham/new.ts', size: 4, executable: false },
+      { path: 'ham/run.sh', size: 10, executable: true },
+      { path: 'ham/z.ts', size: 1, executable: false },
+    ]);
+    expect(listed[3].absPath).toBe(join(ws.root, 'ham/z.ts'));
+    expect(listed[3].mtimeMs).toBeGreaterThan(0);
   });
 });
