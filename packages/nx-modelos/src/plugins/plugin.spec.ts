@@ -1,6 +1,7 @@
 import { AggregateCreateNodesError, type CreateNodesContext } from '@nx/devkit';
 import { workspaceDataDirectory } from '@nx/devkit/internal';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hashArray } from 'nx/src/hasher/file-hasher';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createNodes, createNodesV2 } from './plugin';
@@ -100,25 +101,26 @@ describe('createNodes', () => {
     expect(partialResults.map(([file]) => file)).toEqual(['ham/resource.json']);
   });
 
-  it('caches inferred nodes in the workspace data directory, keyed by resource.json, the options and the plugin version', async () => {
-    write('ham/resource.json', HAM);
-    mkdirSync(workspaceDataDirectory, { recursive: true });
-    const before = new Set(readdirSync(workspaceDataDirectory).filter(isModelosCache));
-    await infer(['ham/resource.json'], { storeTargetName: `store-${Date.now()}` });
-    const created = readdirSync(workspaceDataDirectory).filter((f) => isModelosCache(f) && !before.has(f));
-    expect(created).toHaveLength(1);
+  it('remembers valid resource.json contents per plugin version and infers nodes anew, so changed options and contents count', async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string };
-    expect(created[0]).toMatch(new RegExp(`^modelos-${version.replace(/\./g, '\\.')}-\\d+\\.hash$`));
-    const cacheFile = join(workspaceDataDirectory, created[0]);
+    const cacheFile = join(workspaceDataDirectory, `modelos-${version}-validated.json`);
+    const remembered = () => JSON.parse(readFileSync(cacheFile, 'utf8')) as string[];
     try {
-      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, unknown>;
-      expect(Object.values(cached)).toEqual([expect.objectContaining({ name: 'ham' })]);
+      write('ham/resource.json', HAM);
+      write('broken/resource.json', { ...HAM, entry: '../outside.ts' });
+      await expect(infer(['ham/resource.json', 'broken/resource.json'])).rejects.toBeInstanceOf(AggregateCreateNodesError);
+      // The valid file only, keyed by its path and text.
+      expect(remembered()).toEqual([hashArray(['ham/resource.json', JSON.stringify(HAM)])]);
+
+      const [[, renamed]] = await infer(['ham/resource.json'], { storeTargetName: 'push' });
+      expect(renamed.projects!.ham.targets!.push).toMatchObject({ executor: '@modelos/nx:store' });
+
+      // Same path, other text: validated again, not taken from the file.
+      write('ham/resource.json', { ...HAM, entry: '/abs.ts' });
+      await expect(infer(['ham/resource.json'])).rejects.toBeInstanceOf(AggregateCreateNodesError);
+      expect(remembered()).toEqual([]);
     } finally {
-      rmSync(cacheFile);
+      rmSync(cacheFile, { force: true });
     }
   });
 });
-
-function isModelosCache(file: string): boolean {
-  return file.startsWith('modelos-') && file.endsWith('.hash');
-}

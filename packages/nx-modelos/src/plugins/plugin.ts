@@ -2,8 +2,8 @@ import type { CreateNodes, CreateNodesContext, CreateNodesResult, ProjectConfigu
 // The modules that define what @nx/devkit re-exports, from the `nx` that runs this plugin: every
 // plugin gets a worker process of its own, and @nx/devkit's index (or nx's devkit-exports) would
 // load Nx's project graph, task runner and generator utilities into it (60 ms of a 70 ms load).
-// Same paths in Nx 22 and 23 (Nx 22's @nx/devkit/internal lacks hashObject and workspaceDataDirectory).
-import { hashArray, hashObject } from 'nx/src/hasher/file-hasher';
+// Same paths in Nx 22 and 23 (Nx 22's @nx/devkit/internal lacks workspaceDataDirectory).
+import { hashArray } from 'nx/src/hasher/file-hasher';
 import { createNodesFromFiles } from 'nx/src/project-graph/plugins/utils';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { readResourceConfig } from '@modelos/versioning-core/resource';
@@ -20,17 +20,17 @@ export const createNodes: CreateNodes<ModelosPluginOptions> = [
   RESOURCE_GLOB,
   async (configFiles, options, context) => {
     const normalized = normalizePluginOptions(options);
-    // Another version of this plugin may infer other targets from the same resource.json.
-    const cache = new NodeCache(join(workspaceDataDirectory, `modelos-${pluginVersion()}-${hashObject(normalized)}.hash`));
+    // Another version of this plugin may validate resource.json by other rules.
+    const validated = new ValidatedContents(join(workspaceDataDirectory, `modelos-${pluginVersion()}-validated.json`));
     try {
       return await createNodesFromFiles(
-        (configFile, _options, ctx) => createResourceNode(configFile, normalized, ctx, cache),
+        (configFile, _options, ctx) => createResourceNode(configFile, normalized, ctx, validated),
         configFiles,
         options,
         context,
       );
     } finally {
-      cache.save();
+      validated.save();
     }
   },
 ];
@@ -42,61 +42,55 @@ function createResourceNode(
   configFile: string,
   options: NormalizedPluginOptions,
   context: CreateNodesContext,
-  cache: NodeCache,
+  validated: ValidatedContents,
 ): CreateNodesResult {
   const projectRoot = dirname(configFile);
   const rootAbs = join(context.workspaceRoot, projectRoot);
-  const declaredName = readDeclaredName(rootAbs);
-  // The inferred node depends only on resource.json, the declared name and the options.
-  const key = hashArray([
-    configFile,
-    readFileSync(join(context.workspaceRoot, configFile), 'utf8'),
-    declaredName ?? '',
-    hashObject(options),
-  ]);
-  let node = cache.get(key);
-  if (!node) {
-    // Throws a UserError naming the file and the field; only valid files reach the cache.
+  const key = hashArray([configFile, readFileSync(join(context.workspaceRoot, configFile), 'utf8')]);
+  // Throws a UserError naming the file and the field; only valid contents are remembered.
+  if (!validated.has(key)) {
     readResourceConfig(rootAbs);
-    node = inferResourceNode(declaredName ? undefined : basename(rootAbs), options);
-    cache.set(key, node);
+    validated.add(key);
   }
+  const node = inferResourceNode(readDeclaredName(rootAbs) ? undefined : basename(rootAbs), options);
   return { projects: { [projectRoot]: { root: projectRoot, ...node } } };
 }
 
 /**
- * Inferred nodes by the hash of what they depend on, in one JSON file. Nx's PluginCache changed
- * its constructor and writeToDisk between Nx 22 and 23; this is all we need of it. Every
+ * The resource.json contents (path and text, hashed) found valid, in one small JSON file: the
+ * validator and its checks run only for a file that changed. The inferred node is built anew
+ * each time (it depends on the options and the declared name alone, and costs microseconds);
+ * caching whole nodes made a 3 MB file to parse and write per 1,000 resources. Every
  * resource.json comes through each call, so the file keeps exactly the entries of this call.
  */
-class NodeCache {
-  private readonly previous: Record<string, ResourceNode>;
-  private readonly current: Record<string, ResourceNode> = {};
+class ValidatedContents {
+  private readonly previous: Set<string>;
+  private readonly current = new Set<string>();
 
   constructor(private readonly file: string) {
     try {
-      this.previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, ResourceNode>;
+      this.previous = new Set(JSON.parse(readFileSync(file, 'utf8')) as string[]);
     } catch {
-      // Missing or unreadable: infer again.
-      this.previous = {};
+      // Missing or unreadable: validate again.
+      this.previous = new Set();
     }
   }
 
-  get(key: string): ResourceNode | undefined {
-    const node = this.previous[key];
-    if (node) this.current[key] = node;
-    return node;
+  has(key: string): boolean {
+    if (!this.previous.has(key)) return false;
+    this.current.add(key);
+    return true;
   }
 
-  set(key: string, node: ResourceNode): void {
-    this.current[key] = node;
+  add(key: string): void {
+    this.current.add(key);
   }
 
   /** Write then rename: a concurrent reader sees a whole file or the previous one. */
   save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(this.current));
+    writeFileSync(temp, JSON.stringify([...this.current]));
     renameSync(temp, this.file);
   }
 }
