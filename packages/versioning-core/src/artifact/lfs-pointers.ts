@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { UserError } from '../errors';
 import { gitFailure, runGit } from '../git/run';
 import type { ClosureFile } from './closure-files';
@@ -19,7 +19,7 @@ const POINTER_OID = /^oid sha256:[0-9a-f]{64}$/m;
  * the few that LFS tracks.
  */
 export async function assertNoLfsPointers(workspaceRoot: string, files: ClosureFile[]): Promise<void> {
-  await refuseLfsPointers(files, await lfsTrackedPointerCandidates(workspaceRoot, files));
+  refuseLfsPointers(files, await lfsTrackedPointerCandidates(workspaceRoot, files));
 }
 
 /**
@@ -34,19 +34,18 @@ const READ_FIRST_UP_TO = 64;
  */
 export async function lfsTrackedPointerCandidates(workspaceRoot: string, files: ClosureFile[]): Promise<Set<string>> {
   const small = files.filter((file) => file.size <= POINTER_MAX_SIZE);
-  const asked = small.length <= READ_FIRST_UP_TO ? await holdingPointers(small) : small;
+  const asked = small.length <= READ_FIRST_UP_TO ? holdingPointers(small) : small;
   return asked.length === 0 ? new Set() : lfsTracked(workspaceRoot, asked.map((file) => file.path));
 }
 
-async function holdingPointers(files: ClosureFile[]): Promise<ClosureFile[]> {
-  const pointers: ClosureFile[] = [];
-  for (const file of files) if (isLfsPointer(await fs.readFile(file.absPath))) pointers.push(file);
-  return pointers;
+/** Synchronous reads: a file of at most 1 KiB reads in microseconds, less than an awaited thread-pool round trip. */
+function holdingPointers(files: ClosureFile[]): ClosureFile[] {
+  return files.filter((file) => isLfsPointer(readFileSync(file.absPath)));
 }
 
 /** Refuses the files among `files` that LFS tracks (`tracked`) and that still hold the pointer. */
-export async function refuseLfsPointers(files: ClosureFile[], tracked: Set<string>): Promise<void> {
-  const pointers = (await holdingPointers(files.filter((file) => file.size <= POINTER_MAX_SIZE && tracked.has(file.path)))).map((file) => file.path);
+export function refuseLfsPointers(files: ClosureFile[], tracked: Set<string>): void {
+  const pointers = holdingPointers(files.filter((file) => file.size <= POINTER_MAX_SIZE && tracked.has(file.path))).map((file) => file.path);
   if (pointers.length > 0) {
     throw new UserError(
       `Git LFS pointer${pointers.length > 1 ? 's' : ''} instead of content in the closure: ${pointers.join(', ')}; run \`git lfs pull\` to check out the real files, then run again`,

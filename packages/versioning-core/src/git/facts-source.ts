@@ -80,7 +80,7 @@ export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]):
       listed ??= listWorkspaceFiles(workspaceRoot, [...announcedRoots]).then(async (files) => ({ files, lfsTracked: await lfsTrackedPointerCandidates(workspaceRoot, files) }));
       const { files, lfsTracked } = await listed;
       const byRoot = groupByRoot(filesUnder(files, roots), roots);
-      await refuseLfsPointers([...byRoot.values()].flat(), lfsTracked);
+      refuseLfsPointers([...byRoot.values()].flat(), lfsTracked);
       return byRoot;
     },
     originUrl: single.originUrl,
