@@ -256,6 +256,32 @@ function showProjects(ws, plugin, env = {}) {
   return { cold: median(cold), warm: median(warm), daemonCold: median(daemonCold), daemon: median(daemon) };
 }
 
+/**
+ * Our `createNodes` alone over the 1,000 resource.json files, in a process of its own with the
+ * installed plugin: with nothing remembered (its validated-contents file removed), then warm.
+ */
+function createNodesAlone(ws) {
+  const script = `
+const path = require('node:path');
+const fs = require('node:fs');
+const { workspaceDataDirectory } = require('nx/src/utils/cache-directory');
+const { createNodes } = require('@modelos/nx');
+const files = fs.readdirSync('libs').map((dir) => path.join('libs', dir, 'resource.json'));
+const timed = async () => {
+  const start = process.hrtime.bigint();
+  const results = await createNodes[1](files, {}, { workspaceRoot: process.cwd(), nxJsonConfiguration: {} });
+  if (results.length !== files.length) throw new Error('createNodes inferred ' + results.length + ' nodes');
+  return Number(process.hrtime.bigint() - start) / 1e6;
+};
+(async () => {
+  for (const file of fs.readdirSync(workspaceDataDirectory)) if (file.startsWith('modelos-')) fs.rmSync(path.join(workspaceDataDirectory, file));
+  const cold = await timed();
+  const warm = [await timed(), await timed(), await timed()].sort((a, b) => a - b)[1];
+  console.log(JSON.stringify({ cold, warm }));
+})();`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ws, env: nxEnv(ws), encoding: 'utf8' }));
+}
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modelos-bench-scale-'));
   try {
@@ -293,6 +319,8 @@ async function main() {
       ]),
     );
     console.log('empty plugin: a createNodes on **/resource.json that infers nothing, the cost of any plugin (its worker process and the file matching).');
+    const alone = createNodesAlone(ws);
+    console.log(`our createNodes alone over ${SHOW_PROJECTS_RESOURCES} resource.json, in-process: ${alone.cold.toFixed(0)} ms with nothing remembered, ${alone.warm.toFixed(0)} ms warm (median of 3).`);
     console.log(`\n${os.cpus().length} cores; ${COMMITS} commits generated; the machine may be shared, so compare rows of one run.`);
   } finally {
     if (KEEP) console.log(`kept ${tmp}`);
