@@ -89,7 +89,8 @@ describe('describeVersion status', () => {
     expect(d.digest).toBe(released.digest);
     // The release is its adhoc image tagged again (SPEC §7.5): the adhoc tag shares the digest.
     const [adhoc] = (await repo.listTags()).filter((tag) => /^[0-9a-f]{7}-0000000-[0-9a-f]{7}$/.test(tag));
-    expect(d.status).toEqual({ kind: 'latest', tags: [adhoc, 'env-production', 'env-staging', 'latest', 'v1.0.0'], environments: ['production', 'staging'] });
+    // Tags in string order; the adhoc tag's place depends on the commit's hash (f46130c… sorts after env-*).
+    expect(d.status).toEqual({ kind: 'latest', tags: [adhoc, 'env-production', 'env-staging', 'latest', 'v1.0.0'].sort(), environments: ['production', 'staging'] });
     expect(d.version).toBe('1.0.0');
     expect((await describeVersion(repo, 'v1.0.0')).status.kind).toBe('release');
     // A version may be given without its v, as everywhere else.
