@@ -1,4 +1,4 @@
-import { Project, ts, type SourceFile } from 'ts-morph';
+import { Project, ts, type SourceFile } from '../ts-compiler';
 import {
   emptyRecord,
   own,

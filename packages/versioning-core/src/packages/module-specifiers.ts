@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '../ts-compiler';
 
 export interface SpecifierSpan {
   specifier: string;
