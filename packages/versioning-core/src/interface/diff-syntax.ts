@@ -1,4 +1,4 @@
-import { ts } from '../ts-compiler';
+import { ts } from 'ts-morph';
 import { BOTH, type Polarity, type TypeRelation } from './diff-types';
 
 /**

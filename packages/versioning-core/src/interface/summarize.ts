@@ -1,4 +1,4 @@
-import { Project, ts, type SourceFile } from '../ts-compiler';
+import { Project, ts, type SourceFile } from 'ts-morph';
 import {
   emptyRecord,
   own,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Project, ts, type CompilerOptions } from '../ts-compiler';
+import { Project, ts, type CompilerOptions } from 'ts-morph';
 import { UserError } from '../errors';
 import type { ModuleResolver } from '../interface/module-resolution';
 import { resolveSourceModule } from './closure-sources';

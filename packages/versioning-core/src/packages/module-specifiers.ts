@@ -1,4 +1,4 @@
-import { ts } from '../ts-compiler';
+import { ts } from 'ts-morph';
 
 export interface SpecifierSpan {
   specifier: string;
