@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import ts = require('../typescript');
 import { BOTH, type Polarity, type TypeRelation } from './diff-types';
 
 /**

@@ -283,18 +283,20 @@ describe('diffInterfaces', () => {
   });
 
   it('loads no TypeScript when no type text differs (a warm release stays fast)', () => {
+    // The compiler ts-morph carries, which `../typescript` loads.
+    const COMPILER = '@ts-morph/common/dist/typescript.js';
     const before = describeHam();
     ws.write(ENTRY, addMethod('slice(count: number): string[] {\n    return [];\n  }')(ws.read(ENTRY)));
     const after = describeHam();
     jest.isolateModules(() => {
-      jest.doMock('ts-morph', () => {
-        throw new Error('ts-morph was loaded');
+      jest.doMock(COMPILER, () => {
+        throw new Error('TypeScript was loaded');
       });
       const isolated = require('./diff') as typeof import('./diff');
       expect(isolated.diffInterfaces(before, after).changes.map((c) => c.kind)).toEqual(['method-added']);
-      expect(() => isolated.diffInterfaces(before, { ...after, methods: [{ ...after.methods[0], returnType: 'never' }] })).toThrow('ts-morph was loaded');
+      expect(() => isolated.diffInterfaces(before, { ...after, methods: [{ ...after.methods[0], returnType: 'never' }] })).toThrow('TypeScript was loaded');
     });
-    jest.dontMock('ts-morph');
+    jest.dontMock(COMPILER);
   });
 
   it('calls descriptors of another format incomparable: major', () => {

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import ts = require('../typescript');
 import { REF } from './file-summary';
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });

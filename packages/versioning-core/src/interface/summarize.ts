@@ -1,4 +1,4 @@
-import { Project, ts, type SourceFile } from 'ts-morph';
+import ts = require('../typescript');
 import {
   emptyRecord,
   own,
@@ -14,61 +14,67 @@ import {
 } from './file-summary';
 import { entityText, isEntityNameExpression, printNormalized as print, withTypeParameters } from './normalize-node';
 
-/** Syntax only: no lib files, no dependency resolution, never a type check. */
-let project: Project | undefined;
-
 export type SourceDialect = '.ts' | '.tsx' | '.d.ts';
 
-/** Parses one file's text and keeps what interfaces are made of. */
+/** Parses one file's text (syntax only: no program, no binder, no type checker) and keeps what interfaces are made of. */
 export function summarizeSource(text: string, dialect: SourceDialect): FileSummary {
-  project ??= new Project({
-    useInMemoryFileSystem: true,
-    skipLoadingLibFiles: true,
-    skipFileDependencyResolution: true,
-    compilerOptions: { noLib: true },
-  });
-  const sourceFile = project.createSourceFile(`/source${dialect}`, text, { overwrite: true });
-  try {
-    return summarizeFile(sourceFile);
-  } finally {
-    project.removeSourceFile(sourceFile);
-  }
+  const scriptKind = dialect === '.tsx' ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  return summarizeFile(ts.createSourceFile(`/source${dialect}`, text, ts.ScriptTarget.Latest, true, scriptKind));
 }
 
-function summarizeFile(file: SourceFile): FileSummary {
+function summarizeFile(sourceFile: ts.SourceFile): FileSummary {
   const summary: FileSummary = {
     imports: emptyRecord(),
     exports: emptyRecord(),
     starExports: [],
     declarations: emptyRecord(),
   };
-  for (const decl of file.getImportDeclarations()) {
-    const module = decl.getModuleSpecifierValue();
-    const defaultImport = decl.getDefaultImport();
-    if (defaultImport) summary.imports[defaultImport.getText()] = { module, name: 'default' };
-    const namespaceImport = decl.getNamespaceImport();
-    if (namespaceImport) summary.imports[namespaceImport.getText()] = { module, name: '*' };
-    for (const named of decl.getNamedImports()) {
-      summary.imports[(named.getAliasNode() ?? named.getNameNode()).getText()] = { module, name: named.getName() };
+  recordImports(sourceFile, summary);
+  recordExportStatements(sourceFile, summary);
+  recordDeclarations(sourceFile, summary);
+  return summary;
+}
+
+function recordImports(sourceFile: ts.SourceFile, summary: FileSummary): void {
+  for (const decl of sourceFile.statements.filter(ts.isImportDeclaration)) {
+    const module = (decl.moduleSpecifier as ts.StringLiteral).text;
+    const clause = decl.importClause;
+    if (clause?.name) summary.imports[clause.name.text] = { module, name: 'default' };
+    const bindings = clause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) summary.imports[bindings.name.text] = { module, name: '*' };
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const named of bindings.elements) summary.imports[named.name.text] = { module, name: (named.propertyName ?? named.name).text };
     }
   }
-  for (const decl of file.getExportDeclarations()) {
-    const module = decl.getModuleSpecifierValue();
-    const namespaceExport = decl.getNamespaceExport();
-    if (module !== undefined && namespaceExport) summary.exports[namespaceExport.getName()] = { module, name: '*' };
-    else if (module !== undefined && decl.isNamespaceExport()) summary.starExports.push(module);
-    for (const named of decl.getNamedExports()) {
-      const exported = named.getAliasNode()?.getText().replace(/^["']|["']$/g, '') ?? named.getName();
-      summary.exports[exported] = module === undefined ? { local: named.getName() } : { module, name: named.getName() };
+}
+
+/** `export … from`, `export { … }`, `export default <name>`. */
+function recordExportStatements(sourceFile: ts.SourceFile, summary: FileSummary): void {
+  for (const decl of sourceFile.statements.filter(ts.isExportDeclaration)) {
+    const module = decl.moduleSpecifier && (decl.moduleSpecifier as ts.StringLiteral).text;
+    const clause = decl.exportClause;
+    if (module !== undefined && clause && ts.isNamespaceExport(clause)) summary.exports[clause.name.text] = { module, name: '*' };
+    else if (module !== undefined && !clause) summary.starExports.push(module);
+    if (!clause || !ts.isNamedExports(clause)) continue;
+    for (const named of clause.elements) {
+      const name = (named.propertyName ?? named.name).text;
+      summary.exports[named.name.text] = module === undefined ? { local: name } : { module, name };
     }
   }
-  for (const assignment of file.getExportAssignments()) {
-    const expression = assignment.getExpression().compilerNode;
-    if (!assignment.isExportEquals() && ts.isIdentifier(expression)) summary.exports.default = { local: expression.text };
+  for (const assignment of sourceFile.statements.filter(ts.isExportAssignment)) {
+    if (!assignment.isExportEquals && ts.isIdentifier(assignment.expression)) summary.exports.default = { local: assignment.expression.text };
   }
-  const sourceFile = file.compilerNode;
-  const declare = (name: string, exported: boolean, isDefault: boolean, declaration: DeclarationSummary) => {
-    if (exported) summary.exports[isDefault ? 'default' : name] = { local: name };
+}
+
+/** Interfaces, type aliases, enums and classes, under their names, and exported when they are. */
+function recordDeclarations(sourceFile: ts.SourceFile, summary: FileSummary): void {
+  const exports = localExports(sourceFile);
+  const declare = (node: ts.DeclarationStatement & { name: ts.Identifier }, declaration: DeclarationSummary) => {
+    const name = node.name.text;
+    const isDefault = hasModifier(node, ts.SyntaxKind.DefaultKeyword) || exports.asDefault.has(name);
+    if (hasModifier(node, ts.SyntaxKind.ExportKeyword) || exports.all || exports.names.has(name)) {
+      summary.exports[isDefault ? 'default' : name] = { local: name };
+    }
     const existing = own(summary.declarations, name);
     // Interfaces and enums merge across declarations; anything else keeps its first declaration.
     if (!existing) summary.declarations[name] = declaration;
@@ -76,30 +82,69 @@ function summarizeFile(file: SourceFile): FileSummary {
       existing.text += ` ${declaration.text}`;
     }
   };
-  for (const decl of file.getInterfaces()) {
-    const node = decl.compilerNode;
-    const text = print(
+  const statements = sourceFile.statements;
+  for (const node of statements.filter(ts.isInterfaceDeclaration)) {
+    const printed = print(
       ts.factory.updateInterfaceDeclaration(node, undefined, self(), node.typeParameters, node.heritageClauses, node.members),
       sourceFile,
     );
-    declare(decl.getName(), decl.isExported(), decl.isDefaultExport(), { kind: 'interface', text });
+    declare(node, { kind: 'interface', text: printed });
   }
-  for (const decl of file.getTypeAliases()) {
-    const node = decl.compilerNode;
-    const text = print(ts.factory.updateTypeAliasDeclaration(node, undefined, self(), node.typeParameters, node.type), sourceFile);
-    declare(decl.getName(), decl.isExported(), decl.isDefaultExport(), { kind: 'type', text });
+  for (const node of statements.filter(ts.isTypeAliasDeclaration)) {
+    const printed = print(ts.factory.updateTypeAliasDeclaration(node, undefined, self(), node.typeParameters, node.type), sourceFile);
+    declare(node, { kind: 'type', text: printed });
   }
-  for (const decl of file.getEnums()) {
-    const node = decl.compilerNode;
+  for (const node of statements.filter(ts.isEnumDeclaration)) {
     const modifiers = node.modifiers?.filter((modifier) => modifier.kind === ts.SyntaxKind.ConstKeyword);
-    const text = print(ts.factory.updateEnumDeclaration(node, modifiers, self(), node.members), sourceFile);
-    declare(decl.getName(), decl.isExported(), decl.isDefaultExport(), { kind: 'enum', text });
+    declare(node, { kind: 'enum', text: print(ts.factory.updateEnumDeclaration(node, modifiers, self(), node.members), sourceFile) });
   }
-  for (const decl of file.getClasses()) {
-    const name = decl.getName();
-    if (name) declare(name, decl.isExported(), decl.isDefaultExport(), { kind: 'class', class: summarizeClass(decl.compilerNode, sourceFile) });
+  for (const node of statements.filter(ts.isClassDeclaration)) {
+    if (node.name) declare(node as ts.ClassDeclaration & { name: ts.Identifier }, { kind: 'class', class: summarizeClass(node, sourceFile) });
   }
-  return summary;
+}
+
+
+
+/**
+ * Local names the module exports other than by an `export` modifier, as the binder sees them:
+ * `export { a, b as c }`, `export default a`, `export = a`, and (`all`) every declaration of a
+ * declaration file that is a module without export statements, where declarations are exported
+ * implicitly. `asDefault`: the names exported as `default`.
+ */
+function localExports(sourceFile: ts.SourceFile): { names: Set<string>; asDefault: Set<string>; all: boolean } {
+  const names = new Set<string>();
+  const asDefault = new Set<string>();
+  let exportStatements = false;
+  for (const statement of sourceFile.statements) {
+    if (ts.isExportAssignment(statement)) {
+      exportStatements = true;
+      if (!ts.isIdentifier(statement.expression)) continue;
+      names.add(statement.expression.text);
+      if (!statement.isExportEquals) asDefault.add(statement.expression.text);
+    } else if (ts.isExportDeclaration(statement)) {
+      exportStatements = true;
+      if (statement.moduleSpecifier || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
+      for (const named of statement.exportClause.elements) {
+        const local = (named.propertyName ?? named.name).text;
+        names.add(local);
+        if (named.name.text === 'default') asDefault.add(local);
+      }
+    }
+  }
+  // Export statements make a module; a declaration file without them may still be one.
+  const all = sourceFile.isDeclarationFile && !exportStatements && sourceFile.statements.some(isModuleSyntax);
+  return { names, asDefault, all };
+}
+
+/** What makes a file a module rather than a script (the compiler's own check is internal). */
+function isModuleSyntax(statement: ts.Statement): boolean {
+  return (
+    ts.isImportDeclaration(statement) ||
+    ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) ||
+    ts.isExportDeclaration(statement) ||
+    ts.isExportAssignment(statement) ||
+    hasModifier(statement, ts.SyntaxKind.ExportKeyword)
+  );
 }
 
 function self(): ts.Identifier {

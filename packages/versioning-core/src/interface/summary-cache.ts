@@ -7,8 +7,9 @@ import type { SourceDialect } from './summarize';
 
 /** Bump when summaries change shape or content, so that old cache entries are never read. */
 const SUMMARY_FORMAT = 'interface-summary-1';
-// The printer's output is part of a summary: a new ts-morph (and TypeScript) means new keys.
-const TS_MORPH_VERSION = (require('ts-morph/package.json') as { version: string }).version;
+// The printer's output is part of a summary: a new compiler means new keys. @ts-morph/common
+// carries it (read from its package.json: loading the compiler is what a hit saves).
+const COMPILER_PACKAGE_VERSION = (require('@ts-morph/common/package.json') as { version: string }).version;
 
 /**
  * Per process: a file read twice (a type shared by many resources) is parsed once. `savedIn`:
@@ -25,7 +26,7 @@ export function fileSummary(file: string, cacheDir?: string, files: SourceFiles 
   const content = files.read(file);
   if (content === undefined) return undefined;
   const dialect = dialectOf(file);
-  const key = createHash('sha256').update(`${SUMMARY_FORMAT}\0${TS_MORPH_VERSION}\0${dialect}\0`).update(content).digest('hex');
+  const key = createHash('sha256').update(`${SUMMARY_FORMAT}\0${COMPILER_PACKAGE_VERSION}\0${dialect}\0`).update(content).digest('hex');
   let entry = memory.get(key);
   if (!entry) {
     const cached = cacheDir ? readCached(cacheDir, key) : undefined;
@@ -40,8 +41,7 @@ export function fileSummary(file: string, cacheDir?: string, files: SourceFiles 
 }
 
 function parse(text: string, dialect: SourceDialect): FileSummary {
-  // Loaded on a miss only: ts-morph and the compiler it carries take a while to load, and a warm
-  // cache needs neither.
+  // Loaded on a miss only: the compiler takes a while to load, and a warm cache does not need it.
   const { summarizeSource } = require('./summarize') as typeof import('./summarize');
   return summarizeSource(text, dialect);
 }

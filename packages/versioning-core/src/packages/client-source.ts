@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import ts = require('../typescript');
 import { UserError } from '../errors';
 import type { InterfaceDescriptor, MethodDescriptor, ParameterDescriptor } from '../interface';
 import type { ClientSpec } from '@modelos/runtime';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import ts = require('../typescript');
 
 export interface SpecifierSpan {
   specifier: string;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
+import ts = require('../typescript');
 
 const RUNTIME_DIR = path.join(__dirname, 'runtime');
 /** The modules of server.js, dependencies first; each may require node built-ins and the ones before it. */
