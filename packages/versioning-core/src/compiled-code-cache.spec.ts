@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // Runs the build (`npm test` builds first) in a node of its own: the cache works inside node's
 // module loader, which ts-jest's module registry bypasses.
 const COMPILER_MODULE = resolve(__dirname, '../dist/typescript.js');
+const CODE_CACHE_MODULE = resolve(__dirname, '../dist/compiled-code-cache.js');
 
 describe('the TypeScript compiler loaded through V8 code cache', () => {
   let cacheDir: string;
@@ -51,4 +52,29 @@ describe('the TypeScript compiler loaded through V8 code cache', () => {
     expect(JSON.parse(loadCompiler()).printed).toContain('class Ham');
     expect(readFileSync(file).equals(damaged)).toBe(false);
   });
+
+  it('keeps one entry per module path: a reinstalled file replaces its own entry, another path keeps its', () => {
+    const modules = ['a', 'b'].map((dir) => {
+      mkdirSync(join(cacheDir, dir));
+      const file = join(cacheDir, dir, 'module.js');
+      writeFileSync(file, `module.exports = ${JSON.stringify(dir)};`);
+      return file;
+    });
+    const load = (file: string) =>
+      execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(CODE_CACHE_MODULE)}).requireWithCodeCache(${JSON.stringify(file)}))`], {
+        env: { ...process.env, MODELOS_CACHE_DIR: cacheDir },
+        encoding: 'utf8',
+      });
+    expect(load(modules[0])).toBe('a');
+    const [entryA] = cacheFiles();
+    expect(load(modules[1])).toBe('b');
+    const [entryB] = cacheFiles().filter((entry) => entry !== entryA);
+    expect(cacheFiles().sort()).toEqual([entryA, entryB].sort());
+    utimesSync(modules[0], new Date(), new Date(Date.now() + 60_000));
+    expect(load(modules[0])).toBe('a');
+    expect(cacheFiles()).toHaveLength(2);
+    expect(cacheFiles()).toContain(entryB);
+    expect(cacheFiles()).not.toContain(entryA);
+  });
 });
+
