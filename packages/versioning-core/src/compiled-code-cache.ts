@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module = require('node:module');
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { modelosCacheDir } from '@modelos/runtime/cache-dir';
+import { readIfPresent, writeFileAtomically } from './file-io';
 
 interface LoadingModule {
   exports: unknown;
@@ -65,25 +66,11 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-function readIfPresent(file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Write then rename (a reader sees a whole file or none); older entries of the same path go. A
- * cache that cannot be written is only a slower next start.
- */
+/** Writes the entry, and older entries of the same path go. A cache that cannot be written is only a slower next start. */
 function replaceCacheFile(file: string, data: Buffer): void {
   try {
+    writeFileAtomically(file, data);
     const dir = path.dirname(file);
-    fs.mkdirSync(dir, { recursive: true });
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    fs.writeFileSync(temp, data);
-    fs.renameSync(temp, file);
     const samePath = path.basename(file).replace(/[0-9a-f]+\.bin$/, '');
     for (const entry of fs.readdirSync(dir)) {
       if (entry.startsWith(samePath) && entry.endsWith('.bin') && entry !== path.basename(file)) fs.rmSync(path.join(dir, entry), { force: true });

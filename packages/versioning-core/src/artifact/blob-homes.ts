@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
+import { writeFileAtomically } from '../file-io';
 
 /**
  * Which repositories of a registry this workspace has pushed a blob to, so that another
@@ -24,11 +25,7 @@ export class BlobHomes {
     const names = this.of(registryKey, digest);
     if (names.includes(repositoryName)) return;
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      const file = this.file(registryKey, digest);
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify([...names, repositoryName].sort()));
-      fs.renameSync(tmp, file);
+      writeFileAtomically(this.file(registryKey, digest), JSON.stringify([...names, repositoryName].sort()));
     } catch (err) {
       throw fileSystemRefusal(err, 'write', 'blob homes directory', this.dir);
     }

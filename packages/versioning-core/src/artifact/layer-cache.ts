@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
 import type { ClosureFile } from './closure-files';
 import type { BlobWritten } from '../oci';
+import { writeFileAtomically } from '../file-io';
 
 /**
  * Remembers the digest of a layer by the stat data of its files (like git's index), so that
@@ -33,10 +34,7 @@ export class LayerCache {
 
   set(key: string, blob: BlobWritten): void {
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      const tmp = `${this.file(key)}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(blob));
-      fs.renameSync(tmp, this.file(key));
+      writeFileAtomically(this.file(key), JSON.stringify(blob));
     } catch (err) {
       throw fileSystemRefusal(err, 'write', 'layer cache directory', this.dir);
     }

@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileSummary } from './file-summary';
 import { diskFiles, type SourceFiles } from './source-files';
 import type { SourceDialect } from './summarize';
+import { writeFileAtomically } from '../file-io';
 
 /** Bump when summaries change shape or content, so that old cache entries are never read. */
 const SUMMARY_FORMAT = 'interface-summary-1';
@@ -60,11 +61,7 @@ function readCached(cacheDir: string, key: string): FileSummary | undefined {
   }
 }
 
-/** Write then rename: a reader sees a whole entry or none, even with concurrent writers. */
+/** A reader sees a whole entry or none, even with concurrent writers. */
 function writeCached(cacheDir: string, key: string, summary: FileSummary): void {
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const target = path.join(cacheDir, `${key}.json`);
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(temp, JSON.stringify(summary));
-  fs.renameSync(temp, target);
+  writeFileAtomically(path.join(cacheDir, `${key}.json`), JSON.stringify(summary));
 }

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
 import { digestOf, type Repository } from '../oci';
 import { defaultIndexDir } from '../ocidex';
+import { readIfPresent, writeFileAtomically } from '../file-io';
 
 /** Beside the Ocidex files: configs are immutable by digest, so one copy serves every repository and clone. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -20,20 +20,9 @@ export async function fetchConfig(repo: Repository, digest: string, dir = defaul
   if (cached && digestOf(cached) === digest) return cached;
   const bytes = await repo.fetchBlob(digest);
   try {
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
+    writeFileAtomically(file, bytes);
   } catch (err) {
     throw fileSystemRefusal(err, 'write', 'config cache directory', dir);
   }
   return bytes;
-}
-
-function readIfPresent(file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ClosureFile } from '../artifact/closure-files';
 import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
+import { writeFileAtomically } from '../file-io';
 
 /** One file of a stored version, as its config records it (SPEC §10): enough to compare without layers. */
 export interface FileRecord {
@@ -85,10 +86,7 @@ export class FileDigestCache {
 
   private write(cacheFile: string, entries: Record<string, CachedDigest>): void {
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(entries));
-      fs.renameSync(tmp, cacheFile);
+      writeFileAtomically(cacheFile, JSON.stringify(entries));
     } catch (err) {
       throw fileSystemRefusal(err, 'write', 'file digest cache directory', this.dir);
     }

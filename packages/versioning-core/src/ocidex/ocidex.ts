@@ -17,6 +17,7 @@ import {
   type IndexEntry,
   type Summary,
 } from './entry';
+import { writeFileAtomically } from '../file-io';
 
 /** Bump when entries gain or change fields: an older file is rebuilt, never read. */
 const FORMAT = 4;
@@ -168,10 +169,7 @@ export class Ocidex {
     const data: IndexFile = { format: FORMAT, repository: this.repo.reference, entries: this.list(), foreign: this.foreign() };
     const dir = path.dirname(this.file);
     try {
-      fs.mkdirSync(dir, { recursive: true });
-      const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(data));
-      fs.renameSync(tmp, this.file);
+      writeFileAtomically(this.file, JSON.stringify(data));
       this.dirty = false;
     } catch (err) {
       throw fileSystemRefusal(err, 'write', 'index directory', dir);

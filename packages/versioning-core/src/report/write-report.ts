@@ -8,6 +8,7 @@ import { renderIndex, type ReportSummary } from './render-index';
 import { renderReport } from './render-report';
 import type { ReportModel } from './report-model';
 import { countOf } from '../format/count';
+import { writeFileAtomically } from '../file-io';
 
 export const REPORT_FILE = 'report.html';
 const SUMMARY_FILE = 'report.json';
@@ -40,10 +41,10 @@ export async function writeResourceReport(repo: Repository, resource: string, ou
   const model = await collectReportModel(repo, resource);
   const html = renderReport(model);
   const dir = path.join(outDir, resource);
-  writeAtomically(path.join(dir, REPORT_FILE), html);
-  writeAtomically(path.join(dir, SUMMARY_FILE), `${canonicalJson(summarize(model))}\n`);
+  writeReportFile(path.join(dir, REPORT_FILE), html);
+  writeReportFile(path.join(dir, SUMMARY_FILE), `${canonicalJson(summarize(model))}\n`);
   const index = path.join(outDir, INDEX_FILE);
-  writeAtomically(index, renderIndex(readSummaries(outDir)));
+  writeReportFile(index, renderIndex(readSummaries(outDir)));
   return {
     resource,
     repository: model.repository,
@@ -82,12 +83,9 @@ function readSummaries(outDir: string): ReportSummary[] {
 }
 
 /** Temp file and rename: tasks of a batch write the index side by side, and readers never see half a page. */
-function writeAtomically(file: string, text: string): void {
+function writeReportFile(file: string, text: string): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    writeFileAtomically(file, text);
   } catch (err) {
     throw fileSystemRefusal(err, 'write', 'report directory', path.dirname(file));
   }

@@ -12,6 +12,7 @@ import { readLock, type LockedVersion, type ReleaseDigests } from '@modelos/runt
 import { buildLock, lockedChoice, lockPath, serializeLock } from './lock';
 import { RegistryCatalog } from './registry-catalog';
 import { resolveRequirements, type RootRequirements } from './resolve';
+import { writeFileAtomically } from '../file-io';
 
 export interface ResolveWorkspaceInput {
   workspaceRoot: string;
@@ -58,7 +59,7 @@ export async function resolveWorkspace(input: ResolveWorkspaceInput): Promise<Re
   const installed = await installClients(input, resolved, env);
   const bytes = serializeLock(lock);
   const changed = !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== bytes;
-  if (changed && (resolved.length > 0 || previous)) writeAtomically(file, bytes);
+  if (changed && (resolved.length > 0 || previous)) writeFileAtomically(file, bytes);
   for (const r of resolved) input.log?.(`${r.resource} ${r.version} for ${r.requiredBy.map((q) => `${q.by} (${q.spec || '*'})`).join(', ')}`);
   return { lockFile: file, roots: roots.map((r) => r.resource), resolved, changed, installed };
 }
@@ -110,12 +111,6 @@ function readJson(file: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function writeAtomically(file: string, content: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
 }
 
 /** For people: one row per resolved version, then where the lock is and what npm installed. */
