@@ -3,7 +3,7 @@
 // `mdl-<res>-v*` release tags and the matching releases in a throwaway registry: bench-release's
 // generator) with and without NX_BATCH_MODE, beside `nx release version --dry-run` (conventional
 // commits, git-tag resolver) and a no-op custom executor on the same workspace, in the same run;
-// then `nx show projects` over 1,000 resources with and without the plugin, cold and warm.
+// `pack` with nothing cached (a fresh CI clone), both ways, beside the same floors; then `nx show projects` over 1,000 resources with and without the plugin, cold and warm.
 // The workspace is a real one: nx from the npm registry, our packages installed from `npm pack`
 // tarballs (as users get them). Needs the build (`npm run build`) and npm's registry (or cache).
 //   node tools/bench-scale.js [--runs 5] [--run-many-runs 3] [--keep] [--show-projects]
@@ -185,6 +185,19 @@ async function runManyRows(tmp, tarballs) {
       storeBatch: median(() => expectEvery(runMany('store', [], batch), [/unchanged: /g], 'store, batch')),
       store: median(() => expectEvery(runMany('store'), [/unchanged: /g], 'store')),
     };
+    // A fresh CI clone on a fresh machine: no interface, layer or file-digest cache, no code cache,
+    // Nx's cache skipped; every pack parses its interface and hashes its files.
+    const packCold = (env) => () => {
+      fs.rmSync(path.join(ws, '.modelos', 'cache'), { recursive: true, force: true });
+      fs.rmSync(path.join(nxEnv(ws).MODELOS_CACHE_DIR, 'code-cache'), { recursive: true, force: true });
+      fs.rmSync(path.join(ws, 'dist', 'modelos'), { recursive: true, force: true });
+      const out = runMany('pack', ['--skip-nx-cache'], env);
+      const packed = fs.readdirSync(path.join(ws, 'dist', 'modelos')).filter((dir) => fs.existsSync(path.join(ws, 'dist', 'modelos', dir, 'pack.json')));
+      if (packed.length !== RESOURCES) throw new Error(`pack, nothing cached: ${packed.length} of ${RESOURCES} resources packed`);
+      return out;
+    };
+    rows.packColdBatch = median(packCold(batch));
+    rows.packCold = median(packCold({}));
     const bumps = count(rows.nxRelease.stdout, /New version/gi);
     const ratio = (a, b) => (rows[a].ms / rows[b].ms).toFixed(2);
     const verdict = (value, goal) => `${value} (goal ≤ ${goal}: ${Number(value) <= goal ? 'met' : 'NOT met'})`;
@@ -198,6 +211,8 @@ async function runManyRows(tmp, tarballs) {
         ['nx run-many -t release --dryRun', seconds(rows.release.ms), `${verdict(ratio('release', 'noop'), GOALS.perTaskVsNoop)} × no-op floor`],
         ['NX_BATCH_MODE=true nx run-many -t store (unchanged)', seconds(rows.storeBatch.ms), `${verdict(ratio('storeBatch', 'nxRelease'), GOALS.batchVsNxRelease)} × nx release`],
         ['nx run-many -t store (unchanged)', seconds(rows.store.ms), `${verdict(ratio('store', 'noop'), GOALS.perTaskVsNoop)} × no-op floor`],
+        ['NX_BATCH_MODE=true nx run-many -t pack, nothing cached', seconds(rows.packColdBatch.ms), `${ratio('packColdBatch', 'noopBatch')} × batch floor (no goal)`],
+        ['nx run-many -t pack, nothing cached', seconds(rows.packCold.ms), `${ratio('packCold', 'noop')} × no-op floor (no goal)`],
       ],
     );
   } finally {
