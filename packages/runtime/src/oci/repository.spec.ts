@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../errors';
-import { digestFile, digestOf, EmptyJson, Hasher, MediaTypes, serializeManifest, type Descriptor } from './content';
+import { digestFile, digestOf, EmptyJson, Hasher, MANIFEST_SIZE_LIMIT, MediaTypes, serializeManifest, type Descriptor } from './content';
 import type { RegistryReference } from './reference';
 import { openRepository, untag, type Repository } from './repository';
 
@@ -234,5 +234,55 @@ describe.each(backends)('%s repository', (kind, backend) => {
     const repo = open();
     await repo.pushBlob(EmptyJson.descriptor, streamOf(EmptyJson.bytes));
     expect((await repo.fetchBlob(EmptyJson.descriptor.digest)).toString()).toBe('{}');
+  });
+
+  it('pushes and reads a manifest of exactly 4 MiB, and refuses one byte more before writing it', async () => {
+    const repo = open();
+    await repo.pushBlob(EmptyJson.descriptor, streamOf(EmptyJson.bytes));
+    const atLimit = manifestOfSize(MANIFEST_SIZE_LIMIT);
+    await repo.pushManifest(atLimit, MediaTypes.imageManifest, 'v1');
+    expect((await repo.fetchManifest('v1'))?.bytes.equals(atLimit)).toBe(true);
+
+    const above = manifestOfSize(MANIFEST_SIZE_LIMIT + 1);
+    const refusal = `manifest v2 for ${repo.reference} is ${MANIFEST_SIZE_LIMIT + 1} bytes, above the 4 MiB an OCI manifest may have: refused`;
+    await expect(repo.pushManifest(above, MediaTypes.imageManifest, 'v2')).rejects.toThrow(new UserError(refusal));
+    expect(await repo.resolve('v2')).toBeNull();
+    expect(await repo.fetchManifest(digestOf(above))).toBeNull();
+    expect(await repo.listTags()).toEqual(['v1']);
+  });
+});
+
+/** An image manifest of exactly `size` bytes (its annotation padded), on the empty config. */
+function manifestOfSize(size: number): Buffer {
+  const bare = serializeManifest({ schemaVersion: 2, mediaType: MediaTypes.imageManifest, config: EmptyJson.descriptor, layers: [], annotations: { pad: '' } });
+  const padded = serializeManifest({
+    schemaVersion: 2,
+    mediaType: MediaTypes.imageManifest,
+    config: EmptyJson.descriptor,
+    layers: [],
+    annotations: { pad: 'x'.repeat(size - bare.length) },
+  });
+  expect(padded.length).toBe(size);
+  return padded;
+}
+
+describe('a layout whose manifest blob is above 4 MiB (written by another tool)', () => {
+  it('is refused by its size, before it is read', async () => {
+    const dir = path.join(tmp, 'layout-big');
+    const repo = openRepository({ kind: 'layout', dir }, 'ham');
+    await repo.pushBlob(EmptyJson.descriptor, streamOf(EmptyJson.bytes));
+    await repo.pushManifest(manifestOfSize(1024), MediaTypes.imageManifest, 'small');
+    const big = manifestOfSize(MANIFEST_SIZE_LIMIT + 1);
+    const digest = digestOf(big);
+    fs.writeFileSync(path.join(dir, 'ham', 'blobs', 'sha256', digest.slice('sha256:'.length)), big);
+    const indexFile = path.join(dir, 'ham', 'index.json');
+    const index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
+    index.manifests.push({ mediaType: MediaTypes.imageManifest, digest, size: big.length, annotations: { 'org.opencontainers.image.ref.name': 'v1' } });
+    fs.writeFileSync(indexFile, JSON.stringify(index));
+
+    await expect(repo.fetchManifest('v1')).rejects.toThrow(
+      new UserError(`manifest v1 in ${repo.reference} is ${MANIFEST_SIZE_LIMIT + 1} bytes, above the 4 MiB an OCI manifest may have: refused`),
+    );
+    expect(await repo.resolve('v1')).toMatchObject({ digest });
   });
 });

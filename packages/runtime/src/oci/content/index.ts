@@ -8,6 +8,9 @@ export {
   indexedManifests,
   manifestDescriptor,
   declaredMediaType,
+  MANIFEST_SIZE_LIMIT,
+  manifestTooLarge,
+  assertManifestSize,
   type Descriptor,
   type ImageManifest,
 } from './manifest';

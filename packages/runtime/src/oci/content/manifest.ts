@@ -19,6 +19,22 @@ export interface ImageManifest {
   annotations?: Record<string, string>;
 }
 
+/**
+ * OCI distribution: a registry may refuse a manifest above 4 MiB and a client should not push
+ * one. We push none and read none; a larger answer comes from a broken or hostile registry.
+ */
+export const MANIFEST_SIZE_LIMIT = 4 * 1024 * 1024;
+
+/** The refusal of a manifest above MANIFEST_SIZE_LIMIT; `what` names it, `size` says how large it is. */
+export function manifestTooLarge(what: string, size: string): UserError {
+  return new UserError(`${what} is ${size}, above the 4 MiB an OCI manifest may have: refused`);
+}
+
+/** Throws manifestTooLarge for `bytes` bytes above the limit. */
+export function assertManifestSize(bytes: number, what: string): void {
+  if (bytes > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(what, `${bytes} bytes`);
+}
+
 const EMPTY_JSON_BYTES = Buffer.from('{}');
 
 /** The OCI empty JSON blob `{}`: config of artifacts that need none (and of `untag` placeholders). */

@@ -6,7 +6,19 @@ import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { UserError } from '../../errors';
 import { fileSystemRefusal } from '../../fs-refusal';
-import { assertDigest, digestHex, digestOf, Hasher, hashingStream, isDigest, MediaTypes, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import {
+  assertDigest,
+  assertManifestSize,
+  digestHex,
+  digestOf,
+  Hasher,
+  hashingStream,
+  isDigest,
+  MediaTypes,
+  manifestDescriptor,
+  verifyingStream,
+  type Descriptor,
+} from '../content';
 import { assertTag } from '../../tags/oci-tag';
 import type { BlobWritten, Repository, RepositoryCounters } from '../repository';
 import { withFileLock } from './lock';
@@ -110,6 +122,7 @@ export class LayoutRepository implements Repository {
     if (tag !== undefined) assertTag(tag);
     this.counters.requests++;
     const descriptor = manifestDescriptor(bytes, mediaType);
+    assertManifestSize(bytes.length, `manifest ${tag ?? descriptor.digest} for ${this.reference}`);
     await this.writing(async () => {
       await this.ensureLayout();
       const file = this.blobPath(descriptor.digest);
@@ -129,7 +142,7 @@ export class LayoutRepository implements Repository {
   async fetchManifest(ref: string): Promise<{ descriptor: Descriptor; bytes: Buffer } | null> {
     const entry = await this.resolve(ref);
     if (!entry) return null;
-    const bytes = await this.readBlob(entry.digest);
+    const bytes = await this.readBlob(entry.digest, (size) => assertManifestSize(size, `manifest ${ref} in ${this.reference}`));
     if (!bytes) throw new UserError(`${this.reference} lists manifest ${entry.digest} (${ref}) but its blob is missing`);
     if (digestOf(bytes) !== entry.digest) throw new UserError(`manifest ${entry.digest} in ${this.reference} is corrupt`);
     return { descriptor: manifestDescriptor(bytes, entry.mediaType), bytes };
@@ -162,12 +175,23 @@ export class LayoutRepository implements Repository {
     return path.join(this.blobsDir, digestHex(digest));
   }
 
-  private async readBlob(digest: string): Promise<Buffer | undefined> {
+  /** The blob's bytes, undefined when absent; `checkSize` may refuse it by its size before it is read. */
+  private async readBlob(digest: string, checkSize?: (size: number) => void): Promise<Buffer | undefined> {
+    let file: fs.FileHandle;
     try {
-      return await fs.readFile(this.blobPath(digest));
+      file = await fs.open(this.blobPath(digest), 'r');
     } catch (err) {
       if (isAbsent(err)) return undefined;
       throw fileSystemRefusal(err, 'read', 'registry directory', this.dir);
+    }
+    try {
+      checkSize?.((await file.stat()).size);
+      return await file.readFile();
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw fileSystemRefusal(err, 'read', 'registry directory', this.dir);
+    } finally {
+      await file.close();
     }
   }
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../../errors';
-import { digestOf, EmptyJson, MediaTypes, serializeManifest } from '../content';
+import { digestOf, EmptyJson, MANIFEST_SIZE_LIMIT, MediaTypes, serializeManifest } from '../content';
 import { untag } from '../repository';
 import { defaultRetryPolicy } from '../retry/policy';
 import { RemoteRepository } from './repository';
@@ -52,6 +52,41 @@ describe('remote repository errors', () => {
     await expect(repo.pushManifest(manifest, MediaTypes.imageManifest, 'v1')).rejects.toThrow(
       `cannot push manifest v1 in ${registryHost}/oci-spec/errors: registry ${registryHost} answered 400 MANIFEST_BLOB_UNKNOWN: blob unknown to registry`,
     );
+  });
+});
+
+describe('a registry answering a manifest above 4 MiB', () => {
+  const oversized = Buffer.alloc(MANIFEST_SIZE_LIMIT + 1, ' ');
+  let server: http.Server;
+  let host: string;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      res.setHeader('content-type', MediaTypes.imageManifest);
+      // `declared` says its length up front; `chunked` does not, and is cut off as it comes.
+      res.on('error', () => undefined);
+      if (req.url?.endsWith('/manifests/declared')) {
+        res.setHeader('content-length', oversized.length);
+        res.end(oversized);
+      } else {
+        res.write(oversized.subarray(0, 1024));
+        res.end(oversized.subarray(1024));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('refuses a declared length unread and an undeclared one at the limit, with one line each', async () => {
+    const repo = new RemoteRepository({ host, plainHttp: true, name: 'ns/ham', retryPolicy: noSleep });
+    await expect(repo.fetchManifest('declared')).rejects.toThrow(
+      new UserError(`manifest declared from ${host}/ns/ham is ${MANIFEST_SIZE_LIMIT + 1} bytes, above the 4 MiB an OCI manifest may have: refused`),
+    );
+    await expect(repo.fetchManifest('chunked')).rejects.toThrow(
+      new UserError(`manifest chunked from ${host}/ns/ham is more than 4 MiB, above the 4 MiB an OCI manifest may have: refused`),
+    );
+    await expect(repo.resolve('declared')).rejects.toThrow(/above the 4 MiB an OCI manifest may have/);
   });
 });
 

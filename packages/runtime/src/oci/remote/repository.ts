@@ -3,7 +3,21 @@ import { UserError } from '../../errors';
 import { AuthClient } from '../auth/client';
 import { repositoryScope } from '../auth/challenge';
 import { resolveCredentials } from '../auth/credentials';
-import { assertDigest, declaredMediaType, digestOf, Hasher, hashingStream, isDigest, MANIFEST_ACCEPT, manifestDescriptor, verifyingStream, type Descriptor } from '../content';
+import {
+  assertDigest,
+  assertManifestSize,
+  declaredMediaType,
+  digestOf,
+  Hasher,
+  hashingStream,
+  isDigest,
+  MANIFEST_ACCEPT,
+  MANIFEST_SIZE_LIMIT,
+  manifestDescriptor,
+  manifestTooLarge,
+  verifyingStream,
+  type Descriptor,
+} from '../content';
 import { assertTag } from '../../tags/oci-tag';
 import type { BlobWritten, Repository, RepositoryCounters } from '../repository';
 import { withRetry } from '../retry/client';
@@ -150,6 +164,7 @@ export class RemoteRepository implements Repository {
     if (tag !== undefined) assertTag(tag);
     const descriptor = manifestDescriptor(bytes, mediaType);
     const ref = tag ?? descriptor.digest;
+    assertManifestSize(bytes.length, `manifest ${ref} for ${this.reference}`);
     const response = await this.putManifest(ref, bytes, mediaType);
     discard(response);
     const stored = header(response, 'docker-content-digest');
@@ -185,7 +200,14 @@ export class RemoteRepository implements Repository {
       return null;
     }
     if (response.status !== 200) throw await this.failure(response, `fetch manifest ${ref}`);
-    const bytes = await readBody(response);
+    const what = `manifest ${ref} from ${this.reference}`;
+    // A declared length above the limit is refused unread; an undeclared one is cut off at it.
+    const declared = Number(header(response, 'content-length'));
+    if (declared > MANIFEST_SIZE_LIMIT) {
+      response.body.destroy();
+      throw manifestTooLarge(what, `${declared} bytes`);
+    }
+    const bytes = await readBody(response, MANIFEST_SIZE_LIMIT, () => manifestTooLarge(what, 'more than 4 MiB'));
     const descriptor = manifestDescriptor(bytes, mediaTypeOf(response, bytes));
     if (isDigest(ref) && descriptor.digest !== ref) {
       throw new UserError(`manifest ${ref} from ${this.reference} does not match its digest (got ${descriptor.digest})`);
@@ -207,7 +229,10 @@ export class RemoteRepository implements Repository {
     const digest = header(response, 'docker-content-digest');
     const size = Number(header(response, 'content-length'));
     const mediaType = header(response, 'content-type')?.split(';')[0].trim();
-    if (digest && isDigest(digest) && Number.isSafeInteger(size) && mediaType) return { mediaType, digest, size };
+    if (digest && isDigest(digest) && Number.isSafeInteger(size) && mediaType) {
+      assertManifestSize(size, `manifest ${tag} from ${this.reference}`);
+      return { mediaType, digest, size };
+    }
     // Registries may leave the digest out of a HEAD answer: read the manifest instead.
     return (await this.fetchManifest(tag))?.descriptor ?? null;
   }

@@ -118,8 +118,11 @@ export function header(response: HttpResponse, name: string): string | undefined
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Reads a whole response body (manifests, configs, error documents, token responses). */
-export async function readBody(response: HttpResponse, limit = 64 * 1024 * 1024): Promise<Buffer> {
+/**
+ * Reads a whole response body (manifests, configs, error documents, token responses), and stops
+ * at `limit` bytes with `tooLarge`'s error, or one naming the response.
+ */
+export async function readBody(response: HttpResponse, limit = 64 * 1024 * 1024, tooLarge?: () => UserError): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -127,7 +130,7 @@ export async function readBody(response: HttpResponse, limit = 64 * 1024 * 1024)
       size += (chunk as Buffer).length;
       if (size > limit) {
         response.body.destroy();
-        throw new UserError(`response from ${response.url.host} for ${response.url.pathname} is larger than ${limit} bytes`);
+        throw tooLarge?.() ?? new UserError(`response from ${response.url.host} for ${response.url.pathname} is larger than ${limit} bytes`);
       }
       chunks.push(chunk as Buffer);
     }
