@@ -2,6 +2,7 @@ import { formatTable } from './format/table';
 import { untag, type Repository } from './oci';
 import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
 import { isCleanableKind } from './tags';
+import { byCodeUnits } from './code-unit-order';
 
 export interface CleanAction {
   tag: string;
@@ -53,7 +54,7 @@ export function planClean(entries: IndexEntry[], foreign: ForeignEntry[]): Clean
   const cleanable = entries.filter((entry) => isCleanableKind(entry.kind));
   const deleted = new Set<string>();
   return cleanable
-    .sort((a, b) => a.tag.localeCompare(b.tag))
+    .sort((a, b) => byCodeUnits(a.tag, b.tag))
     .map((entry): CleanAction => {
       // Several cleanable tags on one digest: delete the manifest once, the rest go with it.
       if (keptDigests.has(entry.digest) || deleted.has(entry.digest)) return { tag: entry.tag, digest: entry.digest, action: 'untag' };

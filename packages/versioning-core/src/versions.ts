@@ -7,6 +7,7 @@ import { Ocidex, type BrokenTag, type ForeignEntry, type IndexEntry, type Record
 import type { ProjectRef } from './project-ref';
 import { readResourceInterface } from './resource-facts';
 import type { TagKind } from './tags';
+import { byCodeUnits } from './code-unit-order';
 
 export interface VersionRow {
   tag: string;
@@ -104,7 +105,7 @@ function brokenRow(broken: BrokenTag): VersionRow {
 }
 
 function newestFirst(a: VersionRow, b: VersionRow): number {
-  return (b.created ?? '').localeCompare(a.created ?? '') || a.tag.localeCompare(b.tag);
+  return byCodeUnits(b.created ?? '', a.created ?? '') || byCodeUnits(a.tag, b.tag);
 }
 
 /**

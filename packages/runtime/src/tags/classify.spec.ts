@@ -12,6 +12,7 @@ import {
   clientPackageTag,
   environmentTag,
   gitReleaseTag,
+  MAX_RELEASE_TAG_LENGTH,
   parseGitReleaseTag,
   serverPackageTag,
 } from './tag-format';
@@ -59,10 +60,18 @@ describe('classifyTag', () => {
         const preview = branchReleaseVersion(version, branch, n);
         const tag = versionTag(preview);
         expect(isValidTag(tag)).toBe(true);
+        // Its package tags too: a release pushes them after the version tag.
+        expect(isValidTag(clientPackageTag(preview)) && isValidTag(serverPackageTag(preview))).toBe(true);
         expect(parseVersion(tag)).toEqual(preview);
         expect(classifyTag(tag)).toEqual({ kind: 'branch-release', version: preview, branch: preview.prerelease[0] });
       }),
     );
+  });
+
+  it('cuts a long branch so that even the client package tag of a large version fits', () => {
+    const preview = branchReleaseVersion(parseVersion('10.10.10'), `feature/${'x'.repeat(200)}`, 99_999);
+    expect(versionTag(preview).length).toBeLessThanOrEqual(MAX_RELEASE_TAG_LENGTH);
+    expect(clientPackageTag(preview)).toHaveLength(128);
   });
 
   it('numbers branch-release lines after the bare one', () => {

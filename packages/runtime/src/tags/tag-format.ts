@@ -36,6 +36,13 @@ export function clientPackageTag(version: Version): string {
   return CLIENT_PACKAGE_PREFIX + versionTag(version);
 }
 
+/**
+ * The longest version tag a release may have: its client package tag (`client-v…`, the longest of
+ * its tags) must be a valid tag too. Stable and `--preid` versions are far shorter; branch-release
+ * versions cut the branch to fit.
+ */
+export const MAX_RELEASE_TAG_LENGTH = MAX_TAG_LENGTH - CLIENT_PACKAGE_PREFIX.length;
+
 /** `client-v1`: floats to the newest client of that major. */
 export function clientMajorTag(major: number): string {
   return `${CLIENT_PACKAGE_PREFIX}v${major}`;

@@ -59,8 +59,9 @@ export async function traffic(input: EnvironmentChangeInput & { weights: string 
 export async function rollback(input: EnvironmentChangeInput & { to?: string }): Promise<EnvironmentChangeResult> {
   const to = input.to === undefined ? undefined : releaseVersionArgument(input.to);
   return change(input, 'rollback', to ? `rollback to ${to}` : 'rollback to the previous assignment', async (head) => {
-    if (to) return pinTargets(input.repo, input.resource, [{ version: to, weight: 100 }]);
+    // Also with --to: a rollback goes back in an environment's history, it never starts one (a typo'd name).
     if (!head) throw new UserError(`unknown environment "${input.environment}" of ${input.resource}: it has no history (no envlog-${input.environment} tag); promote a release to it first`);
+    if (to) return pinTargets(input.repo, input.resource, [{ version: to, weight: 100 }]);
     const previous = previousAssignment(head.log.entries);
     if (!previous) throw new UserError(`environment ${input.environment} of ${input.resource} has no earlier assignment to roll back to; use --to <version>`);
     return previous.targets;

@@ -96,6 +96,7 @@ describe.each(['remote', 'layout'] as const)('environments in a %s registry', (k
       [traffic({ ...base(repo), weights: 'v1.0.0=90,v1.3.0=10' }), /unknown version v1\.3\.0/],
       [rollback({ ...base(repo) }), /no earlier assignment to roll back to/],
       [rollback({ ...base(repo, 'nowhere') }), /unknown environment "nowhere" of ham/],
+      [rollback({ ...base(repo, 'nowhere'), to: 'v1.0.0' }), /unknown environment "nowhere" of ham/],
       [promote({ ...base(repo, 'bad/name'), version: 'v1.0.0' }), /invalid environment name "bad\/name"/],
       [promote({ ...base(repo), version: 'v1.0.0', replicas: 0 }), /invalid replicas 0/],
     ];

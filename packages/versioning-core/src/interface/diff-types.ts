@@ -1,6 +1,7 @@
 import type { InterfaceDescriptor, TypeDescriptor } from './descriptor';
 import type { InterfaceBump, InterfaceChange } from './diff';
 import type { MemberShape } from './diff-syntax';
+import { byCodeUnits } from '../code-unit-order';
 
 /** How a type is used: sent by callers (IN), returned to them (OUT), or both. */
 export type Polarity = 1 | 2 | 3;
@@ -56,7 +57,7 @@ export function relationChange(
 export function diffReferencedTypes(before: InterfaceDescriptor, after: InterfaceDescriptor): InterfaceChange[] {
   const was = new Map(before.types.map((t) => [t.name, t]));
   const is = new Map(after.types.map((t) => [t.name, t]));
-  const names = [...new Set([...was.keys(), ...is.keys()])].sort(byKey);
+  const names = [...new Set([...was.keys(), ...is.keys()])].sort(byCodeUnits);
   const differs = (name: string) => was.get(name)?.text !== is.get(name)?.text || was.get(name)?.kind !== is.get(name)?.kind;
   if (!names.some(differs)) return [];
   const polarities = usage(before);
@@ -131,7 +132,7 @@ function diffDeclaration(before: TypeDescriptor, after: TypeDescriptor, polarity
 
 function diffEnumMembers(name: string, was: Map<string, string>, is: Map<string, string>, polarity: Polarity): InterfaceChange[] {
   const changes: InterfaceChange[] = [];
-  for (const member of [...new Set([...was.keys(), ...is.keys()])].sort(byKey)) {
+  for (const member of [...new Set([...was.keys(), ...is.keys()])].sort(byCodeUnits)) {
     const b = was.get(member);
     const a = is.get(member);
     const subject = `enum ${name} member ${member}`;
@@ -149,7 +150,7 @@ function diffEnumMembers(name: string, was: Map<string, string>, is: Map<string,
 
 function diffMembers(name: string, was: Map<string, MemberShape>, is: Map<string, MemberShape>, polarity: Polarity): InterfaceChange[] {
   const changes: InterfaceChange[] = [];
-  for (const key of [...new Set([...was.keys(), ...is.keys()])].sort(byKey)) {
+  for (const key of [...new Set([...was.keys(), ...is.keys()])].sort(byCodeUnits)) {
     const b = was.get(key);
     const a = is.get(key);
     const member = (b ?? a)!;
@@ -194,11 +195,6 @@ function diffProperty(subject: string, b: MemberShape, a: MemberShape, polarity:
 
 function label(type: TypeDescriptor): string {
   return `${type.kind} ${type.name}`;
-}
-
-/** Code-unit order: the same everywhere, unlike localeCompare. */
-export function byKey(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A type text short enough for one line of output. */

@@ -1,5 +1,6 @@
 import type { InterfaceDescriptor, MethodDescriptor, ParameterDescriptor } from './descriptor';
-import { brief, byKey, change, relationChange, diffReferencedTypes, IN, OUT } from './diff-types';
+import { brief, change, relationChange, diffReferencedTypes, IN, OUT } from './diff-types';
+import { byCodeUnits } from '../code-unit-order';
 
 /** What a change asks of the next version: major breaks callers, minor only adds, none neither. */
 export type InterfaceBump = 'major' | 'minor' | 'none';
@@ -75,7 +76,7 @@ interface Label {
 }
 
 function diffMethods(before: MethodDescriptor[], after: MethodDescriptor[], prefix: string, changes: InterfaceChange[]): void {
-  const names = [...new Set([...before, ...after].map((m) => m.name))].sort(byKey);
+  const names = [...new Set([...before, ...after].map((m) => m.name))].sort(byCodeUnits);
   for (const name of names) {
     const label = { subject: `${prefix}method ${name}`, of: `${prefix}${name}` };
     diffCallables(label, before.filter((m) => m.name === name), after.filter((m) => m.name === name), changes);

@@ -24,6 +24,7 @@ import {
 import { ModuleResolver } from './module-resolution';
 import type { SourceFiles } from './source-files';
 import { fileSummary } from './summary-cache';
+import { byCodeUnits } from '../code-unit-order';
 
 export interface ExtractInterfaceInput {
   /** Absolute path of the file that exports the class. */
@@ -265,9 +266,8 @@ function methodKey(method: MethodSummary): string {
   return `${method.static ? 'static ' : ''}${method.name}`;
 }
 
-/** Code-unit order: the same everywhere, unlike localeCompare. */
 function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return byCodeUnits(a.name, b.name);
 }
 
 function typeParameterList(typeParameters: string[]): string {

@@ -5,6 +5,7 @@ import { compiledModulePath, compileClosure } from './compile-closure';
 import type { PackageFile } from './npm-tarball';
 import type { ServedResource } from './runtime/server-runtime';
 import { serverScript } from './server-script';
+import { byCodeUnits } from '../code-unit-order';
 
 export interface ServerPackageInput {
   workspaceRoot: string;
@@ -79,7 +80,7 @@ function withBundled(dependencies: Record<string, string>, bundled: BundledClien
       : {};
     for (const [name, range] of Object.entries(own.dependencies ?? {})) if (!own.bundleDependencies?.includes(name)) result[name] ??= range;
   }
-  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => byCodeUnits(a, b)));
 }
 
 /** package.json as npm writes it: two-space indent, final newline. */

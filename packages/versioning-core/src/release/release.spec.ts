@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { cleanRepository } from '../clean';
+import { UserError } from '../errors';
 import { Annotations, openRepository, parseManifest, parseRegistryReference, serializeManifest, type RegistryReference } from '../oci';
 import { startRegistryProxy } from '../test-support/registry-proxy';
 import { GitWorkspace } from '../test-support/git-workspace';
@@ -183,6 +184,14 @@ describe('release bumps (SPEC §7)', () => {
     ws.write('libs/eggs/src/index.ts', 'export const eggs = 4;\n');
     await expect(release()).rejects.toThrow(/ham has uncommitted changes in its closure \(eggs, ham\): commit them, or pass --allowDirty/);
     expect(await release({ allowDirty: true, initialVersion: '0.1.0' })).toMatchObject({ released: true, version: 'v0.1.0' });
+  });
+
+  it('refuses a prerelease initialVersion (no base for the next version), before anything is claimed or pushed', async () => {
+    await expect(release({ initialVersion: '1.0.0-rc.1' })).rejects.toThrow(
+      new UserError('invalid initialVersion "1.0.0-rc.1": the first release is a stable version X.Y.Z; for a prerelease line pass --preid'),
+    );
+    expect(await listReleases(openRepository(registry, 'ham'))).toEqual([]);
+    expect(ws.git('for-each-ref', 'refs/modelos/claims')).toBe('');
   });
 
   it('says the closure is dirty before anything about the registry, although it reads the registry while git answers', async () => {

@@ -100,7 +100,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   // Bad options fail before any git or registry work.
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
-  if (input.initialVersion !== undefined) parseVersion(input.initialVersion);
+  if (input.initialVersion !== undefined) assertInitialVersion(input.initialVersion);
   const git = input.git ?? perCallGitFacts(input.workspaceRoot);
   const repo = openRepository(input.registry, name, { session: input.session });
   const index = new Ocidex(repo);
@@ -204,6 +204,11 @@ async function publishReleaseToNpm(input: ReleaseInput, repo: Repository, versio
   const newestStable = mainLine && input.latest !== false && isStable(version) && isHighestStable(version, index.list());
   const { npmDistTag, publishToNpm } = await npmPublish();
   return publishToNpm(repo, input.resource.name, version, npmDistTag(version, newestStable), input);
+}
+
+/** `--initialVersion` starts the stable line: a prerelease would be no base for the next version. */
+function assertInitialVersion(text: string): void {
+  if (!isStable(parseVersion(text))) throw new UserError(`invalid initialVersion "${text}": the first release is a stable version X.Y.Z; for a prerelease line pass --preid`);
 }
 
 /** `latest` means the highest stable version, not the last pushed; it moves only to one. */

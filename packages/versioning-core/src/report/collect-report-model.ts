@@ -6,6 +6,7 @@ import type { Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
 import { compareVersions, isReleaseKind, parseVersion } from '../tags';
 import type { ReportEnvironment, ReportEnvironmentEntry, ReportInterfaceChange, ReportModel, ReportVersion } from './report-model';
+import { byCodeUnits } from '../code-unit-order';
 
 /** The page shows every release, and only the newest adhoc and branch versions: those pile up. */
 export const ADHOC_VERSIONS_SHOWN = 20;
@@ -23,7 +24,7 @@ export async function collectReportModel(repo: Repository, resource: string): Pr
   const releases = entries.filter((e) => isReleaseKind(e.kind)).sort((a, b) => compareVersions(parseVersion(a.tag), parseVersion(b.tag)));
   const adhoc = entries
     .filter((e) => e.kind === 'adhoc' || e.kind === 'branch')
-    .sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.tag.localeCompare(b.tag))
+    .sort((a, b) => byCodeUnits(b.created ?? '', a.created ?? '') || byCodeUnits(a.tag, b.tag))
     .slice(0, ADHOC_VERSIONS_SHOWN)
     .reverse();
   const shown = [...releases, ...adhoc];

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { escapeHtml } from './html';
+import { byCodeUnits } from '../code-unit-order';
 
 /** The pages' style and script ship as files beside this module (copied to dist with it). */
 export function asset(name: string): string {
@@ -25,7 +26,7 @@ export function pageHead(title: string): string {
 /** `v1.0.0=90, v1.1.0=10`, versions sorted. */
 export function splitText(weights: Record<string, number>): string {
   return Object.entries(weights)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodeUnits(a, b))
     .map(([version, weight]) => `${version}=${weight}`)
     .join(', ');
 }

@@ -4,6 +4,7 @@ import { formatNumber, metricChart } from './metric-chart';
 import { asset, pageHead, splitText } from './page-head';
 import type { ReportEnvironment, ReportModel, ReportVersion } from './report-model';
 import { countOf } from '../format/count';
+import { byCodeUnits } from '../code-unit-order';
 
 /**
  * One self-contained HTML page (no request leaves it: style, script, data and charts are
@@ -34,7 +35,7 @@ export function renderReport(model: ReportModel): string {
 }
 
 function versionsSection(model: ReportModel): string {
-  const newestFirst = [...model.versions].sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || b.tag.localeCompare(a.tag));
+  const newestFirst = [...model.versions].sort((a, b) => byCodeUnits(b.created ?? '', a.created ?? '') || byCodeUnits(b.tag, a.tag));
   const rows = newestFirst.map(
     (v) =>
       `<tr data-tag="${escapeHtml(v.tag)}"><th scope="row"><code>${escapeHtml(v.tag)}</code></th>` +
@@ -89,7 +90,7 @@ function environmentsSection(model: ReportModel): string {
 function environmentBlock(env: ReportEnvironment): string {
   const total = Object.values(env.current.weights).reduce((a, b) => a + b, 0);
   const split = Object.entries(env.current.weights)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodeUnits(a, b))
     .map(([version, weight]) => {
       const percent = total ? (weight * 100) / total : 0;
       return (

@@ -9,6 +9,7 @@ import { renderReport } from './render-report';
 import type { ReportModel } from './report-model';
 import { countOf } from '../format/count';
 import { writeFileAtomically } from '../file-io';
+import { byCodeUnits } from '../code-unit-order';
 
 export const REPORT_FILE = 'report.html';
 const SUMMARY_FILE = 'report.json';
@@ -79,7 +80,7 @@ function readSummaries(outDir: string): ReportSummary[] {
         return [];
       }
     })
-    .sort((a, b) => a.resource.localeCompare(b.resource));
+    .sort((a, b) => byCodeUnits(a.resource, b.resource));
 }
 
 /** Temp file and rename: tasks of a batch write the index side by side, and readers never see half a page. */

@@ -2,6 +2,7 @@ import * as semver from 'semver';
 import { UserError } from '../errors';
 import { chooseVersions, minimalConflict } from './choose';
 import { parseSpec, type RequirementSpec } from '@modelos/runtime';
+import { byCodeUnits } from '../code-unit-order';
 
 /** What the resolver knows of a resource's releases: stable versions and what each release requires. */
 export interface ReleaseCatalog {
@@ -182,7 +183,7 @@ function groupByResource(requirements: Requirement[]): Map<string, Requirement[]
     if (group) group.push(r);
     else groups.set(r.resource, [r]);
   }
-  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...groups].sort(([a], [b]) => byCodeUnits(a, b)));
 }
 
 function sameChoice(a: Map<string, string[]>, b: Map<string, string[]>): boolean {
