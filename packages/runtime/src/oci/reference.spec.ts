@@ -52,6 +52,18 @@ describe('parseRegistryReference', () => {
     expect(() => parseRegistryReference(input, cwd)).toThrow(message);
   });
 
+  it('repeats no query value but its own in an error', () => {
+    const error = captureError(() => parseRegistryReference('oci://ghcr.io/ns?token=s3cret&insecure=maybe', cwd));
+    expect(error.message).toBe(
+      'unsupported query "token" in registry reference "oci://ghcr.io/ns?token=***&insecure=maybe": only insecure=true|false and tls=true|false are allowed',
+    );
+  });
+
+  it('still takes a directory whose path holds an @ (an npm scope)', () => {
+    expect(parseRegistryReference('node_modules/@acme/registry', cwd)).toEqual({ kind: 'layout', dir: path.join(cwd, 'node_modules/@acme/registry') });
+    expect(parseRegistryReference('file:///srv/@acme/registry', cwd)).toEqual({ kind: 'layout', dir: '/srv/@acme/registry' });
+  });
+
   it('does not leak credentials given in a reference', () => {
     expect(() => parseRegistryReference('oci://user:secret@ghcr.io/ns', cwd)).not.toThrow(/secret/);
     expect(() => parseRegistryReference('https://user:secret@ghcr.io/ns', cwd)).toThrow('"https://***@ghcr.io/ns"');
@@ -62,6 +74,10 @@ describe('parseRegistryReference', () => {
     ['alice:s3cret@localhost:5000/ns', '"***@localhost:5000/ns"'],
     ['alice:s3cret@ghcr.io', '"***@ghcr.io"'],
     ['oci://alice:s3cret@ghcr.io/ns', '"oci://***@ghcr.io/ns"'],
+    // Base64 tokens (ECR's) hold `/`, and passwords may hold `#` or `@`.
+    ['oci://alice:s3c/ret@ghcr.io/ns', '"oci://***@ghcr.io/ns"'],
+    ['alice:s3c/ret@ghcr.io/ns', '"***@ghcr.io/ns"'],
+    ['oci://alice:s3c@ret@ghcr.io/ns', '"oci://***@ghcr.io/ns"'],
   ])('refuses credentials without a scheme too, masked: %s', (input, shown) => {
     const error = captureError(() => parseRegistryReference(input, cwd));
     expect(error).toBeInstanceOf(UserError);

@@ -35,11 +35,11 @@ export function parseRegistryReference(input: string, cwd: string, options: Pars
   refuseCredentials(trimmed, cwd);
   if (/^oci:\/\//i.test(trimmed)) return parseRemote(trimmed, options);
   if (/^file:/i.test(trimmed)) return { kind: 'layout', dir: fileUrlDir(trimmed) };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) throw new UserError(`unsupported registry reference "${trimmed}": ${FORMS}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) throw new UserError(`unsupported registry reference "${redactCredentials(trimmed)}": ${FORMS}`);
   if (startsWithHost(trimmed, cwd)) {
     if (options.schemelessHost === 'remote') return parseRemote(`oci://${trimmed}`, options);
     throw new UserError(
-      `registry reference "${trimmed}" looks like a host without a scheme: write oci://${trimmed} for a registry, or ./${trimmed} for a directory`,
+      `registry reference "${redactCredentials(trimmed)}" looks like a host without a scheme: write oci://${redactCredentials(trimmed)} for a registry, or ./${redactCredentials(trimmed)} for a directory`,
     );
   }
   return { kind: 'layout', dir: path.resolve(cwd, trimmed) };
@@ -65,8 +65,13 @@ function firstSegment(text: string): string {
  * logs); the error shows the reference with them masked.
  */
 function refuseCredentials(text: string, cwd: string): void {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text);
-  const schemeless = firstSegment(text).includes('@') && !fs.existsSync(path.resolve(cwd, firstSegment(text)));
+  // A file: URL names a directory, which may hold `@` (`…/@scope/…`).
+  if (/^file:/i.test(text)) return;
+  // Any `@` before the query: a password or token may itself hold `/` (base64), and no host or repository name has `@`.
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\/[^?#]*@/i.test(text);
+  // `user:pass@host/ns`, or `user:pa/ss@host`; `node_modules/@scope/dir` is a path.
+  const userInfo = firstSegment(text).includes('@') || (!path.isAbsolute(text) && /^[^/\\]*:[^?#]*@/.test(text));
+  const schemeless = userInfo && !fs.existsSync(path.resolve(cwd, firstSegment(text)));
   if (withScheme || schemeless) {
     throw new UserError(
       `registry reference "${redactCredentials(text)}" must not carry credentials: put them in docker's config.json (docker login) or in MODELOS_REGISTRY_USERNAME/MODELOS_REGISTRY_PASSWORD`,
@@ -74,20 +79,25 @@ function refuseCredentials(text: string, cwd: string): void {
   }
 }
 
-/** The text with the `user:pass@` of its authority masked: what error messages may repeat. */
+/**
+ * The text with its `user:pass@` masked (up to the last `@` before the query: a password may hold
+ * `/`) and the values of query parameters other than ours: what error messages may repeat.
+ */
 export function redactCredentials(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
+  return text
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^?#\s]*@/i, '$1***@')
+    .replace(/([?&](?!(?:insecure|tls)=)[^=&#]*=)[^&#]*/gi, '$1***');
 }
 
 function parseRemote(input: string, options: ParseOptions): RegistryReference {
   const match = /^oci:\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/i.exec(input);
-  if (!match) throw new UserError(`invalid registry reference "${input}": ${FORMS}`);
+  if (!match) throw new UserError(`invalid registry reference "${redactCredentials(input)}": ${FORMS}`);
   const [, authority, rawPath, query] = match;
   const host = parseHost(authority, input);
   const namespace = rawPath.replace(/^\/|\/$/g, '');
-  if (namespace) assertRepositoryName(namespace, 'namespace', `registry reference "${input}"`);
+  if (namespace) assertRepositoryName(namespace, 'namespace', `registry reference "${redactCredentials(input)}"`);
   const { insecure, tls } = parseQuery(query, input);
-  if (tls && (insecure ?? options.insecure)) throw new UserError(`registry reference "${input}" asks for both tls and insecure: choose one`);
+  if (tls && (insecure ?? options.insecure)) throw new UserError(`registry reference "${redactCredentials(input)}" asks for both tls and insecure: choose one`);
   const plainHttp = !tls && ((insecure ?? options.insecure ?? false) || isLoopback(host));
   return { kind: 'remote', host, namespace, plainHttp };
 }
@@ -99,7 +109,7 @@ function parseHost(authority: string, input: string): string {
   const validName = DNS_NAME.test(name) || IPV6.test(name);
   const validPort = port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
   if (!validName || !validPort) {
-    throw new UserError(`invalid registry host "${authority}" in "${input}": expected host[:port], e.g. oci://ghcr.io/acme or oci://127.0.0.1:5000/ml`);
+    throw new UserError(`invalid registry host "${authority}" in "${redactCredentials(input)}": expected host[:port], e.g. oci://ghcr.io/acme or oci://127.0.0.1:5000/ml`);
   }
   const host = name.toLowerCase();
   return port === undefined ? host : `${host}:${port}`;
@@ -110,7 +120,9 @@ function parseQuery(query: string | undefined, input: string): { insecure?: bool
   const chosen: { insecure?: boolean; tls?: boolean } = {};
   for (const [key, value] of new URLSearchParams(query ?? '')) {
     if ((key !== 'insecure' && key !== 'tls') || !['true', 'false'].includes(value)) {
-      throw new UserError(`unsupported query "${key}=${value}" in registry reference "${input}": only insecure=true|false and tls=true|false are allowed`);
+      // The value is shown only for our own keys: any other may be a token.
+      const shown = key === 'insecure' || key === 'tls' ? `${key}=${value}` : key;
+      throw new UserError(`unsupported query "${shown}" in registry reference "${redactCredentials(input)}": only insecure=true|false and tls=true|false are allowed`);
     }
     chosen[key] = value === 'true';
   }
@@ -119,12 +131,12 @@ function parseQuery(query: string | undefined, input: string): { insecure?: bool
 
 function fileUrlDir(input: string): string {
   if (!/^file:\/\//i.test(input)) {
-    throw new UserError(`file: URL "${input}" must be absolute (file:///abs/dir); ${FORMS}`);
+    throw new UserError(`file: URL "${redactCredentials(input)}" must be absolute (file:///abs/dir); ${FORMS}`);
   }
   try {
     return fileURLToPath(input);
   } catch (err) {
-    throw new UserError(`invalid file: URL "${input}" (${(err as Error).message}); ${FORMS}`);
+    throw new UserError(`invalid file: URL "${redactCredentials(input)}" (${(err as Error).message}); ${FORMS}`);
   }
 }
 

@@ -74,11 +74,10 @@ export class AuthClient {
   }
 
   private async fetchToken(params: Record<string, string>, scopes: string[]): Promise<string> {
-    let url: URL;
-    try {
-      url = new URL(params.realm ?? '');
-    } catch {
-      throw new UserError(`registry ${this.host} sent a Bearer challenge without a valid realm URL`);
+    const realm = params.realm ?? '';
+    const url = URL.canParse(realm) ? new URL(realm) : undefined;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new UserError(`registry ${this.host} sent a Bearer challenge without a valid realm URL (an http or https URL)`);
     }
     const credentials = await this.credentials();
     const response = credentials?.identityToken

@@ -90,6 +90,34 @@ describe('a registry answering a manifest above 4 MiB', () => {
   });
 });
 
+describe('a registry answering with a redirect or a token realm that is no http(s) URL', () => {
+  let server: http.Server;
+  let host: string;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const ref = req.url!.split('/').pop();
+      if (ref === 'realm') res.writeHead(401, { 'www-authenticate': 'Bearer realm="ftp://auth.invalid/token",service="x"' });
+      else res.writeHead(302, { location: ref === 'unparsable' ? 'http://[bad' : 'ftp://files.invalid/manifest' });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it.each([
+    ['unparsable', () => `${host} redirected /v2/ns/ham/manifests/unparsable to a location that is no URL`],
+    ['ftp', () => 'cannot follow ftp://files.invalid/manifest: registries are reached over http and https only'],
+    ['realm', () => `registry ${host} sent a Bearer challenge without a valid realm URL (an http or https URL)`],
+  ])('%s: one line, no crash', async (ref, message) => {
+    const repo = new RemoteRepository({ host, plainHttp: true, name: 'ns/ham', retryPolicy: noSleep, env: {} });
+    const error = await repo.fetchManifest(ref).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe(message());
+  });
+});
+
 describe('a registry with deletion disabled', () => {
   let child: ChildProcess;
   let dir: string;

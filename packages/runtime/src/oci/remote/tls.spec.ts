@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { UserError } from '../../errors';
 import { openRepository } from '../repository';
 import { parseRegistryReference } from '../reference';
 import { pushTinyArtifact } from '../../../../versioning-core/src/test-support/tiny-artifact';
@@ -107,5 +108,15 @@ describe('HTTPS_PROXY and NO_PROXY', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('refuses a proxy URL that is no URL in one line, without its password', async () => {
+    process.env.HTTPS_PROXY = 'http://alice:s3cret@proxy.invalid:99999';
+    delete process.env.NO_PROXY;
+    const error = await open(`oci://${registry.host}/team?tls=true`, certsD())
+      .listTags()
+      .catch((caught: unknown) => caught as Error);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe('invalid proxy URL "http://***@proxy.invalid:99999" in HTTPS_PROXY/HTTP_PROXY: expected http://[user:password@]host:port');
   });
 });

@@ -54,8 +54,9 @@ export function nodeTransport(options: NodeTransportOptions): Transport {
   return (request) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const protocol = request.url.protocol;
+      // Only a registry's answers (a redirect, a token realm) can name another scheme: a UserError, not a crash.
       if (protocol !== 'http:' && protocol !== 'https:') {
-        reject(new Error(`unsupported URL scheme ${protocol}`));
+        reject(new UserError(`cannot follow ${protocol}//${request.url.host}${request.url.pathname}: registries are reached over http and https only`));
         return;
       }
       options.onRequest?.();
@@ -105,7 +106,8 @@ export function withRedirects(next: Transport, maxRedirects = 10): Transport {
         throw new UserError(`more than ${maxRedirects} redirects from ${request.url.host} for ${request.url.pathname}`);
       }
       discard(response);
-      const url = new URL(location, current.url);
+      const url = URL.canParse(location, current.url.href) ? new URL(location, current.url) : undefined;
+      if (!url) throw new UserError(`${request.url.host} redirected ${request.url.pathname} to a location that is no URL`);
       const headers = { ...current.headers };
       if (url.origin !== current.url.origin) delete headers.authorization;
       current = { ...current, url, headers };
