@@ -105,7 +105,8 @@ describe('storeResource against the real registry', () => {
   });
 
   it('names where the code lives in .source, from remote.origin.url without its credentials', async () => {
-    ws.git('remote', 'add', 'origin', 'https://bot:s3cret@example.com/acme/proj.git');
+    // The password holds an @: all of it goes, not only what precedes its first @.
+    ws.git('remote', 'add', 'origin', 'https://bot:s3c@ret@example.com/acme/proj.git');
     const result = await storeResource(input());
     const manifest = skopeoRaw(`docker://${host}/${namespace}/ham:${result.tags[0]}`);
     expect(manifest.annotations[Annotations.source]).toBe('https://example.com/acme/proj.git');

@@ -75,5 +75,15 @@ export async function currentBranch(workspaceRoot: string): Promise<string | nul
 /** `remote.origin.url`, credentials stripped (the `.source` annotation); undefined when there is none. */
 export async function originUrl(workspaceRoot: string): Promise<string | undefined> {
   const out = await runGit(workspaceRoot, ['config', '--get', 'remote.origin.url']);
-  return out.code === 0 ? out.stdout.trim().replace(/\/\/[^@/]*@/, '//') || undefined : undefined;
+  return out.code === 0 ? withoutCredentials(out.stdout.trim()) || undefined : undefined;
+}
+
+/** An URL's user and password removed (a password may hold `@` or `/`); scp-like `git@host:path` kept as it is. */
+function withoutCredentials(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -155,5 +155,13 @@ describe('server.js over HTTP/JSON', () => {
     const res = await fetch(`${server.url}/static/getTemp`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
     expect([res.status, ((await res.json()) as { error: { name: string } }).error.name]).toEqual([400, 'BadRequest']);
     expect((await call('POST', '/static/getTemp', { args: 'x' })).body.error.message).toBe('"args" must be an array of arguments');
+  });
+
+  it('says in one line, without a stack trace, that its port is taken', () => {
+    const port = new URL(server.url).port;
+    const script = path.join(consumer, 'node_modules/@ml-project/ham/server.js');
+    const run = spawnSync(process.execPath, [script, '--port', port], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`cannot listen on 127.0.0.1:${port}: EADDRINUSE\n`);
   });
 });

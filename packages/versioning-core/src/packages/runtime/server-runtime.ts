@@ -134,6 +134,11 @@ export function main(argv: string[]): void {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
   }
+  // A busy port or a host that does not resolve: one line, as for bad arguments.
+  server.once('error', (err: NodeJS.ErrnoException) => {
+    process.stderr.write(`cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}\n`);
+    process.exit(1);
+  });
   server.listen(options.port, options.host, () => {
     const { address, port } = server.address() as AddressInfo;
     process.stdout.write(`listening on http://${address.includes(':') ? `[${address}]` : address}:${port}\n`);
