@@ -131,7 +131,11 @@ describe('tag builders', () => {
 
   it('refuses environment names that cannot be a tag', () => {
     expect(() => environmentTag('pro d')).toThrow(UserError);
-    expect(() => environmentTag('')).toThrow('invalid environment name "": expected characters in [A-Za-z0-9._-], at most 124');
+    expect(() => environmentTag('')).toThrow('invalid environment name "": expected characters in [A-Za-z0-9._-], at most 121');
+    // The history tag `envlog-<name>` is the longer one: 121 characters fit it, 122 would not.
+    expect(environmentTag('e'.repeat(121))).toHaveLength(125);
+    expect(isValidTag(`envlog-${'e'.repeat(121)}`)).toBe(true);
+    expect(() => environmentTag('e'.repeat(122))).toThrow(/at most 121/);
   });
 
   it('round-trips git release tags of one resource only', () => {

@@ -22,6 +22,7 @@ export {
   clientPackageTag,
   clientMajorTag,
   environmentTag,
+  ENVLOG_PREFIX,
   gitReleaseTag,
   parseGitReleaseTag,
 } from './tag-format';

@@ -8,6 +8,9 @@ export const LATEST_TAG = 'latest';
 export const SERVER_PACKAGE_PREFIX = 'pkg-';
 export const CLIENT_PACKAGE_PREFIX = 'client-';
 export const ENVIRONMENT_PREFIX = 'env-';
+/** `envlog-<name>`: an environment's history (SPEC §10), the longer of its two tags. */
+export const ENVLOG_PREFIX = 'envlog-';
+const MAX_ENVIRONMENT_NAME_LENGTH = MAX_TAG_LENGTH - ENVLOG_PREFIX.length;
 
 /** `<git7>-<dirty7>-<client7>`, written by every `store`. */
 export function adhocTag(git7: string, dirty7: string, client7: string): string {
@@ -48,13 +51,11 @@ export function clientMajorTag(major: number): string {
   return `${CLIENT_PACKAGE_PREFIX}v${major}`;
 }
 
-/** `env-<name>`: what `promote`, `rollback` and `traffic` move. */
+/** `env-<name>`: what `promote`, `rollback` and `traffic` move; the name fits `envlog-<name>` too. */
 export function environmentTag(name: string): string {
   const tag = ENVIRONMENT_PREFIX + name;
-  if (!name || !isValidTag(tag)) {
-    throw new UserError(
-      `invalid environment name "${name}": expected characters in [A-Za-z0-9._-], at most ${MAX_TAG_LENGTH - ENVIRONMENT_PREFIX.length}`,
-    );
+  if (!name || name.length > MAX_ENVIRONMENT_NAME_LENGTH || !isValidTag(tag)) {
+    throw new UserError(`invalid environment name "${name}": expected characters in [A-Za-z0-9._-], at most ${MAX_ENVIRONMENT_NAME_LENGTH}`);
   }
   return tag;
 }

@@ -3,7 +3,7 @@ import { Annotations } from '../oci';
 import { canonicalJson } from '../canonical-json';
 import { UserError } from '../errors';
 import { digestOf, EmptyJson, MediaTypes, parseManifest, serializeManifest, type Descriptor, type Repository } from '../oci';
-import { environmentTag } from '../tags';
+import { ENVLOG_PREFIX, environmentTag } from '../tags';
 import type { VersionWeight } from './weights';
 
 /** A version of an environment's split, with the digests it was pinned to when the entry was written. */
@@ -49,7 +49,6 @@ export interface EnvlogHead {
   log: Envlog;
 }
 
-export const ENVLOG_PREFIX = 'envlog-';
 const PREVIOUS_ANNOTATION = 'dev.modelos.envlog.previous';
 
 /** `envlog-<name>`; the name follows the rule of `env-<name>`. */

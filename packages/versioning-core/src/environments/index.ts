@@ -4,7 +4,6 @@ export {
   readEnvlog,
   envlogTag,
   currentEntry,
-  ENVLOG_PREFIX,
   type Envlog,
   type EnvlogHead,
   type EnvironmentEntry,

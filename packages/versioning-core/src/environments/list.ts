@@ -1,7 +1,8 @@
 import { formatTable } from '../format/table';
 import type { EnvironmentChangeResult } from './change';
 import type { Repository } from '../oci';
-import { currentEntry, ENVLOG_PREFIX, readEnvlog, type EnvironmentEntry } from './envlog';
+import { ENVLOG_PREFIX } from '../tags';
+import { currentEntry, readEnvlog, type EnvironmentEntry } from './envlog';
 import { formatSplit } from './weights';
 
 export interface EnvironmentRow {

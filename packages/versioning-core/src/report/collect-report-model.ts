@@ -1,10 +1,10 @@
 import { forEachConcurrently } from '../concurrently';
 import { readVersionMetadata, releaseVersionOn, type VersionMetadata } from '../metadata/version-metadata';
 import { interfaceDifference } from '../metadata/compare';
-import { currentEntry, readEnvlog, ENVLOG_PREFIX, type EnvironmentEntry } from '../environments/envlog';
+import { currentEntry, readEnvlog, type EnvironmentEntry } from '../environments/envlog';
 import type { Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { compareVersions, isReleaseKind, parseVersion } from '../tags';
+import { compareVersions, ENVLOG_PREFIX, isReleaseKind, parseVersion } from '../tags';
 import type { ReportEnvironment, ReportEnvironmentEntry, ReportInterfaceChange, ReportModel, ReportVersion } from './report-model';
 import { byCodeUnits } from '../code-unit-order';
 
