@@ -36,7 +36,7 @@ export class VersionStats {
  * The endpoint's Prometheus metrics (SPEC §10) on a registry of its own (not prom-client's
  * global one, so two endpoints in one process never mix):
  * `modelos_requests_total{resource,version,method,code}`, `modelos_request_duration_seconds`
- * (same labels less code), `modelos_instances{version}`, `modelos_replicas_up{version}`.
+ * (same labels less code), `modelos_instances{resource,version}`, `modelos_replicas_up{resource,version}`.
  */
 export class EndpointMetrics {
   readonly registry = new Registry();
@@ -53,8 +53,8 @@ export class EndpointMetrics {
     buckets: BUCKETS,
     registers: [this.registry],
   });
-  readonly instances = new Gauge({ name: 'modelos_instances', help: 'Live instances per version', labelNames: ['version'] as const, registers: [this.registry] });
-  readonly replicasUp = new Gauge({ name: 'modelos_replicas_up', help: 'Replicas up per version', labelNames: ['version'] as const, registers: [this.registry] });
+  private readonly instances = new Gauge({ name: 'modelos_instances', help: 'Live instances per version', labelNames: ['resource', 'version'] as const, registers: [this.registry] });
+  private readonly replicasUp = new Gauge({ name: 'modelos_replicas_up', help: 'Replicas up per version', labelNames: ['resource', 'version'] as const, registers: [this.registry] });
 
   constructor(private readonly resource: string) {}
 
@@ -73,9 +73,18 @@ export class EndpointMetrics {
     };
   }
 
+  /** Live instances of `version` went up (`delta` > 0) or down. */
+  countInstances(version: string, delta: number): void {
+    this.instances.labels(this.resource, version).inc(delta);
+  }
+
+  setReplicasUp(version: string, up: number): void {
+    this.replicasUp.labels(this.resource, version).set(up);
+  }
+
   /** Forgets a version that left the environment, so its gauges do not linger. */
   removeVersion(version: string): void {
-    this.instances.remove(version);
-    this.replicasUp.remove(version);
+    this.instances.remove(this.resource, version);
+    this.replicasUp.remove(this.resource, version);
   }
 }

@@ -63,8 +63,8 @@ describe('mdl endpoint', () => {
     expect(metrics).toContain('modelos_requests_total{resource="ham",version="v1.0.0",method="fail",code="500"} 1');
     expect(metrics).toContain('modelos_requests_total{resource="ham",version="v1.0.0",method="static.getTemp",code="200"} 1');
     expect(metrics).toMatch(/modelos_request_duration_seconds_count\{resource="ham",version="v1\.0\.0",method="create"\} 1/);
-    expect(metrics).toContain('modelos_instances{version="v1.0.0"} 0');
-    expect(metrics).toContain('modelos_replicas_up{version="v1.0.0"} 1');
+    expect(metrics).toContain('modelos_instances{resource="ham",version="v1.0.0"} 0');
+    expect(metrics).toContain('modelos_replicas_up{resource="ham",version="v1.0.0"} 1');
 
     const status = (await (await fetch(`${endpoint.url}/-/status`)).json()) as EndpointStatus;
     expect(status).toMatchObject({ resource: 'ham', environment: 'serve', entry: { n: 1, action: 'promote' }, lastError: null });

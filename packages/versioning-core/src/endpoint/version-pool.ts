@@ -89,20 +89,20 @@ export class VersionPool {
 
   instanceCreated(replica: Replica): void {
     replica.instances++;
-    this.metrics.instances.labels(this.version).inc();
+    this.metrics.countInstances(this.version, 1);
   }
 
   instanceGone(replica: Replica): void {
     replica.instances--;
-    this.metrics.instances.labels(this.version).dec();
+    this.metrics.countInstances(this.version, -1);
   }
 
   /** A dead replica's instances are gone from the gauge. */
   instancesLost(count: number): void {
-    this.metrics.instances.labels(this.version).dec(count);
+    this.metrics.countInstances(this.version, -count);
   }
 
   private countUp(): void {
-    this.metrics.replicasUp.labels(this.version).set(this.replicas.filter((r) => r.up).length);
+    this.metrics.setReplicasUp(this.version, this.replicas.filter((r) => r.up).length);
   }
 }
