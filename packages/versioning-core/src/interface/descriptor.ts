@@ -27,6 +27,8 @@ export interface InterfaceDescriptor {
   staticMethods: MethodDescriptor[];
   /** Sorted by name. */
   types: TypeDescriptor[];
+  /** Present (true) when the class declares constructors, or inherits them from the workspace, and none is public: the server creates no instance. */
+  noPublicConstructor?: true;
 }
 
 export const INTERFACE_FORMAT = 1;

@@ -294,7 +294,25 @@ export class Base<T> {
       'Single',
     );
     expect(descriptor.constructors).toEqual([]);
+    expect(descriptor.noPublicConstructor).toBe(true);
     expect(descriptor.staticMethods.map((m) => m.name)).toEqual(['get']);
+  });
+
+  it('says no constructor is public, also when a base class in the workspace hides it, and only then', () => {
+    const files = {
+      'src/entry.ts': `
+import { Base } from './base';
+export class Hidden extends Base {}
+export class Own extends Base { private constructor() { super(); } }
+export class Outside extends Error {}
+export class Plain { run(): void {} }`,
+      'src/base.ts': 'export class Base { protected constructor() {} }',
+    };
+    expect(describeEntry(files, 'Hidden')).toMatchObject({ constructors: [], noPublicConstructor: true });
+    expect(describeEntry(files, 'Own')).toMatchObject({ constructors: [], noPublicConstructor: true });
+    // A base outside the workspace: its constructors are unknown here, not hidden.
+    expect(describeEntry(files, 'Outside')).not.toHaveProperty('noPublicConstructor');
+    expect(describeEntry(files, 'Plain')).not.toHaveProperty('noPublicConstructor');
   });
 });
 

@@ -94,14 +94,15 @@ class InterfaceClosure {
       methods: methods.filter(({ item }) => !item.static).map((method) => this.methodDescriptor(method)),
       staticMethods: methods.filter(({ item }) => item.static).map((method) => this.methodDescriptor(method)),
     };
-    return { ...descriptor, types: this.types() };
+    // Only when true: every other descriptor, and so its client hash, stays as it was.
+    return { ...descriptor, types: this.types(), ...(members.constructorsHidden ? { noPublicConstructor: true as const } : {}) };
   }
 
   /** Own public methods plus those inherited from base classes in the workspace; constructors own or inherited. */
   private classMembers(
     target: ClassDeclaration,
     seen: Set<string>,
-  ): { constructors: Located<ConstructorSummary>[]; methods: Located<MethodSummary>[] } {
+  ): { constructors: Located<ConstructorSummary>[]; constructorsHidden: boolean; methods: Located<MethodSummary>[] } {
     seen.add(declarationKey(target));
     const cls = target.declaration.class;
     const base = this.baseClass(target.file, cls);
@@ -109,12 +110,19 @@ class InterfaceClosure {
     const ownMethods = cls.methods.map((item) => ({ file: target.file, item }));
     const overridden = new Set(cls.methods.map(methodKey));
     let constructors: Located<ConstructorSummary>[];
-    if (cls.constructors) constructors = cls.constructors.map((item) => ({ file: target.file, item }));
-    else if (inherited) constructors = inherited.constructors;
+    // Declared constructors none of which is public (own or inherited): nobody may construct the class.
+    let constructorsHidden = false;
+    if (cls.constructors) {
+      constructors = cls.constructors.map((item) => ({ file: target.file, item }));
+      constructorsHidden = constructors.length === 0;
+    } else if (inherited) {
+      ({ constructors, constructorsHidden } = inherited);
+    }
     // No constructor and a base outside the workspace: its signature is unknown here.
     else constructors = cls.base ? [] : [{ file: target.file, item: { parameters: [] } }];
     return {
       constructors,
+      constructorsHidden,
       methods: [...ownMethods, ...(inherited?.methods ?? []).filter(({ item }) => !overridden.has(methodKey(item)))],
     };
   }

@@ -56,8 +56,8 @@ interface Running {
   stderr(): string;
 }
 
-function startServer(env: Record<string, string> = {}, host = '127.0.0.1'): Promise<Running> {
-  const child = spawn(process.execPath, [path.join(dir, 'server.js'), '--port', '0', '--host', host], {
+function startServer(env: Record<string, string> = {}, host = '127.0.0.1', packageDir = dir): Promise<Running> {
+  const child = spawn(process.execPath, [path.join(packageDir, 'server.js'), '--port', '0', '--host', host], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -229,5 +229,23 @@ describe('server.js refuses other sites and hosts (finding: no Host/Origin check
     const allowed = await httpRequest(open.port, 'GET', '/', { headers: { authorization: 'Bearer s3cret', host: 'models.internal:8080' } });
     expect(allowed.status).toBe(200);
     expect(allowed.body).not.toContain('s3cret');
+  });
+});
+
+describe('server.js dispatch (finding: a private constructor called over HTTP)', () => {
+  it('creates no instance of a class whose constructors are not public, even one with a base class', async () => {
+    const singleton = path.join(dir, 'singleton');
+    fs.mkdirSync(singleton);
+    // In JavaScript the constructor is callable: only the interface says TypeScript made it private.
+    fs.writeFileSync(path.join(singleton, 'index.js'), `'use strict';\nclass Base {}\nclass Ham extends Base { static getTemp() { return 180; } }\nmodule.exports = { Ham };\n`);
+    const served = { ...SERVED, interface: { ...SERVED.interface, extends: 'Base', constructors: [], noPublicConstructor: true } };
+    fs.writeFileSync(path.join(singleton, 'package.json'), JSON.stringify({ name: '@ml/ham', version: '1.0.0', main: 'index.js', modelos: served }));
+    fs.writeFileSync(path.join(singleton, 'server.js'), serverScript());
+    const server = await startServer({}, '127.0.0.1', singleton);
+
+    const created = await httpRequest(server.port, 'POST', '/instances', { body: '{"args":[]}' });
+    expect([created.status, json(created).error]).toEqual([404, { name: 'NotFound', message: expect.stringContaining('has no public constructor') }]);
+    const called = await httpRequest(server.port, 'POST', '/static/getTemp', { body: '{"args":[]}' });
+    expect([called.status, json(called).result]).toEqual([200, 180]);
   });
 });

@@ -60,7 +60,8 @@ export function createResourceServer(served: ServedResource, resourceClass: Reso
     }
     if (head === 'instances' && id === undefined) {
       allow(method, 'POST');
-      if (served.interface.constructors.length === 0 && served.interface.extends === null) {
+      const { noPublicConstructor, constructors, extends: base } = served.interface;
+      if (noPublicConstructor || (constructors.length === 0 && base === null)) {
         throw new HttpError(404, 'NotFound', `${label} has no public constructor`);
       }
       instances.assertRoom();
