@@ -6,7 +6,7 @@ import { promote, rollback, traffic } from '../environments/change';
 import { UserError } from '../errors';
 import { openRepository, parseRegistryReference, type RegistryReference, type Repository } from '../oci';
 import { failure } from '../test-support/failure';
-import { fuzzServer } from '../test-support/http-fuzz';
+import { fuzzServer, httpRequest } from '../test-support/http-fuzz';
 import { hamClient, publishServedRelease } from '../test-support/served-release';
 import { startEndpoint, type Endpoint } from './endpoint';
 import type { EndpointStatus } from './routing';
@@ -187,6 +187,14 @@ describe('mdl endpoint', () => {
     // A malformed percent-encoding is a 400, not a URIError that kills the process.
     expect((await fetch(`${endpoint.url}/instances/%E0%A4%A/bake`, { method: 'POST' })).status).toBe(400);
     expect((await fetch(endpoint.url)).status).toBe(200);
+    // Raw targets (fetch would resolve the dots itself): a replica's URL parser must never see them.
+    const port = Number(new URL(endpoint.url).port);
+    const instancesBefore = endpoint.status().versions[0].instances;
+    for (const target of ['/static/%2e%2e/instances', '/static/../instances', '/instances/%2E/..%2e/x', '/static/.%2E/instances']) {
+      const answer = await httpRequest(port, 'POST', target, { body: '{"args":["a"]}' });
+      expect([target, answer.status]).toEqual([target, 400]);
+    }
+    expect(endpoint.status().versions[0].instances).toBe(instancesBefore);
   });
 
   it('survives fuzzed paths, methods, headers and bodies: every answer is JSON without a stack trace', async () => {

@@ -91,6 +91,7 @@ export class Routing {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
+    if (hasDotSegment(path)) return sendError(res, 400, 'BadRequest', `a path with . or .. segments is not served: ${req.method} ${path.slice(0, 100)}`);
     if (path === '/metrics') return void this.sendMetrics(res);
     if (path === '/-/status') return sendJson(res, 200, this.status());
     if (path.startsWith('/instances/')) return this.instanceCall(req, res, path);
@@ -227,6 +228,14 @@ export class Routing {
     const text = await this.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(text);
   }
+}
+
+/**
+ * `.` or `..` segments, plain or percent-encoded: the replica's URL parser would resolve them and
+ * reach a route this router never saw (`/static/%2e%2e/instances` creating an untracked instance).
+ */
+function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
 }
 
 function forward(replica: Replica, method: string, path: string, body: Buffer, onResponse: (up: http.IncomingMessage) => void, onError: (err: Error) => void): void {
