@@ -78,10 +78,36 @@ describe('extractNpmTarball', () => {
     expect(fs.readFileSync(path.join(dir, 'after.txt'), 'utf8')).toBe('after');
   });
 
-  it('skips links, as npm does', async () => {
-    const tgz = gnuTarball({ 'a.js': 'a' }, 'gnu', (root) => fs.symlinkSync('/etc/passwd', path.join(root, 'package/passwd')));
-    const dir = await extract(tgz);
-    expect(fs.readdirSync(dir)).toEqual(['a.js']);
+  it('skips links that stay inside the package, as npm does, and refuses one that leaves it', async () => {
+    const inside = gnuTarball({ 'a.js': 'a' }, 'gnu', (root) => fs.symlinkSync('a.js', path.join(root, 'package/b.js')));
+    expect(fs.readdirSync(await extract(inside))).toEqual(['a.js']);
+
+    for (const [target, shown] of [['/etc/passwd', '/etc/passwd'], ['../../outside', '../../outside']]) {
+      const leaving = gnuTarball({ 'a.js': 'a' }, 'gnu', (root) => fs.symlinkSync(target, path.join(root, 'package/passwd')));
+      const error = await refusal(leaving);
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.message).toBe(`test package holds a link that leaves its package directory: package/passwd -> ${shown}`);
+    }
+  });
+
+  it('refuses a FIFO (or device file) and an absolute path', async () => {
+    const fifo = gnuTarball({ 'a.js': 'a' }, 'gnu', (root) => execFileSync('mkfifo', [path.join(root, 'package/pipe')]));
+    expect((await refusal(fifo)).message).toBe('test package holds a device file or FIFO: package/pipe');
+
+    const root = path.join(work, 'absolute');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'x.js'), 'x');
+    const tgz = path.join(work, 'absolute.tgz');
+    execFileSync('tar', ['czf', tgz, '-P', '--format=gnu', '--transform', 's,^,/package/,', '-C', root, 'x.js']);
+    expect((await refusal(tgz)).message).toBe('test package holds an entry outside its package directory: /package/x.js');
+  });
+
+  it('extracts into a directory named relative to the working directory', async () => {
+    const tgz = gnuTarball({ 'a.js': 'a' }, 'pax');
+    const dir = path.join(work, 'relative');
+    fs.mkdirSync(dir);
+    await extractNpmTarball(fs.createReadStream(tgz), path.relative(process.cwd(), dir), 'test package');
+    expect(fs.readFileSync(path.join(dir, 'a.js'), 'utf8')).toBe('a');
   });
 
   it('refuses an entry that would land outside the package directory, before writing it', async () => {

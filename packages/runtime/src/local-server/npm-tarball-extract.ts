@@ -13,17 +13,22 @@ const BLOCK = 512;
 
 interface Entry {
   name: string;
-  type: 'file' | 'directory' | 'other';
+  type: 'file' | 'directory' | 'symlink' | 'hardlink' | 'special' | 'other';
+  /** A link's target (symbolic: relative to the link; hard: an archive path). */
+  linkname: string;
   mode: number;
   size: number;
 }
 
 /**
  * Extracts an npm tarball (`package/…` entries) into `dir`, as npm would: the first path
- * component is dropped and links are skipped (pacote does the same). An entry that would land
- * outside `dir` is refused. Streams: memory does not grow with the size of a file.
+ * component is dropped and links inside the package are skipped (pacote does the same). Refused:
+ * an absolute path, a path or a link that leaves `dir`, a device file or FIFO. Entries are
+ * written as they come, so extract into a fresh directory and move it in place when this
+ * resolves (as `prepareServerPackage` does). Streams: memory does not grow with a file's size.
  */
-export async function extractNpmTarball(source: NodeJS.ReadableStream, dir: string, what: string): Promise<void> {
+export async function extractNpmTarball(source: NodeJS.ReadableStream, into: string, what: string): Promise<void> {
+  const dir = path.resolve(into);
   const gunzip = zlib.createGunzip();
   const reader = new ByteReader(gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>, what);
   try {
@@ -36,23 +41,25 @@ export async function extractNpmTarball(source: NodeJS.ReadableStream, dir: stri
 }
 
 async function extractEntries(reader: ByteReader, dir: string, what: string): Promise<void> {
-  const overrides: { path?: string; size?: number } = {};
+  const overrides: { path?: string; size?: number; linkpath?: string } = {};
   for (;;) {
     const header = await reader.read(BLOCK);
     if (!header || header.every((byte) => byte === 0)) return reader.drain();
     const flag = String.fromCharCode(header[156]);
     const entry = parseHeader(header, what);
-    if (flag === 'x' || flag === 'L') {
+    if (flag === 'x' || flag === 'L' || flag === 'K') {
       const body = await reader.readPadded(entry.size);
       if (flag === 'x') Object.assign(overrides, paxRecords(body));
-      else overrides.path = body.toString('utf8').replace(/\0.*$/s, '');
+      else overrides[flag === 'L' ? 'path' : 'linkpath'] = body.toString('utf8').replace(/\0.*$/s, '');
       continue;
     }
     const size = overrides.size ?? entry.size;
     const name = overrides.path ?? entry.name;
+    const linkname = overrides.linkpath ?? entry.linkname;
     delete overrides.path;
     delete overrides.size;
-    await writeEntry({ ...entry, name, size }, reader, dir, what);
+    delete overrides.linkpath;
+    await writeEntry({ ...entry, name, size, linkname }, reader, dir, what);
   }
 }
 
@@ -69,16 +76,16 @@ function parseHeader(header: Buffer, what: string): Entry {
   const prefix = text(345, 155);
   const name = text(0, 100);
   const flag = String.fromCharCode(header[156]);
-  const type = flag === '0' || flag === '\0' || flag === '7' ? 'file' : flag === '5' ? 'directory' : 'other';
-  return { name: prefix ? `${prefix}/${name}` : name, type, mode: octal(100, 8), size: octal(124, 12) };
+  const type = flag === '0' || flag === '\0' || flag === '7' ? 'file' : flag === '5' ? 'directory' : flag === '2' ? 'symlink' : flag === '1' ? 'hardlink' : '346'.includes(flag) ? 'special' : 'other';
+  return { name: prefix ? `${prefix}/${name}` : name, type, linkname: text(157, 100), mode: octal(100, 8), size: octal(124, 12) };
 }
 
 /** `<length> <key>=<value>\n` records of a pax extended header. */
-function paxRecords(body: Buffer): { path?: string; size?: number } {
-  const found: { path?: string; size?: number } = {};
+function paxRecords(body: Buffer): { path?: string; size?: number; linkpath?: string } {
+  const found: { path?: string; size?: number; linkpath?: string } = {};
   for (const record of body.toString('utf8').split('\n')) {
     const match = /^\d+ ([^=]+)=(.*)$/s.exec(record);
-    if (match?.[1] === 'path') found.path = match[2];
+    if (match?.[1] === 'path' || match?.[1] === 'linkpath') found[match[1]] = match[2];
     if (match?.[1] === 'size' && /^\d+$/.test(match[2])) found.size = Number(match[2]);
   }
   return found;
@@ -87,10 +94,15 @@ function paxRecords(body: Buffer): { path?: string; size?: number } {
 async function writeEntry(entry: Entry, reader: ByteReader, dir: string, what: string): Promise<void> {
   const relative = entry.name.split('/').slice(1).join('/');
   const target = path.resolve(dir, relative);
-  if (!relative || entry.type === 'other') return reader.skipPadded(entry.size);
-  if (path.isAbsolute(relative) || !target.startsWith(dir + path.sep)) {
+  if (entry.name.startsWith('/') || (relative && !target.startsWith(dir + path.sep))) {
     throw new UserError(`${what} holds an entry outside its package directory: ${entry.name}`);
   }
+  if (entry.type === 'special') throw new UserError(`${what} holds a device file or FIFO: ${entry.name}`);
+  const link = entry.type === 'symlink' || entry.type === 'hardlink';
+  if (link && leavesPackage(entry, target, dir)) {
+    throw new UserError(`${what} holds a link that leaves its package directory: ${entry.name} -> ${entry.linkname}`);
+  }
+  if (!relative || entry.type === 'other' || link) return reader.skipPadded(entry.size);
   if (entry.type === 'directory') {
     fs.mkdirSync(target, { recursive: true });
     return reader.skipPadded(entry.size);
@@ -100,6 +112,13 @@ async function writeEntry(entry: Entry, reader: ByteReader, dir: string, what: s
   const mode = (entry.mode & 0o777) | 0o600;
   await pipeline(Readable.from(reader.chunks(entry.size)), fs.createWriteStream(target, { mode }));
   await reader.skip(padding(entry.size));
+}
+
+/** A symbolic link resolves from its own directory, a hard link from the archive's root (`package/…`). */
+function leavesPackage(link: Entry, target: string, dir: string): boolean {
+  if (path.isAbsolute(link.linkname)) return true;
+  const to = link.type === 'hardlink' ? path.resolve(dir, link.linkname.split('/').slice(1).join('/')) : path.resolve(path.dirname(target), link.linkname);
+  return to !== dir && !to.startsWith(dir + path.sep);
 }
 
 function padding(size: number): number {
