@@ -10,6 +10,7 @@ const CHANGE_OPTIONS = {
   env: { type: 'string' },
   reason: { type: 'string' },
   replicas: { type: 'string' },
+  gitTag: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -26,20 +27,20 @@ export async function environmentsCommand(args: string[]): Promise<void> {
   print(values.json, rows, () => formatEnvironmentsTable(rows));
 }
 
-/** `mdl promote <repo> --env E --version V [--replicas N] [--reason R] [--json]`. */
+/** `mdl promote <repo> --env E --version V [--replicas N] [--reason R] [--gitTag] [--json]`. */
 export async function promoteCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { ...CHANGE_OPTIONS, version: { type: 'string' } }, allowPositionals: true });
   const result = await promote({ ...changeInput('promote', positionals, values), version: required('promote', 'version', values.version) });
   printChange(values.json, result);
 }
 
-/** `mdl rollback <repo> --env E [--to V] [--json]`. */
+/** `mdl rollback <repo> --env E [--to V] [--gitTag] [--json]`. */
 export async function rollbackCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { ...CHANGE_OPTIONS, to: { type: 'string' } }, allowPositionals: true });
   printChange(values.json, await rollback({ ...changeInput('rollback', positionals, values), to: values.to }));
 }
 
-/** `mdl traffic <repo> --env E --weights v1.0.0=90,v1.1.0=10 [--json]`. */
+/** `mdl traffic <repo> --env E --weights v1.0.0=90,v1.1.0=10 [--gitTag] [--json]`. */
 export async function trafficCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { ...CHANGE_OPTIONS, weights: { type: 'string' } }, allowPositionals: true });
   printChange(values.json, await traffic({ ...changeInput('traffic', positionals, values), weights: required('traffic', 'weights', values.weights) }));
@@ -60,9 +61,10 @@ export function parseReplicas(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-function changeInput(command: string, positionals: string[], values: { env?: string; reason?: string; replicas?: string }) {
+function changeInput(command: string, positionals: string[], values: { env?: string; reason?: string; replicas?: string; gitTag?: boolean }) {
   const { repo, resource } = repositoryOf(command, positionals);
-  return { repo, resource, environment: required(command, 'env', values.env), reason: values.reason, replicas: parseReplicas(values.replicas), workspaceRoot: process.cwd() };
+  const environment = required(command, 'env', values.env);
+  return { repo, resource, environment, reason: values.reason, replicas: parseReplicas(values.replicas), gitTag: values.gitTag, workspaceRoot: process.cwd() };
 }
 
 function repositoryOf(command: string, positionals: string[]) {

@@ -17,8 +17,8 @@ let repo: Repository;
 
 jest.setTimeout(120_000);
 
-function mdl(args: string[]) {
-  const child = spawnSync(process.execPath, tsNodeArgs(MDL, args), { cwd: work, env, encoding: 'utf8' });
+function mdl(args: string[], cwd = work) {
+  const child = spawnSync(process.execPath, tsNodeArgs(MDL, args), { cwd, env, encoding: 'utf8' });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -38,6 +38,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('mdl promote, traffic, rollback, environments', () => {
+
   it('changes an environment, prints a line or one JSON document, and lists environments and history', () => {
     const promoted = mdl(['promote', REPO, '--env', 'production', '--version', 'v1.0.0', '--replicas', '2']);
     expect(promoted).toMatchObject({ status: 0, stderr: '' });
@@ -104,5 +105,23 @@ describe('mdl endpoint and endpoint-status', () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+  });
+});
+
+describe('mdl promote and rollback --gitTag', () => {
+  it('writes the git tag of each change with --gitTag, in the git repository it runs in', () => {
+    const checkout = path.join(work, 'checkout');
+    const git = (...args: string[]) => spawnSync('git', ['-C', checkout, ...args], { encoding: 'utf8', env }).stdout.trim();
+    fs.mkdirSync(checkout);
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.name', 'Cli User');
+    git('config', 'user.email', 'cli@example.com');
+    git('commit', '-q', '--allow-empty', '-m', 'start');
+    const promoted = mdl(['promote', REPO, '--env', 'tagged', '--version', 'v1.0.0', '--gitTag', '--json'], checkout);
+    expect(promoted).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ environment: 'tagged', gitTag: 'mdl-ham-env-tagged-1' });
+    expect(mdl(['rollback', REPO, '--env', 'tagged', '--to', 'v1.1.0', '--gitTag'], checkout).status).toBe(0);
+    expect(git('tag', '--list', 'mdl-ham-env-tagged-*').split('\n')).toEqual(['mdl-ham-env-tagged-1', 'mdl-ham-env-tagged-2']);
+    expect(git('cat-file', '-t', 'mdl-ham-env-tagged-2')).toBe('tag');
   });
 });

@@ -39,11 +39,11 @@ commands:
                              run a server package in the foreground (default 127.0.0.1, port 0 = any free)
   environments <repo> [--env E] [--json]
                              each environment and its current split, or the history of one
-  promote <repo> --env E --version V [--replicas N] [--reason R] [--json]
+  promote <repo> --env E --version V [--replicas N] [--reason R] [--gitTag] [--json]
                              all of environment E's traffic to release V
-  traffic <repo> --env E --weights v1.0.0=90,v1.1.0=10 [--replicas N] [--reason R] [--json]
+  traffic <repo> --env E --weights v1.0.0=90,v1.1.0=10 [--replicas N] [--reason R] [--gitTag] [--json]
                              split E's traffic across releases of one major
-  rollback <repo> --env E [--to V] [--reason R] [--json]
+  rollback <repo> --env E [--to V] [--reason R] [--gitTag] [--json]
                              E back to its previous assignment, or to release V
   endpoint <registry>:<resource>@<env> [--port N] [--host H] [--poll-ms MS]
                              serve an environment: replicas of each version, traffic by weight,

@@ -2,8 +2,9 @@ import { formatTable } from '../format/table';
 import type { EnvironmentChangeResult } from './change';
 import type { Repository } from '../oci';
 import { ENVLOG_PREFIX } from '../tags';
-import { currentEntry, readEnvlog, type EnvironmentEntry } from './envlog';
-import { formatSplit } from './weights';
+import { byCodeUnits } from '../code-unit-order';
+import { currentEntry, readEnvlog, type EnvironmentEntry, type EnvironmentTarget } from './envlog';
+import { formatPercent, formatSplit, shares } from './weights';
 
 export interface EnvironmentRow {
   environment: string;
@@ -21,6 +22,24 @@ export async function listEnvironments(repo: Repository): Promise<EnvironmentRow
     .sort();
   const heads = await Promise.all(names.map((name) => readEnvlog(repo, name)));
   return heads.flatMap((head, i) => (head ? [{ environment: names[i], current: currentEntry(head.log), entries: head.log.entries.length }] : []));
+}
+
+/**
+ * digest → the environments that send it traffic now, sorted: `production` for all of an
+ * environment's traffic, `production 10%` for a share of a split. (`env-<name>` marks only the
+ * heaviest version of a split.)
+ */
+export function environmentsByDigest(assignments: Array<{ environment: string; targets: EnvironmentTarget[] }>): Map<string, string[]> {
+  const byDigest = new Map<string, string[]>();
+  for (const { environment, targets } of assignments) {
+    for (const [version, share] of shares(targets)) {
+      const target = targets.find((t) => t.version === version)!;
+      if (share === 0) continue;
+      const named = share === 1 ? environment : `${environment} ${formatPercent(share)}`;
+      byDigest.set(target.digest, [...(byDigest.get(target.digest) ?? []), named].sort(byCodeUnits));
+    }
+  }
+  return byDigest;
 }
 
 /** One environment's whole history, oldest first; [] when it has none. */

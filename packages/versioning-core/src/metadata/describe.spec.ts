@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { canonicalJson } from '../canonical-json';
+import { promote, traffic } from '../environments';
 import { UserError } from '../errors';
 import { digestOf, MediaTypes, openRepository, parseRegistryReference, serializeManifest, type RegistryReference } from '../oci';
 import { releaseResource } from '../release/release';
@@ -78,13 +79,12 @@ describe.each(registries)('describeVersion on %s', (_name, registryOf) => {
 });
 
 describe('describeVersion status', () => {
-  it('lists the tags on the same digest and the environments pointing at a release', async () => {
+  it('lists the tags on the same digest and the environments sending a release traffic, a share of a split included', async () => {
     const registry = parseRegistryReference('.modelos/registry', ws.root);
     const released = await releaseResource({ workspaceRoot: ws.root, resource: closure[0], closure, registry, mainBranch: 'main' });
     const repo = openRepository(registry, 'ham');
-    // What promote does to the registry: env-<name> on the release's manifest.
-    const bytes = (await repo.fetchManifest('v1.0.0'))!.bytes;
-    for (const env of ['production', 'staging']) await repo.pushManifest(bytes, MediaTypes.imageManifest, `env-${env}`);
+    const change = (environment: string) => ({ repo, resource: 'ham', environment, settleMs: 50, env: { USER: 'tester' } });
+    for (const env of ['production', 'staging']) await promote({ ...change(env), version: 'v1.0.0' });
     const d = await describeVersion(repo, 'latest');
     expect(d.digest).toBe(released.digest);
     // The release is its adhoc image tagged again (SPEC §7.5): the adhoc tag shares the digest.
@@ -96,6 +96,14 @@ describe('describeVersion status', () => {
     // A version may be given without its v, as everywhere else.
     expect(await describeVersion(repo, '1.0.0')).toMatchObject({ tag: 'v1.0.0', version: '1.0.0', status: { kind: 'release' } });
     expect(formatDescription(d)).toMatch(/\nenvironments\s+production, staging\n/);
+
+    // A canary: env-staging stays on the heavier v1.0.0, yet v1.1.0 gets a tenth of staging's traffic.
+    ws.write('libs/eggs/src/index.ts', 'export const eggs = 3;\n');
+    ws.commit('eggs 3');
+    await releaseResource({ workspaceRoot: ws.root, resource: closure[0], closure, registry, mainBranch: 'main' });
+    await traffic({ ...change('staging'), weights: 'v1.0.0=90,v1.1.0=10' });
+    expect((await describeVersion(repo, 'v1.1.0')).status.environments).toEqual(['staging 10%']);
+    expect((await describeVersion(repo, 'v1.0.0')).status.environments).toEqual(['production', 'staging 90%']);
   });
 
   it('reads a config made before metadata (raw metrics, no files, no author)', async () => {

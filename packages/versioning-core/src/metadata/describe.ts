@@ -1,7 +1,8 @@
+import { environmentsByDigest, listEnvironments } from '../environments/list';
 import { UserError } from '../errors';
 import type { Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { classifyTag, compareVersions, isReleaseKind, parseVersion, tryParseVersion, versionTag, type TagKind } from '../tags';
+import { compareVersions, isReleaseKind, parseVersion, tryParseVersion, versionTag, type TagKind } from '../tags';
 import { readVersionMetadata, releaseVersionOn, type VersionMetadata } from './version-metadata';
 
 /** Where a version stands now: what its tag is, and which tags and environments point at it. */
@@ -9,7 +10,7 @@ export interface VersionStatus {
   kind: TagKind;
   /** Every tag on the same digest, sorted (the described one included). */
   tags: string[];
-  /** `<name>` of every `env-<name>` tag on the same digest, sorted. */
+  /** The environments that send it traffic now (`production`, or `production 10%` in a split), sorted. */
   environments: string[];
 }
 
@@ -22,7 +23,7 @@ export interface VersionDescription extends VersionMetadata {
 
 /** SPEC §10 `describe`: one version's metadata and status, from the index, its manifest and its config. */
 export async function describeVersion(repo: Repository, tag: string, index = new Ocidex(repo)): Promise<VersionDescription> {
-  const entries = await index.refresh();
+  const [entries, assignments] = await Promise.all([index.refresh(), listEnvironments(repo)]);
   const entry = findVersion(repo, tag, entries, index);
   const metadata = await readVersionMetadata(repo, entry.tag, entry.digest, releaseVersionOn(entries, entry.digest));
   const same = entries.filter((other) => other.digest === entry.digest);
@@ -34,10 +35,7 @@ export async function describeVersion(repo: Repository, tag: string, index = new
     status: {
       kind: entry.kind,
       tags: same.map((other) => other.tag).sort(),
-      environments: same
-        .map((other) => (other.kind === 'environment' ? classifyTag(other.tag).environment : undefined))
-        .filter((name): name is string => name !== undefined)
-        .sort(),
+      environments: environmentsByDigest(assignments.map(({ environment, current }) => ({ environment, targets: current.targets }))).get(entry.digest) ?? [],
     },
   };
 }

@@ -53,7 +53,10 @@ describe('readNpmTarball', () => {
     execFileSync('tar', ['czf', tgz, '--format=gnu', ...flags, '-C', root, ...members]);
     return fs.readFileSync(tgz);
   }
-  const refusal = (bytes: Buffer) => readNpmTarball(bytes, 'client-v1.0.0').catch((caught: unknown) => caught as Error);
+  const refusal = (bytes: Buffer): Promise<Error> => readNpmTarball(bytes, 'client-v1.0.0').then(
+    () => new Error('not refused'),
+    (caught: unknown) => caught as Error,
+  );
 
   it('reads the files of what npmTarball writes', async () => {
     const read = await readNpmTarball(await npmTarball(files), 'client-v1.0.0');

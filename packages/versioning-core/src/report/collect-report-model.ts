@@ -1,11 +1,12 @@
 import { forEachConcurrently } from '../concurrently';
 import { readVersionMetadata, releaseVersionOn, type VersionMetadata } from '../metadata/version-metadata';
 import { interfaceDifference } from '../metadata/compare';
-import { currentEntry, readEnvlog, type EnvironmentEntry } from '../environments/envlog';
+import { currentEntry, readEnvlog, type EnvironmentEntry, type EnvlogHead } from '../environments/envlog';
+import { environmentsByDigest } from '../environments/list';
 import type { Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
 import { compareVersions, ENVLOG_PREFIX, isReleaseKind, parseVersion } from '../tags';
-import type { ReportEnvironment, ReportEnvironmentEntry, ReportInterfaceChange, ReportModel, ReportVersion } from './report-model';
+import type { ReportEnvironmentEntry, ReportInterfaceChange, ReportModel, ReportVersion } from './report-model';
 import { byCodeUnits } from '../code-unit-order';
 
 /** The page shows every release, and only the newest adhoc and branch versions: those pile up. */
@@ -32,13 +33,13 @@ export async function collectReportModel(repo: Repository, resource: string): Pr
   await forEachConcurrently([...shown.keys()], READS_IN_FLIGHT, async (i) => {
     metadata[i] = await readVersionMetadata(repo, shown[i].tag, shown[i].digest, releaseVersionOn(entries, shown[i].digest));
   });
-  const environmentsByDigest = environmentTags(entries);
-  const environments = await readEnvironments(repo);
+  const heads = await readEnvironmentHeads(repo);
+  const membership = environmentsByDigest(heads.map(({ name, head }) => ({ environment: name, targets: currentEntry(head.log).targets })));
   return {
     resource,
     repository: repo.reference,
-    versions: shown.map((entry, i) => reportVersion(entry, metadata[i], environmentsByDigest.get(entry.digest) ?? [])),
-    environments,
+    versions: shown.map((entry, i) => reportVersion(entry, metadata[i], membership.get(entry.digest) ?? [])),
+    environments: heads.map(({ name, head }) => ({ name, current: reportEntry(currentEntry(head.log)), history: head.log.entries.map(reportEntry) })),
     interfaceChanges: interfaceChanges(metadata.slice(0, releases.length)),
   };
 }
@@ -60,25 +61,14 @@ function reportVersion(entry: IndexEntry, meta: VersionMetadata, environments: s
   };
 }
 
-/** digest → names of the `env-<name>` tags on it, sorted. */
-function environmentTags(entries: IndexEntry[]): Map<string, string[]> {
-  const byDigest = new Map<string, string[]>();
-  for (const entry of entries) {
-    if (entry.kind !== 'environment') continue;
-    byDigest.set(entry.digest, [...(byDigest.get(entry.digest) ?? []), entry.tag.slice('env-'.length)].sort());
-  }
-  return byDigest;
-}
-
-async function readEnvironments(repo: Repository): Promise<ReportEnvironment[]> {
+/** Every environment's history head, by name. */
+async function readEnvironmentHeads(repo: Repository): Promise<Array<{ name: string; head: EnvlogHead }>> {
   const names = (await repo.listTags())
     .filter((tag) => tag.startsWith(ENVLOG_PREFIX))
     .map((tag) => tag.slice(ENVLOG_PREFIX.length))
     .sort();
   const heads = await Promise.all(names.map((name) => readEnvlog(repo, name)));
-  return heads.flatMap((head, i) =>
-    head ? [{ name: names[i], current: reportEntry(currentEntry(head.log)), history: head.log.entries.map(reportEntry) }] : [],
-  );
+  return heads.flatMap((head, i) => (head ? [{ name: names[i], head }] : []));
 }
 
 function reportEntry(entry: EnvironmentEntry): ReportEnvironmentEntry {

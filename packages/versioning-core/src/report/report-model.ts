@@ -33,7 +33,7 @@ export interface ReportVersion {
   clientHash: string | null;
   metrics: Record<string, number>;
   labels: Record<string, string>;
-  /** Environments whose `env-<name>` tag points at this version now. */
+  /** Environments that send this version traffic now (`production`, or `production 10%` in a split). */
   environments: string[];
   /** Per closure project, its files (path, size, sha256); empty when the version predates file lists. */
   files: Record<string, ReportFile[]>;

@@ -60,7 +60,9 @@ describe('writeResourceReport', () => {
     expect(model.versions.slice(3).map((v: { kind: string }) => v.kind)).toEqual(['adhoc', 'adhoc', 'adhoc', 'adhoc']);
     expect(model.versions.map((v: { metrics: Record<string, number> }) => v.metrics.accuracy).slice(0, 3)).toEqual([0.89, 0.92, 0.95]);
     expect(model.versions[1]).toMatchObject({ author: 'Ada Lovelace <ada@example.com>', labels: { experiment: 'more-data' }, environments: [] });
-    expect(model.versions[0].environments).toEqual(['production']);
+    // The canary's share shows on v1.2.0 although env-production stays on v1.0.0.
+    expect(model.versions[0].environments).toEqual(['production 90%']);
+    expect(model.versions[2].environments).toEqual(['production 10%']);
     expect(model.versions[0].files.ham.map((i: number) => model.fileTable[i][0])).toEqual(['ham/metrics.json', 'ham/resource.json', 'ham/src/ham.ts']);
     expect(model.environments).toEqual([
       expect.objectContaining({

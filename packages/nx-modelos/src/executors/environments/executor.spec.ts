@@ -1,4 +1,6 @@
 import { logger } from '@nx/devkit';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runJson, useExecutorWorkspace } from '../../test-support/executor-workspace';
 import promoteExecutor from '../promote/executor';
 import releaseExecutor from '../release/executor';
@@ -48,6 +50,21 @@ describe('promote, traffic, rollback and environments executors', () => {
     for (const [run, message] of cases) {
       await expect(run()).resolves.toEqual({ success: false });
       expect(String(jest.mocked(logger.error).mock.lastCall![0])).toMatch(message);
+    }
+  });
+
+  it("traffic --status refuses another resource's endpoint on the port it asks", async () => {
+    const ws = workspace();
+    const other = http.createServer((_req, res) => res.end(JSON.stringify({ resource: 'bacon', environment: 'production', versions: [] })));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      await expect(trafficExecutor({ registry, env: 'production', status: true, endpoint }, ws.context())).resolves.toEqual({ success: false });
+      expect(String(jest.mocked(logger.error).mock.lastCall![0])).toBe(
+        `the endpoint at ${endpoint} serves bacon@production, not ham@production: point --endpoint at the ham@production endpoint (mdl endpoint … --port P)`,
+      );
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
     }
   });
 });

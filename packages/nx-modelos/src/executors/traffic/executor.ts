@@ -9,9 +9,12 @@ const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 
 export const { executor, batch } = defineResourceExecutor<TrafficExecutorOptions>(async ({ options, target, out }) => {
   if (options.status) {
-    const status = await fetchEndpointStatus(options.endpoint ?? DEFAULT_ENDPOINT);
-    if (options.env && status.environment !== options.env) {
-      throw new UserError(`the endpoint at ${options.endpoint ?? DEFAULT_ENDPOINT} serves ${status.resource}@${status.environment}, not ${options.env}: point --endpoint at the ${options.env} endpoint`);
+    const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
+    const status = await fetchEndpointStatus(endpoint);
+    // Another resource's endpoint on the same port would otherwise pass for this one's.
+    const wanted = `${target.resource.name}@${options.env ?? status.environment}`;
+    if (`${status.resource}@${status.environment}` !== wanted) {
+      throw new UserError(`the endpoint at ${endpoint} serves ${status.resource}@${status.environment}, not ${wanted}: point --endpoint at the ${wanted} endpoint (mdl endpoint … --port P)`);
     }
     if (options.json) out.json(status);
     else out.info(formatEndpointStatus(status));
