@@ -46,6 +46,7 @@ describe('a registry with htpasswd (Basic) auth', () => {
   it('reports wrong credentials, naming the user and where they came from, never the password', async () => {
     const failure = open({ MODELOS_REGISTRY_USERNAME: 'bob', MODELOS_REGISTRY_PASSWORD: 'wrong-pw' }).blobExists(EmptyJson.descriptor.digest);
     await expect(failure).rejects.toThrow(`registry ${registry.host} rejected the credentials of user "bob" (from env MODELOS_REGISTRY_USERNAME)`);
+    await expect(failure).rejects.toThrow(`: log in again (\`docker login ${registry.host}\`) or correct env MODELOS_REGISTRY_USERNAME`);
     await expect(failure).rejects.not.toThrow(/wrong-pw/);
   });
 

@@ -61,7 +61,16 @@ export class AuthClient {
         `registry ${this.host} requires authentication${detail}: run \`docker login ${this.host}\` or set MODELOS_REGISTRY_USERNAME and MODELOS_REGISTRY_PASSWORD`,
       );
     }
-    return new UserError(`registry ${this.host} rejected the credentials of user "${credentials.username}" (from ${credentials.source})${detail}`);
+    return new UserError(
+      `registry ${this.host} rejected the credentials of user "${credentials.username}" (from ${credentials.source})${detail}: log in again (\`docker login ${this.host}\`) or correct ${credentials.source}`,
+    );
+  }
+
+  /** The error for a request the registry forbids (403): the credentials are good, the permission is missing. */
+  async denial(detail: string): Promise<UserError> {
+    const credentials = await this.credentials();
+    const who = credentials ? `user "${credentials.username}" (from ${credentials.source})` : 'anonymous access';
+    return new UserError(`registry ${this.host} denied ${who}${detail}: ask for that permission on the repository, or use credentials that have it`);
   }
 
   private async knownAuthorization(scopeKey: string): Promise<string | undefined> {

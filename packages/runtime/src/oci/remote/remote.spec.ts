@@ -118,6 +118,28 @@ describe('a registry answering with a redirect or a token realm that is no http(
   });
 });
 
+describe('a registry that forbids what it is asked (403)', () => {
+  it('says the credentials lack the permission, not that they were rejected', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const env = { MODELOS_REGISTRY_USERNAME: 'dave', MODELOS_REGISTRY_PASSWORD: 'pw', DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'docker-')) };
+      const repo = new RemoteRepository({ host, plainHttp: true, name: 'ns/ham', retryPolicy: noSleep, env });
+      const error = await repo.listTags().catch((caught: unknown) => caught as Error);
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.message).toBe(
+        `registry ${host} denied user "dave" (from env MODELOS_REGISTRY_USERNAME) to list tags in ${host}/ns/ham (403 DENIED: requested access to the resource is denied): ask for that permission on the repository, or use credentials that have it`,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('a registry with deletion disabled', () => {
   let child: ChildProcess;
   let dir: string;

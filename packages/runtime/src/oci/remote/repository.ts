@@ -302,6 +302,7 @@ export class RemoteRepository implements Repository {
   private async failure(response: HttpResponse, what: string): Promise<UserError> {
     const detail = await describeFailure(response);
     if (response.status === 401) return this.auth.refusal(` to ${what} in ${this.reference} (${detail})`);
+    if (response.status === 403) return this.auth.denial(` to ${what} in ${this.reference} (${detail})`);
     if (response.status === 400 && this.base.protocol === 'http:') {
       const https = speaksHttps(this.host, detail);
       if (https) return https;
