@@ -83,6 +83,19 @@ describe('OCI image layout on disk', () => {
     );
   });
 
+  it.each([['{"manifests":[null]}'], ['{"manifests":[{"mediaType":"x"}]}'], ['{"manifests":{}}'], ['not json']])(
+    'refuses an index.json whose entries are no descriptors in one line: %s',
+    async (index) => {
+      const dir = path.join(tmp, 'ham');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'index.json'), index);
+      const repo = new LayoutRepository(dir);
+      for (const attempt of [() => repo.listTags(), () => repo.resolve('v1.0.0'), () => repo.fetchManifest('v1.0.0')]) {
+        await expect(attempt()).rejects.toThrow(new UserError(`${path.join(dir, 'index.json')} is not a valid OCI image index`));
+      }
+    },
+  );
+
   it('keeps every tag when several processes push at once', async () => {
     const dir = path.join(tmp, 'ham');
     const processes = 4;

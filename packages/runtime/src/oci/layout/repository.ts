@@ -205,7 +205,8 @@ export class LayoutRepository implements Repository {
     }
     try {
       const index = JSON.parse(text) as ImageIndex;
-      if (!Array.isArray(index.manifests)) throw new Error('no manifests array');
+      // Every entry is read as a descriptor: `null` or a digest-less entry would crash a lookup later.
+      if (!Array.isArray(index.manifests) || !index.manifests.every(isDescriptorLike)) throw new Error('no manifests array of descriptors');
       return index;
     } catch {
       throw new UserError(`${this.indexFile} is not a valid OCI image index`);
@@ -264,6 +265,11 @@ function withoutRefName(entry: Descriptor): Descriptor {
   const { annotations, ...rest } = entry;
   const remaining = Object.entries(annotations ?? {}).filter(([key]) => key !== REF_NAME);
   return remaining.length ? { ...rest, annotations: Object.fromEntries(remaining) } : rest;
+}
+
+function isDescriptorLike(entry: unknown): boolean {
+  const candidate = entry as Partial<Descriptor> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.digest === 'string' && typeof candidate.mediaType === 'string';
 }
 
 async function exists(file: string): Promise<boolean> {
