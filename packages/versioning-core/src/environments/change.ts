@@ -4,7 +4,7 @@ import { gitFailure, runGit } from '../git/run';
 import type { Repository } from '../oci';
 import { environmentTag } from '../tags';
 import { appendEntry, type EntryDraft } from './append';
-import { currentEntry, type EnvironmentAction, type EnvironmentEntry, type EnvironmentTarget, type EnvlogHead } from './envlog';
+import { currentEntry, readEnvlog, type EnvironmentAction, type EnvironmentEntry, type EnvironmentTarget, type EnvlogHead } from './envlog';
 import { pinTargets, releaseVersionArgument } from './pin';
 import { assertOneMajor, formatWeights, leadingVersion, parseWeights, type VersionWeight } from './weights';
 import { whoAmI } from './who';
@@ -90,11 +90,13 @@ async function change(
     return { action, targets, replicas, time: new Date().toISOString(), who, reason: input.reason?.trim() || defaultReason };
   };
   const appended = await appendEntry({ repo, resource, environment, draft, settleMs: input.settleMs });
-  // env-<name> follows the history's head (which may hold a concurrent writer's later entry too).
-  const leading = leadingTarget(currentEntry(appended.head.log).targets);
-  const manifest = await repo.fetchManifest(leading.digest);
-  if (!manifest) throw new UserError(`${repo.reference}@${leading.digest} (${leading.version}) is gone from the registry: it cannot be assigned to ${environment}`);
-  await repo.pushManifest(manifest.bytes, manifest.descriptor.mediaType, envTag);
+  let leading: EnvironmentTarget;
+  try {
+    leading = await moveEnvironmentTag(repo, environment, appended.head);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError(`${resource} ${environment} #${appended.entry.n} is recorded, but ${envTag} was not moved: ${err.message}; the next promote, traffic or rollback moves it`);
+  }
   const gitTag = head ? await writeGitTag(input.workspaceRoot!, resource, environment, appended.entry, head) : null;
   return {
     resource,
@@ -115,6 +117,26 @@ export function previousAssignment(entries: EnvironmentEntry[]): EnvironmentEntr
     .reverse()
     .find((entry) => key(entry) !== key(current));
 }
+
+/**
+ * Points env-<name> at the heaviest version of the history's head, then reads the head again:
+ * a concurrent writer that pushed the tag for an older head may have landed after us. Entries
+ * only ever append, so a head of the same length is the one the tag now follows.
+ */
+async function moveEnvironmentTag(repo: Repository, environment: string, head: EnvlogHead): Promise<EnvironmentTarget> {
+  for (let round = 1; ; round++) {
+    const leading = leadingTarget(currentEntry(head.log).targets);
+    const manifest = await repo.fetchManifest(leading.digest);
+    if (!manifest) throw new UserError(`${repo.reference}@${leading.digest} (${leading.version}) is gone from the registry: it cannot be assigned to ${environment}`);
+    await repo.pushManifest(manifest.bytes, manifest.descriptor.mediaType, environmentTag(environment));
+    const now = await readEnvlog(repo, environment);
+    if (!now || now.log.entries.length === head.log.entries.length || round === TAG_FOLLOW_ROUNDS) return leading;
+    head = now;
+  }
+}
+
+/** Rounds of moveEnvironmentTag: each one a writer that appended meanwhile; more would mean a storm of them. */
+const TAG_FOLLOW_ROUNDS = 5;
 
 function leadingTarget(targets: EnvironmentTarget[]): EnvironmentTarget {
   const version = leadingVersion(targets);

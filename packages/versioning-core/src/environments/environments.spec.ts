@@ -11,6 +11,7 @@ import { pushTinyArtifact } from '../test-support/tiny-artifact';
 import { promote, rollback, traffic } from './change';
 import { readEnvlog } from './envlog';
 import { environmentHistory, listEnvironments } from './list';
+import { leadingVersion } from './weights';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
 let work: string;
@@ -118,6 +119,9 @@ describe.each(['remote', 'layout'] as const)('environments in a %s registry', (k
     expect(history.map((e) => e.n)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(history.map((e) => e.reason).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `writer ${i}`));
     expect(new Set(results.map((r) => r.entry.writer)).size).toBe(6);
+    // env-production follows the last entry, whichever writer's tag push landed last.
+    const last = history[history.length - 1].targets;
+    expect((await repo.resolve('env-production'))!.digest).toBe(last.find((t) => t.version === leadingVersion(last))!.digest);
   });
 });
 
