@@ -94,7 +94,7 @@ describe('parseSpec', () => {
     for (const v of refused) expect([v, satisfiesSpec(v, spec)]).toEqual([v, false]);
   });
 
-  it.each(['latest', '~=1', '===1.2.3', '==1.2.3.*', '>=1,,<2', '1.2.3.4', '==foo', '^^1', '>=1, ~2'])('refuses %j naming the file, the requirement and the forms', (text) => {
+  it.each(['latest', '~=1', '===1.2.3', '==1.2.3.*', '>=1,,<2', '1.2.3.4', '==foo', '^^1', '>=1, ~2', '1 ||', '|| 1', '1 || || 2', '1.2.3+build'])('refuses %j naming the file, the requirement and the forms', (text) => {
     expect(() => parseSpec(text, WHERE)).toThrow(UserError);
     expect(() => parseSpec(text, WHERE)).toThrow(`${WHERE}: ${JSON.stringify(text)} is not a version spec; accepted: an npm range`);
   });

@@ -24,6 +24,8 @@ const PIP_CLAUSE = /^(==|!=|~=|>=|<=|>|<)\s*v?(\d+(?:\.\d+){0,2})(\.\*)?$/;
  */
 export function parseSpec(text: string, where: string): RequirementSpec {
   const trimmed = text.trim();
+  // npm reads an empty `||` alternative as "any version" and drops `+build`: neither is what was written.
+  if (trimmed.includes('+') || (trimmed.includes('||') && /(^|\|\|)\s*(\|\||$)/.test(trimmed))) throw invalid(text, where);
   const npm = PIP_MARKERS.test(trimmed) ? pipToNpm(trimmed, () => invalid(text, where)) : trimmed === '' ? '*' : trimmed;
   let range: semver.Range;
   try {
