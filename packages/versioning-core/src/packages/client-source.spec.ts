@@ -79,6 +79,16 @@ describe('generateClientSource', () => {
     expect(() => generate('export class Pantry { then(): void {} }')).toThrow(/method "then" clashes/);
   });
 
+  it('offers no create for a class whose constructors are private, and ...args for one from an outside base', () => {
+    const singleton = generate('export class Pantry { private constructor() {} static shared(): number { return 1; } }');
+    expect(singleton.js).not.toMatch(/\bcreate\(/);
+    expect(singleton.dts).not.toMatch(/\bcreate\b/);
+    expect(singleton.js).toContain('static shared() {');
+    const inherited = generate('export class Pantry extends Map<string, number> {}');
+    expect(inherited.js).toContain('  static create(...args) {');
+    expect(inherited.dts).toContain('  static create(...args: unknown[]): Promise<PantryClient>;');
+  });
+
   it('renames parameters that would shadow the names the generated code uses', () => {
     const { js } = generate('export class Pantry { stock(modelos: number, PantryClient: string, { a }: { a: number }): void {} }');
     expect(js).toContain('  stock(arg0, arg1, arg2) {\n    return modelos.callMethod(this, "stock", [arg0, arg1, arg2]);\n  }');

@@ -65,7 +65,7 @@ function javascript(descriptor: InterfaceDescriptor, spec: ClientSpec, names: Na
     return `(${list}) {\n    return ${invoke(array)};\n  }`;
   };
   const parametersOf = (overloads: MethodDescriptor[]) => overloads.map((method) => method.parameters);
-  const constructors = descriptor.constructors.length ? descriptor.constructors.map((c) => c.parameters) : [[rest('args')]];
+  const constructors = constructorSignatures(descriptor, rest('args'));
   const enums = descriptor.types.filter((type) => type.kind === 'enum');
   return [
     `'use strict';`,
@@ -79,8 +79,7 @@ function javascript(descriptor: InterfaceDescriptor, spec: ClientSpec, names: Na
     `  /** URL of a running ${spec.resource} server to use instead of starting one. */`,
     `  static uri = undefined;`,
     '',
-    `  static create${call(constructors, (args) => `modelos.createInstance(${names.client}, ${args})`)}`,
-    '',
+    ...(constructors.length ? [`  static create${call(constructors, (args) => `modelos.createInstance(${names.client}, ${args})`)}`, ''] : []),
     `  static fromUri(url) {\n    return modelos.fromUri(${names.client}, url);\n  }`,
     '',
     `  static fromVersion(version) {\n    return modelos.fromVersion(${names.client}, version);\n  }`,
@@ -92,7 +91,7 @@ function javascript(descriptor: InterfaceDescriptor, spec: ClientSpec, names: Na
     '',
     `/** A ${spec.resource} server: what ${names.client}.fromUri and ${names.client}.fromVersion give. */`,
     `class ${names.server} {`,
-    `  create${call(constructors, (args) => `modelos.createInstance(${names.client}, ${args}, this)`)}`,
+    ...(constructors.length ? [`  create${call(constructors, (args) => `modelos.createInstance(${names.client}, ${args}, this)`)}`] : []),
     ...statics.flatMap((overloads) => ['', `  ${memberName(overloads[0].name)}${call(parametersOf(overloads), (args) => `modelos.callStatic(${names.client}, ${JSON.stringify(overloads[0].name)}, ${args}, this)`)}`]),
     '',
     `  close() {\n    return modelos.closeServer(this);\n  }`,
@@ -111,6 +110,15 @@ function javascript(descriptor: InterfaceDescriptor, spec: ClientSpec, names: Na
   ].join('\n');
 }
 
+/**
+ * The parameter lists `create` takes: the public constructors; `...args` when the constructor is
+ * inherited from outside the workspace (unknown here); none when no constructor is public.
+ */
+function constructorSignatures(descriptor: InterfaceDescriptor, unknown: ParameterDescriptor): ParameterDescriptor[][] {
+  if (descriptor.noPublicConstructor) return [];
+  return descriptor.constructors.length ? descriptor.constructors.map((c) => c.parameters) : [[unknown]];
+}
+
 function declarations(
   descriptor: InterfaceDescriptor,
   spec: ClientSpec,
@@ -121,7 +129,7 @@ function declarations(
   const { typeParameters } = descriptor;
   const params = typeParameterList(typeParameters);
   const clientType = `${names.client}${typeParameters.length ? `<${typeParameters.map(typeParameterName).join(', ')}>` : ''}`;
-  const constructors = descriptor.constructors.length ? descriptor.constructors.map((c) => c.parameters) : [[rest('args', 'unknown[]')]];
+  const constructors = constructorSignatures(descriptor, rest('args', 'unknown[]'));
   const create = (prefix: string) => constructors.map((parameters) => `  ${prefix}create${params}(${dtsParameters(parameters)}): Promise<${clientType}>;`);
   const signature = (prefix: string, method: MethodDescriptor) =>
     `  ${prefix}${memberName(method.name)}${typeParameterList(method.typeParameters)}(${dtsParameters(method.parameters)}): ${promised(method.returnType)};`;
@@ -136,7 +144,7 @@ function declarations(
     `  static version: string | undefined;`,
     `  /** URL of a running ${spec.resource} server to use instead of starting one. */`,
     `  static uri: string | undefined;`,
-    `  /** Creates an instance on the server at ${names.client}.uri, else on a local server of its own (stopped on dispose). */`,
+    ...(constructors.length ? [`  /** Creates an instance on the server at ${names.client}.uri, else on a local server of its own (stopped on dispose). */`] : []),
     ...create('static '),
     `  /** A running server; refused unless it serves ${spec.resource} v${major(spec.version)}.x.y. */`,
     `  static fromUri(url: string): Promise<${names.server}>;`,
