@@ -42,7 +42,9 @@ export function networkError(host: string, err: unknown, tls: TlsContext): Error
     return new UserError(`registry ${host} speaks plain HTTP, not HTTPS: use oci://${host}/<namespace>${isLoopback(host) ? '' : '?insecure=true'} (no ?tls=true)`);
   }
   if (code && /^(ERR_SSL|EPROTO|CERT_|UNABLE_TO_|ERR_TLS)/.test(code)) {
-    return new UserError(`TLS connection to registry ${host} failed: ${error.message} (${code})`);
+    return new UserError(
+      `TLS connection to registry ${host} failed: ${error.message} (${code}); check that it speaks TLS on this port with a complete certificate chain, and that its CA is trusted (${tls.certsDir}/ca.crt or NODE_EXTRA_CA_CERTS)`,
+    );
   }
   return error instanceof Error ? error : new Error(String(err));
 }

@@ -129,7 +129,10 @@ describe('a registry that forbids what it is asked (403)', () => {
       const host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
       const env = { MODELOS_REGISTRY_USERNAME: 'dave', MODELOS_REGISTRY_PASSWORD: 'pw', DOCKER_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'docker-')) };
       const repo = new RemoteRepository({ host, plainHttp: true, name: 'ns/ham', retryPolicy: noSleep, env });
-      const error = await repo.listTags().catch((caught: unknown) => caught as Error);
+      const error = await repo.listTags().then(
+        () => new Error('not refused'),
+        (caught: unknown) => caught as Error,
+      );
       expect(error).toBeInstanceOf(UserError);
       expect(error.message).toBe(
         `registry ${host} denied user "dave" (from env MODELOS_REGISTRY_USERNAME) to list tags in ${host}/ns/ham (403 DENIED: requested access to the resource is denied): ask for that permission on the repository, or use credentials that have it`,

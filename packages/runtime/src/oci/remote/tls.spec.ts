@@ -1,7 +1,10 @@
 // A docker-registry that speaks HTTPS only, with a certificate from a private CA (openssl), and
 // an HTTP CONNECT proxy on loopback: choosing TLS for a loopback host, trusting the CA the ways
 // docker users do, errors that name the fix, and HTTPS_PROXY/NO_PROXY.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../errors';
@@ -16,6 +19,8 @@ const { startRegistry } = require('../../../../../tools/registry') as {
 };
 
 jest.setTimeout(60_000);
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let dir: string;
 let ca: TestCa;
@@ -79,6 +84,42 @@ describe('TLS on a loopback host (finding: TLS cannot be chosen)', () => {
     await expect(open(`oci://${plain}/team?tls=true`, noDockerConfig()).listTags()).rejects.toThrow(
       `registry ${plain} speaks plain HTTP, not HTTPS: use oci://${plain}/<namespace> (no ?tls=true)`,
     );
+  });
+});
+
+describe('certificates that do not fit the registry (one line with the fix)', () => {
+  /** An HTTPS server with `cert` on `host`, answering like an empty registry. */
+  async function serveTls(cert: string, host: string): Promise<{ host: string; close(): Promise<void> }> {
+    const server = https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(ca.keyFile) }, (_req, res) => res.end('{"tags":[]}'));
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    return { host: `${host}:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+  const trusted = () => ({ ...noDockerConfig(), NODE_EXTRA_CA_CERTS: ca.caFile });
+
+  it('names a certificate issued for another name', async () => {
+    // The test certificate is for 127.0.0.1 and localhost; 127.0.0.2 is loopback too, but another name.
+    const server = await serveTls(ca.certFile, '127.0.0.2');
+    try {
+      await expect(open(`oci://${server.host}/team`, trusted()).listTags()).rejects.toThrow(
+        new RegExp(`^registry ${escapeRegExp(server.host)}: its certificate is not valid for this name: .*; use a name the certificate lists, or reissue it for 127\\.0\\.0\\.2$`),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names a certificate out of its validity period', async () => {
+    const expired = path.join(dir, 'expired.pem');
+    // Signed by the test CA for the right name, valid until yesterday.
+    execFileSync('openssl', ['x509', '-req', '-in', path.join(dir, 'server.csr'), '-CA', ca.caFile, '-CAkey', path.join(dir, 'ca.key'), '-CAcreateserial', '-days', '-1', '-extfile', path.join(dir, 'san.ext'), '-out', expired], { stdio: 'pipe' });
+    const server = await serveTls(expired, '127.0.0.1');
+    try {
+      await expect(open(`oci://${server.host}/team?tls=true`, trusted()).listTags()).rejects.toThrow(
+        new UserError(`registry ${server.host}: its certificate is out of its validity period (CERT_HAS_EXPIRED): renew it, or check this machine's clock`),
+      );
+    } finally {
+      await server.close();
+    }
   });
 });
 
