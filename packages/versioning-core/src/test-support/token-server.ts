@@ -31,7 +31,14 @@ const LEEWAY_SECONDS = 60;
  * `POST <realm>` (grant_type=password or refresh_token) answers `{ access_token, refresh_token }`.
  * Tokens are RS256 JWTs with the signing certificate in `x5c`, granting what `scope` asks.
  */
-export async function startTokenServer(options: { users: Record<string, string>; refreshTokens: Record<string, string>; keyFile: string; certFile: string }): Promise<TokenServer> {
+export async function startTokenServer(options: {
+  users: Record<string, string>;
+  refreshTokens: Record<string, string>;
+  keyFile: string;
+  certFile: string;
+  /** Users granted `pull` only, whatever else they ask for (as a read-only robot account is). */
+  readOnly?: string[];
+}): Promise<TokenServer> {
   const key = createPrivateKey(fs.readFileSync(options.keyFile));
   const certDer = new X509Certificate(fs.readFileSync(options.certFile)).raw.toString('base64');
   const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
@@ -41,7 +48,8 @@ export async function startTokenServer(options: { users: Record<string, string>;
     const header = { typ: 'JWT', alg: 'RS256', x5c: [certDer] };
     const access = scopes.map((scope) => {
       const [type, name, actions] = scope.split(':');
-      return { type, name, actions: (actions ?? '').split(',').filter(Boolean) };
+      const asked = (actions ?? '').split(',').filter(Boolean);
+      return { type, name, actions: options.readOnly?.includes(subject) ? asked.filter((action) => action === 'pull') : asked };
     });
     const claims = { iss: server.issuer, sub: subject, aud: service, exp: now + server.lifetimeSeconds, nbf: now - 10, iat: now - 10, jti: randomUUID(), access };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;

@@ -25,7 +25,7 @@ let counter = 0;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oci-token-'));
   const signing = makeSigningKey(dir);
-  tokens = await startTokenServer({ users: { carol: 'token-pw' }, refreshTokens: { 'refresh-123': 'carol' }, ...signing });
+  tokens = await startTokenServer({ users: { carol: 'token-pw', reader: 'read-pw' }, refreshTokens: { 'refresh-123': 'carol' }, readOnly: ['reader'], ...signing });
   registry = await startRegistry({ token: { realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertBundle: signing.certFile } });
 });
 afterAll(async () => {
@@ -162,6 +162,16 @@ describe('identity tokens (refresh tokens)', () => {
     const repo = open(dockerConfig({ credHelpers: { [registry.host]: 'modelos-c' } }));
     await pushSmall(repo, 'v1.0.0');
     expect(new Set(tokens.requests.map((r) => r.grant))).toEqual(new Set(['refresh:refresh-123']));
+  });
+
+  it('says a read-only account may not push, instead of calling its credentials rejected', async () => {
+    const name = `ham${counter++}`;
+    await pushSmall(open(carol, name), 'v1.0.0');
+    const reader = open({ MODELOS_REGISTRY_USERNAME: 'reader', MODELOS_REGISTRY_PASSWORD: 'read-pw' }, name);
+    expect(await reader.listTags()).toEqual(['v1.0.0']);
+    await expect(pushSmall(reader, 'v1.1.0')).rejects.toThrow(
+      new RegExp(`^registry ${registry.host.replace(/\./g, '\\.')} denied user "reader" \\(from env MODELOS_REGISTRY_USERNAME\\) to .*: ask for that permission on the repository, or use credentials that have it$`),
+    );
   });
 
   it('reports a refused identity token', async () => {

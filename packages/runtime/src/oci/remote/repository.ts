@@ -301,8 +301,10 @@ export class RemoteRepository implements Repository {
 
   private async failure(response: HttpResponse, what: string): Promise<UserError> {
     const detail = await describeFailure(response);
+    // A token without the scope asked for (a read-only account pushing) is a missing permission, not bad credentials.
+    const insufficientScope = /error="insufficient_scope"/.test(header(response, 'www-authenticate') ?? '');
+    if (response.status === 403 || (response.status === 401 && insufficientScope)) return this.auth.denial(` to ${what} in ${this.reference} (${detail})`);
     if (response.status === 401) return this.auth.refusal(` to ${what} in ${this.reference} (${detail})`);
-    if (response.status === 403) return this.auth.denial(` to ${what} in ${this.reference} (${detail})`);
     if (response.status === 400 && this.base.protocol === 'http:') {
       const https = speaksHttps(this.host, detail);
       if (https) return https;
