@@ -1,5 +1,6 @@
 import { filesUnder, groupByRoot, listClosureFiles, listWorkspaceFiles, type ClosureFile } from '../artifact/closure-files';
 import { lfsTrackedPointerCandidates, refuseLfsPointers } from '../artifact/lfs-pointers';
+import { ciBranch } from './ci-branch';
 import { gitFacts, type ClosureFacts, type ClosureSpec } from './facts';
 import { isTagInHistory, tagsMergedIntoHead } from './release-refs';
 import { listTags, locateCheckout, originUrl, type WorkspaceCheckout } from './repo';
@@ -11,7 +12,7 @@ export interface ClosureFactsSource {
   filesOf(roots: string[]): Promise<Map<string, ClosureFile[]>>;
   /** `remote.origin.url` without credentials; undefined when there is none. */
   originUrl(): Promise<string | undefined>;
-  /** The checked-out branch's short name; null when HEAD is detached. */
+  /** The checked-out branch's short name; on a detached HEAD the branch a CI job builds (ciBranch), else null. */
   branch(): Promise<string | null>;
   /** Of the resource's git release tags (`mdl-<resource>-v*`) merged into HEAD, the one `pick` picks; undefined when none. */
   releaseTag(resource: string, pick: (tags: string[]) => string | undefined): Promise<string | undefined>;
@@ -39,7 +40,7 @@ export function perCallGitFacts(workspaceRoot: string): ClosureFactsSource {
     factsOf: async (closure) => (await gitFacts(workspaceRoot, [closure], located(closure.name))).get(closure.name)!,
     filesOf: (roots) => listClosureFiles(workspaceRoot, roots),
     originUrl: () => (origin ??= originUrl(workspaceRoot)),
-    branch: async () => (await located()).branch,
+    branch: async () => (await located()).branch ?? ciBranch() ?? null,
     releaseTag: async (resource, pick) => {
       const pattern = `${releaseTagPrefix(resource)}*`;
       const { tags, head } = await located(resource);
@@ -84,7 +85,7 @@ export function batchedGitFacts(workspaceRoot: string, closures: ClosureSpec[]):
       return byRoot;
     },
     originUrl: single.originUrl,
-    branch: async () => (await located()).branch,
+    branch: async () => (await located()).branch ?? ciBranch() ?? null,
     releaseTag: async (resource, pick) => {
       releaseTags ??= tagsMergedIntoHead(workspaceRoot, ALL_RELEASE_TAGS);
       return pick((await releaseTags).filter((tag) => tag.startsWith(releaseTagPrefix(resource))));

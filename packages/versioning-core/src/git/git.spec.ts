@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { UserError } from '../errors';
-import { currentBranch, gitFacts, type ClosureFacts } from './index';
+import { batchedGitFacts, currentBranch, gitFacts, perCallGitFacts, type ClosureFacts } from './index';
 import { locateCheckout, locateWorkspace } from './repo';
 import { onNulRecords } from './run';
 import { countingGit } from '../test-support/counting-git';
@@ -307,6 +307,25 @@ describe('HEAD, currentBranch, locateWorkspace', () => {
     expect(await currentBranch(repo)).toBeNull();
     expect((await factsOf(repo, 'ham', ['ham'])).head).toBe(first);
     expect(fs.realpathSync((await locateWorkspace(repo)).top)).toBe(fs.realpathSync(repo));
+  });
+
+  it('takes the branch a CI job builds when its checkout is detached, and only then', async () => {
+    const repo = initRepo();
+    const first = commit(repo, 'one');
+    commit(repo, 'two');
+    const saved = process.env.CI_COMMIT_BRANCH;
+    process.env.CI_COMMIT_BRANCH = 'release-line';
+    try {
+      expect(await perCallGitFacts(repo).branch()).toBe('main');
+      git(repo, 'checkout', '-q', '--detach', first);
+      expect(await perCallGitFacts(repo).branch()).toBe('release-line');
+      expect(await batchedGitFacts(repo, []).branch()).toBe('release-line');
+      delete process.env.CI_COMMIT_BRANCH;
+      expect(await perCallGitFacts(repo).branch()).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.CI_COMMIT_BRANCH;
+      else process.env.CI_COMMIT_BRANCH = saved;
+    }
   });
 
   it('locateCheckout gives top, prefix, HEAD and branch in one git call, and still answers before the first commit', async () => {
