@@ -103,6 +103,16 @@ describe('a pack output that does not match the checkout (a poisoned cache entry
     expect(await openRepository(registry, 'ham').listTags()).toEqual([]);
   });
 
+  it('reads no file outside the pack: a layer whose tarball path was forged is refused before anything is sent', async () => {
+    await pack();
+    ws.write('.npmrc', '//registry.npmjs.org/:_authToken=s3cret\n');
+    const document = readPackDocument(dir)!;
+    document.layers[0] = { ...document.layers[0], blob: '../../../.npmrc' };
+    fs.writeFileSync(path.join(dir, 'pack.json'), JSON.stringify(document));
+    await expect(store()).rejects.toThrow(/layer 1 \(code of ham\) names \.\.\/\.\.\/\.\.\/\.npmrc as its tarball/);
+    expect(await openRepository(registry, 'ham').listTags()).toEqual([]);
+  });
+
   it('never becomes a release: refused before the version is claimed', async () => {
     ws.write('ham/weights/model.onnx', randomBytes(1024));
     await pack();

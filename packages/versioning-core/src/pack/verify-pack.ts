@@ -11,7 +11,7 @@ import type { ProjectRef } from '../project-ref';
 import { cacheDir, closureFileRecords } from '../resource-facts';
 import type { PackedLayers } from '../store';
 import { readPackDocument, type PackLayer } from './pack-document';
-import { recordsByPath } from './pack-resource';
+import { codeLayerPath, recordsByPath } from './pack-resource';
 
 /**
  * Pack's output, checked against the checkout before anything of it is pushed, or null when
@@ -57,6 +57,8 @@ export async function loadVerifiedPack(
     const key = cache.key(source.kind, source.files);
     const expected = source.kind === 'model' ? { digest: `sha256:${checkout[0].sha256}`, size: checkout[0].size } : (cache.get(key) ?? (await digestStream(source.open())));
     if (layer.digest !== expected.digest || layer.size !== expected.size) throw refuse(`${what} has digest ${layer.digest}, the checkout gives ${expected.digest}`);
+    // Only a code layer's own tarball is read from the pack: a forged path (`../../.npmrc`) would be streamed to the registry before its digest failed.
+    if (layer.blob !== undefined && (source.kind !== 'code' || layer.blob !== codeLayerPath(layer.digest))) throw refuse(`${what} names ${layer.blob} as its tarball`);
     cache.set(key, expected);
     known.push(expected);
     pushed.push(layer.blob ? { ...source, open: () => fs.createReadStream(path.join(dir, layer.blob!)) } : source);
