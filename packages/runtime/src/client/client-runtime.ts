@@ -185,7 +185,28 @@ async function connect(spec: ClientSpec, uri: string): Promise<Connection> {
     throw new Error(`${url.href} serves ${JSON.stringify(info?.resource)}, not ${spec.resource}: point the ${spec.resource} client at a ${spec.resource} server`);
   }
   assertCompatible(spec, info.version, `at ${url.href}`);
+  assertInterfaceServed(spec, info, `at ${url.href}`);
   return { url, info };
+}
+
+/**
+ * Same major is not enough when the server is older than this client and its interface differs:
+ * it lacks what was added since (SPEC §8). A newer server of the major only grew (SPEC §7.2).
+ */
+function assertInterfaceServed(spec: ClientSpec, info: ServerInfo, where: string): void {
+  if (info.clientHash === spec.clientHash || !olderThan(info.version, spec.version)) return;
+  throw new Error(
+    `${spec.resource} server v${info.version.replace(/^v/, '')} (${where}) is older than this client, ${spec.resource}-client v${spec.version}, and serves another interface ` +
+      `(client hash ${String(info.clientHash).slice(0, 7)}, not ${spec.clientHash.slice(0, 7)}): use a server of v${spec.version} or later, or a client generated from that server's release`,
+  );
+}
+
+/** Whether release `a` comes before `b` by MAJOR.MINOR.PATCH (a preview counts as its release). */
+function olderThan(a: string, b: string): boolean {
+  const parts = (version: string) => (/^v?(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  const [x, y] = [parts(a), parts(b)];
+  const differs = [0, 1, 2].find((i) => x[i] !== y[i]);
+  return differs !== undefined && x[differs] < y[differs];
 }
 
 function serverHandle(clientClass: ClientClass, connection: Connection): object {

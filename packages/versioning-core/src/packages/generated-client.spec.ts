@@ -115,6 +115,18 @@ describe('generated client against a server', () => {
     expect(requests.filter((line) => !line.startsWith('GET / '))).toEqual([]);
   });
 
+  it('refuses an older server of its major whose interface differs, and takes one that only is older', async () => {
+    const newer = loadGeneratedClient(generateClientSource(descriptor, { ...spec('1.4.0'), clientHash: 'd'.repeat(64) }).js).HamClient;
+    await expect(newer.fromUri(url)).rejects.toThrow(
+      `ham server v1.2.1 (at ${url}/) is older than this client, ham-client v1.4.0, and serves another interface (client hash ${clientHash(descriptor).slice(0, 7)}, not ddddddd): ` +
+        "use a server of v1.4.0 or later, or a client generated from that server's release",
+    );
+    // Minor releases that changed only server logic keep the interface: the older server serves it all.
+    await expect(client('1.4.0').HamClient.fromUri(url)).resolves.toBeDefined();
+    // A newer client of the same interface, or a newer server: fine either way.
+    await expect(loadGeneratedClient(generateClientSource(descriptor, { ...spec('1.0.0'), clientHash: 'd'.repeat(64) }).js).HamClient.fromUri(url)).resolves.toBeDefined();
+  });
+
   it('refuses a server of another resource, and says when it cannot reach one', async () => {
     await expect(client('1.0.0', 'bacon').HamClient.fromUri(url)).rejects.toThrow(
       `${url}/ serves "ham", not bacon`,
