@@ -1,4 +1,5 @@
 import { UserError } from '../../errors';
+import { isLoopback } from '../reference';
 import { discard, header, isReplayable, readBody, type HttpRequest, type HttpResponse, type Transport } from '../remote/transport';
 import { mergeScopes, parseWwwAuthenticate, type Challenge } from './challenge';
 import type { Credentials } from './credentials';
@@ -40,7 +41,7 @@ export class AuthClient {
       authorization = basicAuthorization(credentials);
     } else {
       const challenged = challenge.params.scope ? challenge.params.scope.split(' ') : [];
-      const token = await this.fetchToken(challenge.params, mergeScopes([...scopes, ...challenged])).catch((err: unknown) => {
+      const token = await this.fetchToken(challenge.params, mergeScopes([...scopes, ...challenged]), request.url).catch((err: unknown) => {
         discard(first);
         throw err;
       });
@@ -82,11 +83,15 @@ export class AuthClient {
     return token && `Bearer ${token}`;
   }
 
-  private async fetchToken(params: Record<string, string>, scopes: string[]): Promise<string> {
+  private async fetchToken(params: Record<string, string>, scopes: string[], challenged: URL): Promise<string> {
     const realm = params.realm ?? '';
     const url = URL.canParse(realm) ? new URL(realm) : undefined;
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
       throw new UserError(`registry ${this.host} sent a Bearer challenge without a valid realm URL (an http or https URL)`);
+    }
+    // Credentials reached over TLS never travel in clear text to a token service elsewhere.
+    if (challenged.protocol === 'https:' && url.protocol === 'http:' && !isLoopback(url.host)) {
+      throw new UserError(`registry ${this.host} speaks HTTPS but names a plain HTTP token service (${url.origin}): refusing to send it credentials; its realm must be an https URL`);
     }
     const credentials = await this.credentials();
     const response = credentials?.identityToken

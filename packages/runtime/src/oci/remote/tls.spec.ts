@@ -108,6 +108,23 @@ describe('certificates that do not fit the registry (one line with the fix)', ()
     }
   });
 
+  it('sends no credentials to a plain HTTP token service a TLS registry names', async () => {
+    const server = https.createServer({ cert: fs.readFileSync(ca.certFile), key: fs.readFileSync(ca.keyFile) }, (_req, res) => {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="http://auth.example.invalid/token",service="registry"' });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const env = { ...trusted(), MODELOS_REGISTRY_USERNAME: 'erin', MODELOS_REGISTRY_PASSWORD: 's3cret' };
+      await expect(open(`oci://${host}/team?tls=true`, env).listTags()).rejects.toThrow(
+        new UserError(`registry ${host} speaks HTTPS but names a plain HTTP token service (http://auth.example.invalid): refusing to send it credentials; its realm must be an https URL`),
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('names a certificate out of its validity period', async () => {
     const expired = path.join(dir, 'expired.pem');
     // Signed by the test CA for the right name, valid until yesterday.
