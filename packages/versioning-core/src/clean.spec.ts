@@ -91,6 +91,16 @@ describe('a repository holding an image index', () => {
 });
 
 describe('cleanRepository', () => {
+  it('untags, never deletes, a release manifest that only an adhoc tag names yet (a release halfway: v<version> comes next)', async () => {
+    // What a release does first: the adhoc tag moves onto the release manifest; v1.2.0 follows it there.
+    const release = await pushTinyArtifact(repo, 'ccccccc-0000000-1234567', { [Annotations.created]: '2026-01-01T00:00:00.000Z', [Annotations.version]: '1.2.0' });
+    const result = await cleanRepository(repo);
+    expect(result.actions).toEqual([{ tag: 'ccccccc-0000000-1234567', digest: release.digest, action: 'untag' }]);
+    expect(await repo.listTags()).toEqual([]);
+    // The manifest is still there: the release can put v1.2.0 on it, and nothing else was lost.
+    expect((await repo.fetchManifest(release.digest))?.descriptor.digest).toBe(release.digest);
+  });
+
   it('writes the index once at the end, even when a deletion fails midway', async () => {
     await pushArtifact('aaaaaaa-0000000-1234567', 'a');
     await pushArtifact('bbbbbbb-0000000-1234567', 'b');

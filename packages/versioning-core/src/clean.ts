@@ -1,5 +1,5 @@
 import { formatTable } from './format/table';
-import { untag, type Repository } from './oci';
+import { Annotations, tryParseManifest, untag, type Repository } from './oci';
 import { Ocidex, type ForeignEntry, type IndexEntry } from './ocidex';
 import { isCleanableKind } from './tags';
 import { byCodeUnits } from './code-unit-order';
@@ -31,11 +31,12 @@ export async function cleanRepository(repo: Repository, options: { dryRun?: bool
   const actions = planClean(entries, foreign);
   if (!options.dryRun) {
     try {
-      for (const { tag, digest, action } of actions) {
-        if (action === 'delete') await deleteIfStill(repo, tag, digest);
-        else await untag(repo, tag);
-        index.forget(tag);
-        options.log?.(`${action === 'delete' ? 'deleted' : 'untagged'} ${repo.reference}:${tag}`);
+      for (const planned of actions) {
+        // What was done: a planned deletion may have become an untag (see deleteIfStill).
+        if (planned.action === 'delete') planned.action = await deleteIfStill(repo, planned.tag, planned.digest);
+        else await untag(repo, planned.tag);
+        index.forget(planned.tag);
+        options.log?.(`${planned.action === 'delete' ? 'deleted' : 'untagged'} ${repo.reference}:${planned.tag}`);
       }
     } finally {
       // One write for the run; a failure midway still records the tags already gone.
@@ -63,15 +64,22 @@ export function planClean(entries: IndexEntry[], foreign: ForeignEntry[]): Clean
     });
 }
 
-/** The tag may have moved since the index was read: delete its manifest only if it is still there. */
-async function deleteIfStill(repo: Repository, tag: string, digest: string): Promise<void> {
-  const now = await repo.resolve(tag);
-  if (!now) return;
-  if (now.digest !== digest) {
+/**
+ * The tag may have moved since the index was read: its manifest is deleted only if it is still
+ * there and is no release manifest. A release moves the adhoc tag onto its release manifest
+ * before it pushes `v<version>` there, so a release manifest with no other tag at listing time
+ * may gain one any moment; deleting it by digest would take that tag along. It is untagged.
+ */
+async function deleteIfStill(repo: Repository, tag: string, digest: string): Promise<CleanAction['action']> {
+  const now = await repo.fetchManifest(tag);
+  if (!now) return 'delete';
+  const releaseManifest = tryParseManifest(now.bytes)?.annotations?.[Annotations.version] !== undefined;
+  if (now.descriptor.digest !== digest || releaseManifest) {
     await untag(repo, tag);
-    return;
+    return 'untag';
   }
   await repo.deleteManifest(digest);
+  return 'delete';
 }
 
 export function formatCleanTable(result: CleanResult): string {
