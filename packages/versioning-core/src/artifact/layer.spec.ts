@@ -42,6 +42,13 @@ describe('codeLayerStream', () => {
     expect(listing).toMatch(/^-rwxr-xr-x 0\/0 +10 1970-01-01 00:00 ham\/bin\/run\.sh$/m);
   });
 
+  it('writes the same gzip header on every machine: no mtime, and Unix as the OS whatever zlib was built for', async () => {
+    await writeLayer([file('a.ts', 'x')], path.join(dir, 'one.tar.gz'));
+    const header = fs.readFileSync(path.join(dir, 'one.tar.gz')).subarray(0, 10);
+    // Magic, deflate, no flags, mtime 0, the extra flags of level 1 (4: fastest), OS 3 (Unix).
+    expect([...header]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 3]);
+  });
+
   it('changes digest when a byte changes', async () => {
     const before = await writeLayer([file('a.ts', 'x')], path.join(dir, 'one.tar.gz'));
     const after = await writeLayer([file('a.ts', 'y')], path.join(dir, 'two.tar.gz'));

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { pipeline as pipelineCallback, type Readable } from 'node:stream';
+import { pipeline as pipelineCallback, Transform, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
 import type { ClosureFile } from './closure-files';
@@ -40,13 +40,35 @@ export interface TarEntry {
 export function deterministicTarGz(entries: TarEntry[], options: { mtime: Date; level: number }): Readable {
   const pack = tar.pack();
   // The callback form returns the gzip stream and destroys it with any error of the pack.
-  const gzip = pipelineCallback(pack, zlib.createGzip({ level: options.level }), () => undefined);
+  const gzip = pipelineCallback(pack, zlib.createGzip({ level: options.level }), unixGzipHeader(), () => undefined);
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   (async () => {
     for (const entry of sorted) await addEntry(pack, entry, options.mtime);
     pack.finalize();
   })().catch((err: Error) => gzip.destroy(err));
   return gzip;
+}
+
+/** Byte 9 of a gzip header: the OS zlib was built for (3 Unix, 19 macOS, 10 Windows). */
+const GZIP_OS_BYTE = 9;
+const GZIP_OS_UNIX = 3;
+
+/**
+ * Sets the gzip header's OS byte to Unix: zlib writes the one it was built for, so a layer stored
+ * on a Mac and the same layer stored by Linux CI would otherwise differ in that byte, and digest.
+ */
+function unixGzipHeader(): Transform {
+  let offset = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const at = GZIP_OS_BYTE - offset;
+      offset += chunk.length;
+      if (at < 0 || at >= chunk.length) return done(null, chunk);
+      const fixed = Buffer.from(chunk);
+      fixed[at] = GZIP_OS_UNIX;
+      done(null, fixed);
+    },
+  });
 }
 
 /** Above this, a code layer (many mid-sized files) is stored in gzip framing, not deflated. */
