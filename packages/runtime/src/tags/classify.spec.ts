@@ -136,6 +136,10 @@ describe('tag builders', () => {
     expect(environmentTag('e'.repeat(121))).toHaveLength(125);
     expect(isValidTag(`envlog-${'e'.repeat(121)}`)).toBe(true);
     expect(() => environmentTag('e'.repeat(122))).toThrow(/at most 121/);
+    // It would be the branch tag of branch `env-a`, and clean would remove it.
+    expect(classifyTag('env-a-0000000-1234567').kind).toBe('branch');
+    expect(() => environmentTag('a-0000000-1234567')).toThrow('invalid environment name "a-0000000-1234567": a name ending in -<7 hex>-<7 hex> would read as a branch tag; choose another');
+    expect(classifyTag(environmentTag('a-0000000'))).toEqual({ kind: 'environment', environment: 'a-0000000' });
   });
 
   it('round-trips git release tags of one resource only', () => {

@@ -11,6 +11,7 @@ export const ENVIRONMENT_PREFIX = 'env-';
 /** `envlog-<name>`: an environment's history (SPEC §10), the longer of its two tags. */
 export const ENVLOG_PREFIX = 'envlog-';
 const MAX_ENVIRONMENT_NAME_LENGTH = MAX_TAG_LENGTH - ENVLOG_PREFIX.length;
+const BRANCH_TAG_ENDING = /-[0-9a-f]{7}-[0-9a-f]{7}$/;
 
 /** `<git7>-<dirty7>-<client7>`, written by every `store`. */
 export function adhocTag(git7: string, dirty7: string, client7: string): string {
@@ -56,6 +57,10 @@ export function environmentTag(name: string): string {
   const tag = ENVIRONMENT_PREFIX + name;
   if (!name || name.length > MAX_ENVIRONMENT_NAME_LENGTH || !isValidTag(tag)) {
     throw new UserError(`invalid environment name "${name}": expected characters in [A-Za-z0-9._-], at most ${MAX_ENVIRONMENT_NAME_LENGTH}`);
+  }
+  // `env-a-<7 hex>-<7 hex>` reads as the branch tag of branch `env-a`, which clean removes.
+  if (BRANCH_TAG_ENDING.test(name)) {
+    throw new UserError(`invalid environment name "${name}": a name ending in -<7 hex>-<7 hex> would read as a branch tag; choose another`);
   }
   return tag;
 }
