@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseRepositoryArgument } from './repository-argument';
+import { parseRepositoryArgument, parseRepositoryTagArgument } from './repository-argument';
 
 describe('parseRepositoryArgument (mdl versions/releases)', () => {
   const cwd = '/work/project';
@@ -22,6 +22,19 @@ describe('parseRepositoryArgument (mdl versions/releases)', () => {
   it('refuses credentials in the argument without repeating them', () => {
     expect(() => parseRepositoryArgument('alice:s3cret@registry.lan/ns/ham', cwd)).toThrow('"***@registry.lan/ns" must not carry credentials');
     expect(() => parseRepositoryArgument('alice:s3cret@registry.lan/ns/ham', cwd)).not.toThrow(/s3cret/);
+  });
+
+  it('keeps ?insecure=true for the registry, with or without a tag', () => {
+    const plain = { kind: 'remote', host: 'registry.lan:5000', namespace: 'ml', plainHttp: true };
+    expect(parseRepositoryArgument('oci://registry.lan:5000/ml/ham?insecure=true', cwd)).toEqual({ registry: plain, name: 'ham' });
+    expect(parseRepositoryTagArgument('registry.lan:5000/ml/ham:v1.0.0?insecure=true', cwd)).toEqual({ registry: plain, name: 'ham', tag: 'v1.0.0' });
+  });
+
+  it('repeats no credentials when an argument names no tag or no resource', () => {
+    for (const attempt of [() => parseRepositoryTagArgument('oci://user:s3cret@acme.org/ml/ham', cwd), () => parseRepositoryArgument('user:s3cret@acme.org', cwd)]) {
+      expect(attempt).toThrow(/\*\*\*@acme\.org/);
+      expect(attempt).not.toThrow(/s3cret/);
+    }
   });
 
   it('refuses an argument without a resource, and unknown schemes', () => {
