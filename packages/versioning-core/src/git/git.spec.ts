@@ -313,7 +313,10 @@ describe('HEAD, currentBranch, locateWorkspace', () => {
     const repo = initRepo();
     const first = commit(repo, 'one');
     commit(repo, 'two');
-    const saved = process.env.CI_COMMIT_BRANCH;
+    // The test may itself run in CI: its own branch variables are set aside.
+    const names = ['GITHUB_HEAD_REF', 'GITHUB_REF_TYPE', 'GITHUB_REF_NAME', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'CI_COMMIT_BRANCH'];
+    const saved = names.map((name) => [name, process.env[name]] as const);
+    for (const name of names) delete process.env[name];
     process.env.CI_COMMIT_BRANCH = 'release-line';
     try {
       expect(await perCallGitFacts(repo).branch()).toBe('main');
@@ -323,8 +326,10 @@ describe('HEAD, currentBranch, locateWorkspace', () => {
       delete process.env.CI_COMMIT_BRANCH;
       expect(await perCallGitFacts(repo).branch()).toBeNull();
     } finally {
-      if (saved === undefined) delete process.env.CI_COMMIT_BRANCH;
-      else process.env.CI_COMMIT_BRANCH = saved;
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 
