@@ -3,7 +3,7 @@ import type { EnvironmentChangeResult } from './change';
 import type { Repository } from '../oci';
 import { ENVLOG_PREFIX } from '../tags';
 import { byCodeUnits } from '../code-unit-order';
-import { currentEntry, readEnvlog, type EnvironmentEntry, type EnvironmentTarget } from './envlog';
+import { currentEntry, readEnvlog, type EnvironmentEntry, type EnvironmentTarget, type EnvlogHead } from './envlog';
 import { formatPercent, formatSplit, shares } from './weights';
 
 export interface EnvironmentRow {
@@ -16,12 +16,18 @@ export interface EnvironmentRow {
 
 /** Every environment of the repository with its current split, by name; read from the registry, never from a cache. */
 export async function listEnvironments(repo: Repository): Promise<EnvironmentRow[]> {
+  const heads = await readEnvironmentHeads(repo);
+  return heads.map(({ name, head }) => ({ environment: name, current: currentEntry(head.log), entries: head.log.entries.length }));
+}
+
+/** Every environment's history head (whole history included), by name. */
+export async function readEnvironmentHeads(repo: Repository): Promise<Array<{ name: string; head: EnvlogHead }>> {
   const names = (await repo.listTags())
     .filter((tag) => tag.startsWith(ENVLOG_PREFIX))
     .map((tag) => tag.slice(ENVLOG_PREFIX.length))
     .sort();
   const heads = await Promise.all(names.map((name) => readEnvlog(repo, name)));
-  return heads.flatMap((head, i) => (head ? [{ environment: names[i], current: currentEntry(head.log), entries: head.log.entries.length }] : []));
+  return heads.flatMap((head, i) => (head ? [{ name: names[i], head }] : []));
 }
 
 /**

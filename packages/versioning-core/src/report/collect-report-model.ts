@@ -1,11 +1,11 @@
 import { forEachConcurrently } from '../concurrently';
 import { readVersionMetadata, releaseVersionOn, type VersionMetadata } from '../metadata/version-metadata';
 import { interfaceDifference } from '../metadata/compare';
-import { currentEntry, readEnvlog, type EnvironmentEntry, type EnvlogHead } from '../environments/envlog';
-import { environmentsByDigest } from '../environments/list';
+import { currentEntry, type EnvironmentEntry } from '../environments/envlog';
+import { environmentsByDigest, readEnvironmentHeads } from '../environments/list';
 import type { Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
-import { compareVersions, ENVLOG_PREFIX, isReleaseKind, parseVersion } from '../tags';
+import { compareVersions, isReleaseKind, parseVersion } from '../tags';
 import type { ReportEnvironmentEntry, ReportInterfaceChange, ReportModel, ReportVersion } from './report-model';
 import { byCodeUnits } from '../code-unit-order';
 
@@ -59,16 +59,6 @@ function reportVersion(entry: IndexEntry, meta: VersionMetadata, environments: s
     environments,
     files: Object.fromEntries(meta.projects.map((p) => [p.name, p.files ?? []])),
   };
-}
-
-/** Every environment's history head, by name. */
-async function readEnvironmentHeads(repo: Repository): Promise<Array<{ name: string; head: EnvlogHead }>> {
-  const names = (await repo.listTags())
-    .filter((tag) => tag.startsWith(ENVLOG_PREFIX))
-    .map((tag) => tag.slice(ENVLOG_PREFIX.length))
-    .sort();
-  const heads = await Promise.all(names.map((name) => readEnvlog(repo, name)));
-  return heads.flatMap((head, i) => (head ? [{ name: names[i], head }] : []));
 }
 
 function reportEntry(entry: EnvironmentEntry): ReportEnvironmentEntry {
