@@ -3,6 +3,7 @@ import type { LayerSource } from './artifact/layer-source';
 import { resourceConfigBlob, resourceManifest, type ResourceFacts } from './artifact/resource-artifact';
 import { perCallGitFacts, type ClosureFactsSource } from './git';
 import {
+  Annotations,
   digestOf,
   MediaTypes,
   openRepository,
@@ -100,7 +101,7 @@ export async function pushResourceArtifact(input: StoreInput, collected: Collect
   const config: Descriptor = { mediaType: MediaTypes.resourceConfig, digest: digestOf(configBytes), size: configBytes.length };
   // The config names the closure commit, the dirty hash and the interface, so a tag already on
   // this config holds this content: keep its manifest (and created time), build nothing.
-  const unchanged = existing && existingManifest?.config.digest === config.digest;
+  const unchanged = existing && (existingManifest!.config.digest === config.digest || (await releasedWithRequirements(repo, existingManifest!, facts)));
   let manifestBytes: Buffer;
   if (unchanged) {
     manifestBytes = existing.bytes;
@@ -151,6 +152,19 @@ async function borrowPendingDigests({ facts, pendingDigests }: CollectedFacts, r
     if (known) pending.settle(sha256, false);
     return !known;
   });
+}
+
+/**
+ * A release of a resource with requirements takes the adhoc tag (SPEC §7.5) with a config that
+ * adds what it resolved (`resolved`). It holds this content when that config is ours plus its
+ * `resolved`: a later store must keep it, or the adhoc tag would leave the release.
+ */
+async function releasedWithRequirements(repo: Repository, existing: ImageManifest, facts: ResourceFacts): Promise<boolean> {
+  if (existing.annotations?.[Annotations.requires] === undefined) return false;
+  const recorded: unknown = JSON.parse((await repo.fetchBlob(existing.config.digest)).toString('utf8'));
+  const resolved = typeof recorded === 'object' && recorded !== null ? (recorded as { resolved?: unknown }).resolved : undefined;
+  if (typeof resolved !== 'object' || resolved === null || Array.isArray(resolved)) return false;
+  return digestOf(resourceConfigBlob(facts, resolved as Record<string, unknown[]>)) === existing.config.digest;
 }
 
 /** Layer building (tar, gzip, pack verification) loads only when layers are pushed: an unchanged store never does. */

@@ -7,6 +7,7 @@ import { failure } from '../test-support/failure';
 import { GitWorkspace } from '../test-support/git-workspace';
 import { publishTestPackage } from '../test-support/package-artifact';
 import { pushTinyArtifact } from '../test-support/tiny-artifact';
+import { storeResource } from '../store';
 import { releaseResource } from './release';
 import { listReleases } from './releases';
 
@@ -63,5 +64,25 @@ describe('release with requirements (SPEC §9)', () => {
     const text = (file: string) => files.find((f) => f.path === file)!.content.toString('utf8');
     expect(text(`node_modules/@${scope}/jam-client-v1/index.js`)).toBe('exports.jam = 13;');
     expect(JSON.parse(text('package.json'))).toMatchObject({ bundleDependencies: [`@${scope}/jam-client-v1`] });
+  });
+
+  it('a store after the release keeps the adhoc tag on the release manifest (SPEC §7.5)', async () => {
+    const jam = openRepository(registry, 'jam');
+    await pushTinyArtifact(jam, 'v1.3.0', { [Annotations.version]: '1.3.0' });
+    await publishTestPackage(jam, { name: `@${scope}/jam-client`, version: '1.3.0', resource: 'jam', kind: 'client', files: { 'index.js': 'exports.jam = 13;' } });
+    const released = await release();
+    const ham = openRepository(registry, 'ham');
+    const [adhoc] = released.tags;
+    expect((await ham.resolve(adhoc))!.digest).toBe(released.digest);
+
+    const stored = await storeResource({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, closure: [{ name: 'ham', root: 'ham' }], registry });
+    expect(stored).toMatchObject({ unchanged: true, digest: released.digest, tags: [adhoc] });
+    expect((await ham.resolve(adhoc))!.digest).toBe(released.digest);
+
+    // Another content is stored anew.
+    ws.write('ham/src/ham.ts', 'export class Ham { bake(temp: number): string { return `ham at ${temp}`; } }\n');
+    const changed = await storeResource({ workspaceRoot: ws.root, resource: { name: 'ham', root: 'ham' }, closure: [{ name: 'ham', root: 'ham' }], registry });
+    expect(changed.unchanged).toBe(false);
+    expect(changed.digest).not.toBe(released.digest);
   });
 });
