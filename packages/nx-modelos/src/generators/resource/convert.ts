@@ -1,6 +1,7 @@
 import { extractInterface, UserError } from '@modelos/versioning-core';
 import { getProjects, joinPathFragments, type GeneratorCallback, type ProjectConfiguration, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import { namesRepository } from './repository-name';
 import { writeResourceFile } from './resource-file';
 import type { ResourceGeneratorSchema } from './schema';
 import { treeSourceFiles } from './tree-source-files';
@@ -16,6 +17,11 @@ export async function convertToResource(tree: Tree, schema: ResourceGeneratorSch
   const project = getProjects(tree).get(schema.project);
   if (!project) throw new Error(`no project named "${schema.project}" in this workspace: --project names the library to make a resource`);
   if (schema.name || schema.directory) throw new Error('--project converts an existing library: leave out the name and --directory, which are for a new resource');
+  if (!namesRepository(schema.project)) {
+    throw new Error(
+      `project name "${schema.project}" cannot name a registry repository (a resource's repository is <namespace>/<project name>): give the project a name of lowercase letters and digits separated by ".", "_" or "-" ("name" in its project.json, or "nx": { "name": … } in its package.json), e.g. ${suggestedName(schema.project)}`,
+    );
+  }
   const className = schema.class;
   if (!className || !IDENTIFIER.test(className)) {
     throw new Error(`--class must name the exported class that is the resource (e.g. --class Eggs)${className ? `; "${className}" is not a class name` : ''}`);
@@ -27,6 +33,12 @@ export async function convertToResource(tree: Tree, schema: ResourceGeneratorSch
   assertExportsClass(tree, joinPathFragments(project.root, entry), className);
   writeResourceFile(tree, project.root, { entry, className, metrics: schema.metrics });
   return () => undefined;
+}
+
+/** `@proj/eggs-lib` → `eggs-lib`: the last part, lowercased, other characters as dashes. */
+function suggestedName(project: string): string {
+  const last = project.split('/').pop()!.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return last || 'eggs';
 }
 
 /** The library's entry: the `main` its build target compiles, else `src/index.ts`. */

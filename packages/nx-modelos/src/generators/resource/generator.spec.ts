@@ -1,5 +1,5 @@
 import { extractInterface } from '@modelos/versioning-core';
-import { addDependenciesToPackageJson, readJson, readNxJson, readProjectConfiguration, updateNxJson, type Tree } from '@nx/devkit';
+import { addDependenciesToPackageJson, readJson, readNxJson, readProjectConfiguration, updateJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { libraryGenerator } from '@nx/js';
 import { posix } from 'node:path';
@@ -155,6 +155,15 @@ describe('resource generator: --project converts an existing library', () => {
     );
     await expect(resourceGenerator(tree, { project: 'eggs-lib', class: 'Eggs', entry: 'src/missing.ts', skipFormat: true })).rejects.toThrow(
       'cannot read libs/eggs-lib/src/missing.ts',
+    );
+    expect(changes(tree)).toEqual(before);
+  });
+
+  it('refuses, writing nothing, a project whose name cannot name a registry repository (npm-scoped)', async () => {
+    updateJson(tree, 'libs/eggs-lib/project.json', (project) => ({ ...project, name: '@proj/eggs-lib' }));
+    const before = changes(tree);
+    await expect(resourceGenerator(tree, { project: '@proj/eggs-lib', class: 'Eggs', skipFormat: true })).rejects.toThrow(
+      'project name "@proj/eggs-lib" cannot name a registry repository (a resource\'s repository is <namespace>/<project name>): give the project a name of lowercase letters and digits separated by ".", "_" or "-" ("name" in its project.json, or "nx": { "name": … } in its package.json), e.g. eggs-lib',
     );
     expect(changes(tree)).toEqual(before);
   });

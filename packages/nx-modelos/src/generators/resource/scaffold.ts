@@ -15,12 +15,12 @@ import {
   updateJson,
 } from '@nx/devkit';
 import { join } from 'node:path';
+import { isRepositoryComponent } from './repository-name';
 import { writeResourceFile } from './resource-file';
 import type { ResourceGeneratorSchema } from './schema';
 import { workspaceLints, workspaceUnitTestRunner } from './workspace-conventions';
 
 /** The name is also a registry repository component (OCI distribution spec). */
-const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const ENTRY = 'src/index.ts';
 /** What @nx/js:library calls to set up each runner. */
 const TEST_RUNNER_PLUGINS = { jest: '@nx/jest', vitest: '@nx/vitest' } as const;
@@ -108,7 +108,7 @@ function configureTsNodeForJestConfig(tree: Tree, projectRoot: string): void {
 function resourceNames(name: string | undefined): { fileName: string; className: string } {
   if (!name) throw new Error('a resource needs a name (nx g @modelos/nx:resource ham), or --project to convert an existing library');
   const { fileName, className } = names(name);
-  if (!REPOSITORY_COMPONENT.test(fileName)) {
+  if (!isRepositoryComponent(fileName)) {
     throw new Error(
       `resource name "${name}" cannot name a registry repository; use lowercase letters and digits separated by ".", "_" or "-", e.g. ham or price-model`,
     );
