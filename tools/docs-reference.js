@@ -64,7 +64,7 @@ function render() {
     'targets.md':
       header(
         'Targets (executors) of @modelos/nx',
-        'Every resource gets these targets, inferred by the plugin (`nx show project <name>` lists them). Run one with `nx run <resource>:<target> [--option value]`, or over many resources with `nx run-many -t <target>` / `nx affected -t <target>`.',
+        'Every resource gets these targets, inferred by the plugin (`nx show project <name>` lists them). Run one with `nx run <resource>:<target> [--option value]`, or over many resources with `nx run-many -t <target>` / `nx affected -t <target>`. A target refuses an option it does not list below (`\'dryrun\' is not found in schema`): a typo never runs as if the option were not given.',
       ) + Object.entries(executors).map(([name, entry]) => section(name, entry)).join('\n'),
     'generators.md':
       header('Generators of @modelos/nx', 'Run one with `nx g @modelos/nx:<generator> [options]`; every generator takes `--dry-run`.') +
