@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { UserError } from '../errors';
+import { pipeToFile } from '../pipe-to-file';
 import { Annotations, MediaTypes, parseManifest, verifyingStream, type Descriptor, type Repository } from '../oci';
 import { classifyTag, tryParseVersion } from '../tags';
 /** A server package (`pkg-v<version>`) or a client package (`client-v<version>`). */
@@ -69,7 +69,7 @@ export async function downloadTarball(repo: Repository, artifact: PackageArtifac
   try {
     // Checks the size too, and names the package rather than the blob.
     const verifying = verifyingStream(artifact.tarball, `tarball of ${artifact.repository}:${artifact.tag}`);
-    await pipeline(await repo.fetchBlobStream(artifact.tarball.digest), verifying, fs.createWriteStream(tmp, { flags: 'wx' }));
+    await pipeToFile(tmp, 'wx', await repo.fetchBlobStream(artifact.tarball.digest), verifying);
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });

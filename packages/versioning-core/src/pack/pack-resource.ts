@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { LayerCache } from '../artifact/layer-cache';
 import type { LayerSource } from '../artifact/layer-source';
 import { perCallGitFacts, type ClosureFactsSource } from '../git';
 import { closureLayerSources } from '../artifact/push-layers';
 import { fileSystemRefusal } from '@modelos/runtime/fs-refusal';
+import { pipeToFile } from '@modelos/runtime/pipe-to-file';
 import type { FileRecord } from '../metadata/file-digests';
 import { digestHex, Hasher, hashingStream, type BlobWritten } from '../oci';
 import type { ProjectRef } from '../project-ref';
@@ -97,7 +97,12 @@ export function codeLayerPath(digest: string): string {
 async function writeCodeLayer(source: LayerSource, outDir: string): Promise<BlobWritten> {
   const hasher = new Hasher();
   const tmp = path.join(outDir, 'layers', `.tmp-${randomUUID()}`);
-  await pipeline(source.open(), hashingStream(hasher), fs.createWriteStream(tmp));
+  try {
+    await pipeToFile(tmp, 'wx', source.open(), hashingStream(hasher));
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
   const blob = { digest: hasher.digest(), size: hasher.size };
   fs.renameSync(tmp, path.join(outDir, codeLayerPath(blob.digest)));
   return blob;

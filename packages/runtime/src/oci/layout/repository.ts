@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream';
-import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { UserError } from '../../errors';
 import { fileSystemRefusal } from '../../fs-refusal';
+import { pipeToFile } from '../../pipe-to-file';
 import {
   assertDigest,
   assertManifestSize,
@@ -60,7 +60,7 @@ export class LayoutRepository implements Repository {
     await this.writing(async () => {
       await this.ensureLayout();
       await this.writeAtomically(this.blobPath(desc.digest), async (tmp) => {
-        await pipelineAsync(open(), verifyingStream(desc, `content of blob ${desc.digest}`), createWriteStream(tmp, { flags: 'wx' }));
+        await pipeToFile(tmp, 'wx', open(), verifyingStream(desc, `content of blob ${desc.digest}`));
       });
     });
     this.counters.blobsUploaded++;
@@ -75,7 +75,7 @@ export class LayoutRepository implements Repository {
       await this.ensureLayout();
       const tmp = path.join(this.blobsDir, `.tmp-${randomUUID()}`);
       try {
-        await pipelineAsync(open(), hashingStream(hasher), createWriteStream(tmp, { flags: 'wx' }));
+        await pipeToFile(tmp, 'wx', open(), hashingStream(hasher));
         const written = { digest: hasher.digest(), size: hasher.size };
         if (await exists(this.blobPath(written.digest))) {
           await fs.rm(tmp, { force: true });
