@@ -1,21 +1,14 @@
 import { logger, type ExecutorContext, type NxJsonConfiguration, type ProjectGraph, type PromiseExecutor } from '@nx/devkit';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+// Core's test workspace (test support is not part of its package): one git workspace for both packages' tests.
+import { GitWorkspace } from '../../../versioning-core/src/test-support/git-workspace';
 
 /**
  * A real git repository holding the resource `ham` (which depends on the library `eggs`) and
  * the unrelated resource `bacon`, with the ExecutorContext Nx would hand to a target of `ham`.
  */
-export class ExecutorWorkspace {
-  readonly root = mkdtempSync(join(tmpdir(), 'modelos-executor-'));
-
+export class ExecutorWorkspace extends GitWorkspace {
   constructor() {
-    this.git('init', '-q', '-b', 'main');
-    this.git('config', 'user.email', 'test@example.com');
-    this.git('config', 'user.name', 'Test');
-    this.write('.gitignore', '.modelos/\n');
+    super();
     for (const [root, className] of [['ham', 'Ham'], ['bacon', 'Bacon']]) {
       this.write(`${root}/resource.json`, JSON.stringify({ formatVersion: '1', entry: `src/${root}.ts`, class: className, requires: {} }));
       this.write(
@@ -51,25 +44,6 @@ export class ExecutorWorkspace {
       },
       nxJsonConfiguration: nxJson,
     };
-  }
-
-  write(file: string, content: string): void {
-    mkdirSync(dirname(join(this.root, file)), { recursive: true });
-    writeFileSync(join(this.root, file), content);
-  }
-
-  commit(message: string): string {
-    this.git('add', '-A');
-    this.git('commit', '-q', '-m', message);
-    return this.git('rev-parse', 'HEAD');
-  }
-
-  git(...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8' }).trim();
-  }
-
-  remove(): void {
-    rmSync(this.root, { recursive: true, force: true });
   }
 }
 
