@@ -11,7 +11,7 @@ describe('pipeToFile', () => {
 
   it('writes what the streams give', async () => {
     const upper = new Transform({ transform: (chunk, _encoding, done) => done(null, chunk.toString().toUpperCase()) });
-    await pipeToFile(path.join(dir, 'out'), 'wx', Readable.from([Buffer.from('ham')]), upper);
+    await pipeToFile(path.join(dir, 'out'), { flags: 'wx' }, Readable.from([Buffer.from('ham')]), upper);
     expect(fs.readFileSync(path.join(dir, 'out'), 'utf8')).toBe('HAM');
   });
 
@@ -20,7 +20,7 @@ describe('pipeToFile', () => {
     for (let i = 0; i < 50; i++) {
       const file = path.join(dir, `tmp-${i}`);
       const failing = new Transform({ transform: (_chunk, _encoding, done) => done(new Error('digest mismatch')) });
-      await expect(pipeToFile(file, 'wx', Readable.from([Buffer.alloc(10)]), failing)).rejects.toThrow('digest mismatch');
+      await expect(pipeToFile(file, { flags: 'wx' }, Readable.from([Buffer.alloc(10)]), failing)).rejects.toThrow('digest mismatch');
       fs.rmSync(file, { force: true });
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { UserError } from '../errors';
+import { pipeToFile } from '../pipe-to-file';
 
 // A tar reader of node built-ins: the runtime ships inside every client package, and tar-stream
 // would bring streamx, bare-fs, bare-stream, teex and friends into each consumer's install.
@@ -110,7 +111,7 @@ async function writeEntry(entry: Entry, reader: ByteReader, dir: string, what: s
   fs.mkdirSync(path.dirname(target), { recursive: true });
   // Owner bits from the tarball, never less than read-write for the owner (npm does the same).
   const mode = (entry.mode & 0o777) | 0o600;
-  await pipeline(Readable.from(reader.chunks(entry.size)), fs.createWriteStream(target, { mode }));
+  await pipeToFile(target, { mode }, Readable.from(reader.chunks(entry.size)));
   await reader.skip(padding(entry.size));
 }
 

@@ -69,7 +69,7 @@ export async function downloadTarball(repo: Repository, artifact: PackageArtifac
   try {
     // Checks the size too, and names the package rather than the blob.
     const verifying = verifyingStream(artifact.tarball, `tarball of ${artifact.repository}:${artifact.tag}`);
-    await pipeToFile(tmp, 'wx', await repo.fetchBlobStream(artifact.tarball.digest), verifying);
+    await pipeToFile(tmp, { flags: 'wx' }, await repo.fetchBlobStream(artifact.tarball.digest), verifying);
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });

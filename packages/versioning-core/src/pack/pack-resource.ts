@@ -98,7 +98,7 @@ async function writeCodeLayer(source: LayerSource, outDir: string): Promise<Blob
   const hasher = new Hasher();
   const tmp = path.join(outDir, 'layers', `.tmp-${randomUUID()}`);
   try {
-    await pipeToFile(tmp, 'wx', source.open(), hashingStream(hasher));
+    await pipeToFile(tmp, { flags: 'wx' }, source.open(), hashingStream(hasher));
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;

@@ -60,7 +60,7 @@ export class LayoutRepository implements Repository {
     await this.writing(async () => {
       await this.ensureLayout();
       await this.writeAtomically(this.blobPath(desc.digest), async (tmp) => {
-        await pipeToFile(tmp, 'wx', open(), verifyingStream(desc, `content of blob ${desc.digest}`));
+        await pipeToFile(tmp, { flags: 'wx' }, open(), verifyingStream(desc, `content of blob ${desc.digest}`));
       });
     });
     this.counters.blobsUploaded++;
@@ -75,7 +75,7 @@ export class LayoutRepository implements Repository {
       await this.ensureLayout();
       const tmp = path.join(this.blobsDir, `.tmp-${randomUUID()}`);
       try {
-        await pipeToFile(tmp, 'wx', open(), hashingStream(hasher));
+        await pipeToFile(tmp, { flags: 'wx' }, open(), hashingStream(hasher));
         const written = { digest: hasher.digest(), size: hasher.size };
         if (await exists(this.blobPath(written.digest))) {
           await fs.rm(tmp, { force: true });
