@@ -29,13 +29,20 @@ describe.each(NX_22_VERSIONS)('@modelos/nx on Nx %s', (nxVersion) => {
   const namespace = `nx${nxVersion.replace(/\./g, '-')}`;
   const REMOTE = { MODELOS_REGISTRY: `oci://${REGISTRY_HOST}/${namespace}` };
   let ws: TestWorkspace;
+  /** On Nx 22.0, what the resource generator said before `nx add @nx/jest`. */
+  let refusal: { status: number; output: string; files: string } | undefined;
 
   beforeAll(() => {
     ws = createTestWorkspace('proj22', npmRegistry.url, nxVersion);
     ws.nx(['add', '@modelos/nx']);
     // Nx 22.0 fetches a missing @nx/jest (the resource generator's test runner) into a temp
-    // directory beside a newer nx, and crashes there (\`reading 'filter'\`) for any generator
-    // that asks for it; installed first, as `nx add` does, it is found in the workspace.
+    // directory beside a newer nx, and crashes there (`reading 'filter'`): the generator says
+    // so first. Installed, as `nx add` does, it is found in the workspace.
+    if (nxVersion.startsWith('22.0.')) {
+      const before = ws.git(['status', '--porcelain']);
+      const { status, stdout, stderr } = ws.nx(['g', '@modelos/nx:resource', 'ham'], { allowFailure: true });
+      refusal = { status, output: stdout + stderr, files: ws.git(['status', '--porcelain']) === before ? 'unchanged' : ws.git(['status', '--porcelain']) };
+    }
     ws.nx(['add', '@nx/jest']);
     ws.nx(['g', '@modelos/nx:resource', 'ham']);
     ws.nx(['g', '@modelos/nx:resource', 'bacon']);
@@ -49,6 +56,11 @@ describe.each(NX_22_VERSIONS)('@modelos/nx on Nx %s', (nxVersion) => {
     expect(installed).toMatch(/^22\./);
     if (nxVersion !== '22') expect(installed).toBe(nxVersion);
     expect(ws.readJson('nx.json').plugins).toContainEqual({ plugin: '@modelos/nx', options: { mainBranch: 'main' } });
+  });
+
+  if (nxVersion.startsWith('22.0.')) it('refuses to scaffold before @nx/jest is installed, in one line, writing nothing', () => {
+    expect(refusal).toMatchObject({ status: 1, files: 'unchanged' });
+    expect(refusal!.output).toContain(`Nx ${nxVersion} cannot fetch @nx/jest while generating (it fails inside it): run nx add @nx/jest, then generate the resource again`);
   });
 
   it('infers the targets (createNodesV2) and stores every resource per task, then in batch mode', () => {

@@ -38,8 +38,8 @@ export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSche
 
   // As the official plugins compose @nx/js: load it (installed to a temp dir when missing) and
   // record it in package.json, so that the install after generation keeps it.
-  const { libraryGenerator } = loadOfficialPlugin<typeof import('@nx/js')>('@nx/js');
-  if (unitTestRunner !== 'none') loadOfficialPlugin(TEST_RUNNER_PLUGINS[unitTestRunner]);
+  const { libraryGenerator } = loadOfficialPlugin<typeof import('@nx/js')>(tree, '@nx/js');
+  if (unitTestRunner !== 'none') loadOfficialPlugin(tree, TEST_RUNNER_PLUGINS[unitTestRunner]);
   const installJs = schema.skipPackageJson ? () => undefined : addDependenciesToPackageJson(tree, {}, { '@nx/js': NX_VERSION }, undefined, true);
   const library = await libraryGenerator(tree, {
     directory: projectRoot,
@@ -72,14 +72,28 @@ export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSche
  * dir outside it. ensurePackage refuses that temp install under --dry-run ("does not support
  * --dry-run"); loading it here first lets a dry run show the whole generation and still write
  * nothing in the workspace, and @nx/js's own ensurePackage calls then hit ensurePackage's cache.
+ * Nx 22.0 crashes in the plugin it fetched (its temp install pairs it with another nx: "Cannot
+ * read properties of undefined (reading 'filter')"): there a missing plugin is refused first.
  */
-function loadOfficialPlugin<T = unknown>(pkg: string): T {
+function loadOfficialPlugin<T = unknown>(tree: Tree, pkg: string): T {
+  if (NX_VERSION.startsWith('22.0.') && !installedIn(tree.root, pkg)) {
+    throw new Error(`Nx ${NX_VERSION} cannot fetch ${pkg} while generating (it fails inside it): run nx add ${pkg}, then generate the resource again`);
+  }
   const dryRun = process.env.NX_DRY_RUN;
   delete process.env.NX_DRY_RUN;
   try {
     return ensurePackage<T>(pkg, NX_VERSION);
   } finally {
     if (dryRun !== undefined) process.env.NX_DRY_RUN = dryRun;
+  }
+}
+
+function installedIn(workspaceRoot: string, pkg: string): boolean {
+  try {
+    require.resolve(`${pkg}/package.json`, { paths: [workspaceRoot] });
+    return true;
+  } catch {
+    return false;
   }
 }
 
