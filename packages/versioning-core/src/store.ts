@@ -161,10 +161,18 @@ async function borrowPendingDigests({ facts, pendingDigests }: CollectedFacts, r
  */
 async function releasedWithRequirements(repo: Repository, existing: ImageManifest, facts: ResourceFacts): Promise<boolean> {
   if (existing.annotations?.[Annotations.requires] === undefined) return false;
-  const recorded: unknown = JSON.parse((await repo.fetchBlob(existing.config.digest)).toString('utf8'));
-  const resolved = typeof recorded === 'object' && recorded !== null ? (recorded as { resolved?: unknown }).resolved : undefined;
-  if (typeof resolved !== 'object' || resolved === null || Array.isArray(resolved)) return false;
-  return digestOf(resourceConfigBlob(facts, resolved as Record<string, unknown[]>)) === existing.config.digest;
+  const resolved = resolvedOf(await repo.fetchBlob(existing.config.digest));
+  return resolved !== undefined && digestOf(resourceConfigBlob(facts, resolved)) === existing.config.digest;
+}
+
+/** A config's `resolved`, as a release wrote it; undefined when the config holds none (or is not JSON: then it is not ours, and is replaced). */
+function resolvedOf(configBytes: Buffer): Record<string, unknown[]> | undefined {
+  try {
+    const { resolved } = JSON.parse(configBytes.toString('utf8')) ?? {};
+    return typeof resolved === 'object' && resolved !== null && !Array.isArray(resolved) ? resolved : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Layer building (tar, gzip, pack verification) loads only when layers are pushed: an unchanged store never does. */

@@ -20,7 +20,6 @@ import { writeResourceFile } from './resource-file';
 import type { ResourceGeneratorSchema } from './schema';
 import { workspaceLints, workspaceUnitTestRunner } from './workspace-conventions';
 
-/** The name is also a registry repository component (OCI distribution spec). */
 const ENTRY = 'src/index.ts';
 /** What @nx/js:library calls to set up each runner. */
 const TEST_RUNNER_PLUGINS = { jest: '@nx/jest', vitest: '@nx/vitest' } as const;
