@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { jsonDocument, taskDocuments } from './utils/output';
 import { publishModelosPackages } from './utils/publish';
 import { inspectRaw, listTags } from './utils/skopeo';
+import { taskWorkers } from './utils/task-workers';
 import { startVerdaccio, type LocalNpmRegistry } from './utils/verdaccio';
 import { createTestWorkspace, type TestWorkspace } from './utils/workspace';
 
@@ -247,7 +248,42 @@ describe('nx affected -t store', () => {
     expect(ADHOC.exec(documents.ham.tags[0])![1]).toBe(head.slice(0, 7));
     expect(listTags(`docker://${REGISTRY_HOST}/ml-project/ham`)).toContain(documents.ham.tags[0]);
   });
+  it('without batch mode, hands tasks to one task worker that prints through each task, and ends it when idle', async () => {
+    const storeBoth = (env: Record<string, string> = {}) =>
+      taskDocuments<StoreResult>(ws.nx(['run-many', '-t', 'store', '--projects=ham,bacon', '--json', '--outputStyle=static'], { env: { ...REMOTE, ...env } }).stdout, 'store');
+    // The stores of the tests above may have left a worker: start from none.
+    await waitFor(() => taskWorkers(ws.root).length === 0, 'earlier task workers to end when idle', 30_000);
+    // The first tasks find no worker: they start one and run in their own processes.
+    storeBoth();
+    await waitFor(() => taskWorkers(ws.root).length === 1, 'a task worker to start');
+    const [worker] = taskWorkers(ws.root);
+    const documents = storeBoth();
+    expect(documents.bacon).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/bacon`, tags: baseline.bacon.tags, unchanged: true });
+    expect(documents.ham).toMatchObject({ repository: `${REGISTRY_HOST}/ml-project/ham`, unchanged: true });
+    // The same worker ran them: it used CPU, and no other started.
+    const [after] = taskWorkers(ws.root);
+    expect(taskWorkers(ws.root)).toHaveLength(1);
+    expect(after.pid).toBe(worker.pid);
+    expect(after.cpuTicks).toBeGreaterThan(worker.cpuTicks);
+    // Another environment is another worker's: a task never runs with another task's variables.
+    const { ham } = storeBoth({ MODELOS_REGISTRY: `oci://${REGISTRY_HOST}/ml-other` });
+    expect(ham.repository).toBe(`${REGISTRY_HOST}/ml-other/ham`);
+    await waitFor(() => taskWorkers(ws.root).length === 2, 'a second task worker, for the other environment');
+    // MODELOS_TASK_WORKER=0: tasks run in their own processes and start no worker (in a third environment).
+    expect(storeBoth({ MODELOS_TASK_WORKER: '0' }).ham.unchanged).toBe(true);
+    expect(taskWorkers(ws.root)).toHaveLength(2);
+    await waitFor(() => taskWorkers(ws.root).length === 0, 'the task workers to end when idle', 30_000);
+  });
 });
+
+/** Polls `done` every 200 ms until it holds; fails naming `what` after `ms`. */
+async function waitFor(done: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 describe('a bad resource.json', () => {
   it('fails with an error naming the file and the field', () => {

@@ -174,17 +174,26 @@ async function runManyRows(tmp, tarballs) {
     console.log(`first store of all ${RESOURCES} and a warm-up release dry run (untimed): ${seconds(Number(process.hrtime.bigint() - start) / 1e6)} s\n`);
 
     const releaseSaid = [/would release r\d+ /g, /r\d+ is unchanged since/g];
-    // Each row the median of RUN_MANY_RUNS runs: one sample of a 2-second row is mostly noise.
-    const median = (run) => Array.from({ length: RUN_MANY_RUNS }, run).sort((a, b) => a.ms - b.ms)[Math.floor(RUN_MANY_RUNS / 2)];
-    const rows = {
-      nxRelease: median(() => nx(ws, ['release', 'version', '--dry-run'])),
-      noop: median(() => expectEvery(runMany('noop'), [/noop ran/g], 'noop')),
-      noopBatch: median(() => expectEvery(runMany('noop', [], batch), [/noop ran/g], 'noop, batch')),
-      releaseBatch: median(() => expectEvery(runMany('release', ['--dryRun'], batch), releaseSaid, 'release --dryRun, batch')),
-      release: median(() => expectEvery(runMany('release', ['--dryRun']), releaseSaid, 'release --dryRun')),
-      storeBatch: median(() => expectEvery(runMany('store', [], batch), [/unchanged: /g], 'store, batch')),
-      store: median(() => expectEvery(runMany('store'), [/unchanged: /g], 'store')),
+    // Per task, our executors hand their task to the task worker; MODELOS_TASK_WORKER=0 runs each in its own process.
+    const noWorker = { MODELOS_TASK_WORKER: '0' };
+    const specs = {
+      nxRelease: () => nx(ws, ['release', 'version', '--dry-run']),
+      noop: () => expectEvery(runMany('noop'), [/noop ran/g], 'noop'),
+      noopBatch: () => expectEvery(runMany('noop', [], batch), [/noop ran/g], 'noop, batch'),
+      releaseBatch: () => expectEvery(runMany('release', ['--dryRun'], batch), releaseSaid, 'release --dryRun, batch'),
+      release: () => expectEvery(runMany('release', ['--dryRun']), releaseSaid, 'release --dryRun'),
+      releaseNoWorker: () => expectEvery(runMany('release', ['--dryRun'], noWorker), releaseSaid, 'release --dryRun, no task worker'),
+      storeBatch: () => expectEvery(runMany('store', [], batch), [/unchanged: /g], 'store, batch'),
+      store: () => expectEvery(runMany('store'), [/unchanged: /g], 'store'),
+      storeNoWorker: () => expectEvery(runMany('store', [], noWorker), [/unchanged: /g], 'store, no task worker'),
     };
+    // Each row the median of RUN_MANY_RUNS runs, taken in rounds of one run of every row: one
+    // sample of a 2-second row is mostly noise, and a machine that slows down slows every row.
+    const samples = Object.fromEntries(Object.keys(specs).map((row) => [row, []]));
+    for (let round = 0; round < RUN_MANY_RUNS; round++) for (const [row, run] of Object.entries(specs)) samples[row].push(run());
+    const medianOf = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+    const median = (run) => medianOf(Array.from({ length: RUN_MANY_RUNS }, run));
+    const rows = Object.fromEntries(Object.entries(samples).map(([row, runs]) => [row, medianOf(runs)]));
     // A fresh CI clone on a fresh machine: no interface, layer or file-digest cache, no code cache,
     // Nx's cache skipped; every pack parses its interface and hashes its files.
     const packCold = (env) => () => {
@@ -209,8 +218,10 @@ async function runManyRows(tmp, tarballs) {
         ['NX_BATCH_MODE=true nx run-many -t noop', seconds(rows.noopBatch.ms), 'floor in batch mode'],
         ['NX_BATCH_MODE=true nx run-many -t release --dryRun', seconds(rows.releaseBatch.ms), `${verdict(ratio('releaseBatch', 'nxRelease'), GOALS.batchVsNxRelease)} × nx release`],
         ['nx run-many -t release --dryRun', seconds(rows.release.ms), `${verdict(ratio('release', 'noop'), GOALS.perTaskVsNoop)} × no-op floor`],
+        ['MODELOS_TASK_WORKER=0 nx run-many -t release --dryRun', seconds(rows.releaseNoWorker.ms), `${ratio('releaseNoWorker', 'noop')} × no-op floor (no task worker)`],
         ['NX_BATCH_MODE=true nx run-many -t store (unchanged)', seconds(rows.storeBatch.ms), `${verdict(ratio('storeBatch', 'nxRelease'), GOALS.batchVsNxRelease)} × nx release`],
         ['nx run-many -t store (unchanged)', seconds(rows.store.ms), `${verdict(ratio('store', 'noop'), GOALS.perTaskVsNoop)} × no-op floor`],
+        ['MODELOS_TASK_WORKER=0 nx run-many -t store (unchanged)', seconds(rows.storeNoWorker.ms), `${ratio('storeNoWorker', 'noop')} × no-op floor (no task worker)`],
         ['NX_BATCH_MODE=true nx run-many -t pack, nothing cached', seconds(rows.packColdBatch.ms), `${ratio('packColdBatch', 'noopBatch')} × batch floor (no goal)`],
         ['nx run-many -t pack, nothing cached', seconds(rows.packCold.ms), `${ratio('packCold', 'noop')} × no-op floor (no goal)`],
       ],

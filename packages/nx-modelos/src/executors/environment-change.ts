@@ -1,7 +1,8 @@
 import { formatChangeResult, type EnvironmentChangeInput, type EnvironmentChangeResult } from '@modelos/versioning-core/environments';
 import { UserError } from '@modelos/versioning-core/errors';
 import { openRepository } from '@modelos/versioning-core/oci';
-import type { ResourceTargetOptions, TaskOutput } from './resource-executor';
+import type { ResourceTargetOptions } from './resource-executor';
+import type { TaskOutput } from './task-output';
 import type { ResourceTarget } from './resource-target';
 
 /** Options of every target that changes an environment. */

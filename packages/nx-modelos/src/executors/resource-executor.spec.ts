@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { runBatch, taskGraphOf } from '../test-support/batch';
 import { captureStdout, useExecutorWorkspace } from '../test-support/executor-workspace';
-import { defineResourceExecutor, type ResourceTargetOptions } from './resource-executor';
+import { batchOf, type ResourceTargetOptions } from './resource-executor';
 import { batch as storeBatch } from './store/executor';
 
 const workspace = useExecutorWorkspace();
@@ -58,7 +58,7 @@ describe('batch twin of a resource executor', () => {
   it('runs a task after the tasks it depends on in the batch, and keeps a bug to its own task', async () => {
     const ws = workspace();
     const order: string[] = [];
-    const { batch } = defineResourceExecutor<ResourceTargetOptions & { fail?: boolean }>(async ({ options, target, out }) => {
+    const batch = batchOf<ResourceTargetOptions & { fail?: boolean }>(async ({ options, target, out }) => {
       await new Promise((resolve) => setTimeout(resolve, target.resource.name === 'eggs' ? 50 : 0));
       order.push(target.resource.name);
       if (options.fail) throw new TypeError('a bug');

@@ -1,27 +1,9 @@
-import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
-// Nx's own logger module rather than @nx/devkit's index, which loads generator utilities.
-import { logger } from 'nx/src/utils/logger';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { UserError } from '@modelos/versioning-core/errors';
 import { batchedGitFacts, perCallGitFacts, type ClosureFactsSource } from '@modelos/versioning-core/git';
 import { RegistrySession } from '@modelos/versioning-core/oci';
-import { progressMeter, wantsProgress, type ProgressMeter } from '@modelos/versioning-core/transfer-progress';
-import { printJson } from './print-json';
 import { resolveResourceTarget, type ResourceTarget } from './resource-target';
-
-/** What a target prints: lines for people, the `--json` document, and core progress lines. */
-export interface TaskOutput {
-  info(text: string): void;
-  warn(text: string): void;
-  /** The one `--json` document of the task. */
-  json(document: unknown): void;
-  /** Core progress lines: kept off stdout in `--json` mode, which holds only the document. */
-  progress(line: string): void;
-  error(text: string): void;
-  /** Redrawn transfer progress (bytes, rate) for core: only a task run alone on a TTY, outside CI, without --json. */
-  readonly meter?: ProgressMeter;
-  /** Batch output records unexpected errors instead of letting them end the whole batch. */
-  readonly keepsBugs?: boolean;
-}
+import { bufferedOutput, consoleOutput, type TaskOutput } from './task-output';
 
 /** Options every resource target takes. */
 export interface ResourceTargetOptions {
@@ -61,40 +43,29 @@ export type BatchExecutor<O> = (
  */
 const BATCH_CONCURRENCY = 4;
 
+/** A target whose work is one piece for a whole set of resources (`resolve`: one set, one lock). */
+export type SetTaskBody<O> = (task: ResourceTask<O> & { projects: string[] }) => Promise<void>;
+
 /**
- * One body, two entry points: the executor Nx runs per task (a process each), and its batch twin
- * (`batchImplementation`, with NX_BATCH_MODE=true) that runs every task of the run in one
- * process, sharing module loading, git facts (one `git log` for all resources) and caches.
+ * One task in this process, with its own git facts and registry session, as Nx runs a task
+ * alone. `out` is the terminal (consoleOutput), or the task's own process when the task worker
+ * runs it (forwardedOutput). Succeeds or fails the task; a bug propagates unless `out` keeps it.
  */
-export function defineResourceExecutor<O extends ResourceTargetOptions>(
-  body: ResourceTaskBody<O>,
-): { executor: PromiseExecutor<O>; batch: BatchExecutor<O> } {
-  const executor: PromiseExecutor<O> = async (options, context) => {
-    const out = consoleOutput(options.json === true);
-    const ok = await runTask(body, options, context, out, { git: perCallGitFacts(context.root), session: new RegistrySession() });
-    return { success: ok };
-  };
-  const batch: BatchExecutor<O> = (taskGraph, inputs, _overrides, context) => runBatch(body, taskGraph, inputs, context);
-  return { executor, batch };
+export function runOneTask<O extends ResourceTargetOptions>(body: ResourceTaskBody<O>, options: O, context: ExecutorContext, out: TaskOutput = consoleOutput(options.json === true)): Promise<boolean> {
+  return runTask(body, options, context, out, { git: perCallGitFacts(context.root), session: new RegistrySession() });
 }
 
 /**
- * A target whose work is one piece for a whole set of resources (`resolve`: one set, one lock):
- * alone it runs `body` with its own project; its batch twin runs `body` once with every task's
- * project, and that one result is every task's result.
+ * The batch twin of a body (`batchImplementation`, with NX_BATCH_MODE=true): every task of the
+ * run in one process, sharing module loading, git facts (one `git log` for all resources) and caches.
  */
-export function defineSetExecutor<O extends ResourceTargetOptions>(
-  body: (task: ResourceTask<O> & { projects: string[] }) => Promise<void>,
-): { executor: PromiseExecutor<O>; batch: BatchExecutor<O> } {
-  const executor: PromiseExecutor<O> = async (options, context) => {
-    const out = consoleOutput(options.json === true);
-    const ok = await runTask((task) => body({ ...task, projects: [task.target.resource.name] }), options, context, out, {
-      git: perCallGitFacts(context.root),
-      session: new RegistrySession(),
-    });
-    return { success: ok };
-  };
-  async function* batch(taskGraph: TaskGraph, inputs: Record<string, O>, overrides: O, context: ExecutorContext) {
+export function batchOf<O extends ResourceTargetOptions>(body: ResourceTaskBody<O>): BatchExecutor<O> {
+  return (taskGraph, inputs, _overrides, context) => runBatch(body, taskGraph, inputs, context);
+}
+
+/** The batch twin of a set target: `body` runs once with every task's project, and that one result is every task's result. */
+export function setBatchOf<O extends ResourceTargetOptions>(body: SetTaskBody<O>): BatchExecutor<O> {
+  return async function* (taskGraph, inputs, overrides, context) {
     const ids = Object.keys(inputs);
     const projects = ids.map((id) => taskGraph.tasks[id].target.project);
     const options = { ...inputs[ids[0]], ...overrides };
@@ -105,8 +76,7 @@ export function defineSetExecutor<O extends ResourceTargetOptions>(
     });
     const terminalOutput = out.text();
     for (const task of ids) yield { task, result: { success, terminalOutput } };
-  }
-  return { executor, batch };
+  };
 }
 
 async function* runBatch<O extends ResourceTargetOptions>(
@@ -199,40 +169,4 @@ async function* runInDependencyOrder(
     for (const deps of pendingDeps.values()) deps.delete(finished.task);
     yield finished;
   }
-}
-
-/** Lines kept off stdout in `--json` mode, which holds only the document. */
-const toStderr = (line: string) => process.stderr.write(`${line}\n`);
-
-/** A task run alone writes straight to the terminal, as Nx's own executors do. */
-function consoleOutput(json: boolean): TaskOutput {
-  return {
-    info: (text) => logger.info(text),
-    warn: (text) => logger.warn(text),
-    json: printJson,
-    progress: json ? toStderr : (line) => logger.info(line),
-    error: (text) => logger.error(text),
-    meter: wantsProgress({ json }) ? progressMeter(process.stderr) : undefined,
-  };
-}
-
-/**
- * In a batch every task's output is collected and handed to Nx as its terminal output, so that
- * tasks running side by side do not interleave their lines. In `--json` mode that output is the
- * document alone, as stdout would be, and the rest goes to stderr. No redrawn progress: the
- * lines of tasks side by side would overwrite each other.
- */
-function bufferedOutput(json: boolean): TaskOutput & { text(): string } {
-  const lines: string[] = [];
-  const keep = (text: string) => void lines.push(text);
-  const aside = json ? toStderr : keep;
-  return {
-    info: aside,
-    warn: aside,
-    json: (document) => void lines.push(JSON.stringify(document, null, 2)),
-    progress: aside,
-    error: keep,
-    keepsBugs: true,
-    text: () => (lines.length ? `${lines.join('\n')}\n` : ''),
-  };
 }

@@ -1,16 +1,5 @@
-import { compareResourceVersions, formatComparison } from '@modelos/versioning-core/metadata';
-import { openRepository } from '@modelos/versioning-core/oci';
-import { defineResourceExecutor } from '../resource-executor';
+import { resourceExecutor } from '../executor-entries';
 import type { CompareExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<CompareExecutorOptions>(async ({ options, target, out, git }) => {
-  const comparison = await compareResourceVersions(openRepository(target.registry, target.resource.name), {
-    from: options.from,
-    to: options.to,
-    workingTree: { ...target, git },
-  });
-  if (options.json) out.json(comparison);
-  else out.info(formatComparison(comparison));
-});
-
+export const { executor, batch } = resourceExecutor<CompareExecutorOptions>('compare');
 export default executor;

@@ -1,12 +1,5 @@
-import { describeVersion, formatDescription } from '@modelos/versioning-core/metadata';
-import { openRepository } from '@modelos/versioning-core/oci';
-import { defineResourceExecutor } from '../resource-executor';
+import { resourceExecutor } from '../executor-entries';
 import type { DescribeExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<DescribeExecutorOptions>(async ({ options, target, out }) => {
-  const description = await describeVersion(openRepository(target.registry, target.resource.name), options.version ?? 'latest');
-  if (options.json) out.json(description);
-  else out.info(formatDescription(description));
-});
-
+export const { executor, batch } = resourceExecutor<DescribeExecutorOptions>('describe');
 export default executor;

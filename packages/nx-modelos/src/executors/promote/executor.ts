@@ -1,12 +1,5 @@
-import { UserError } from '@modelos/versioning-core/errors';
-import { promote } from '@modelos/versioning-core/environments';
-import { environmentChangeInput, reportChange } from '../environment-change';
-import { defineResourceExecutor } from '../resource-executor';
+import { resourceExecutor } from '../executor-entries';
 import type { PromoteExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<PromoteExecutorOptions>(async ({ options, target, out }) => {
-  if (!options.version) throw new UserError('--version is required: the release to promote, e.g. --version v1.1.0');
-  reportChange(options, out, await promote({ ...environmentChangeInput(options, target), version: options.version }));
-});
-
+export const { executor, batch } = resourceExecutor<PromoteExecutorOptions>('promote');
 export default executor;

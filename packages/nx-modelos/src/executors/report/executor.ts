@@ -1,17 +1,5 @@
-import { openRepository } from '@modelos/versioning-core/oci';
-import { formatReportCounts, writeResourceReport } from '@modelos/versioning-core/report';
-import { join, relative } from 'node:path';
-import { defineResourceExecutor } from '../resource-executor';
+import { resourceExecutor } from '../executor-entries';
 import type { ReportExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<ReportExecutorOptions>(async ({ options, target, out }) => {
-  const repo = openRepository(target.registry, target.resource.name);
-  const result = await writeResourceReport(repo, target.resource.name, join(target.workspaceRoot, options.outputPath ?? 'dist/modelos'));
-  if (options.json) out.json(result);
-  else {
-    out.info(`wrote ${relative(target.workspaceRoot, result.file)} (${formatReportCounts(result)}, ${result.bytes} bytes)`);
-    out.info(`index ${relative(target.workspaceRoot, result.index)}`);
-  }
-});
-
+export const { executor, batch } = resourceExecutor<ReportExecutorOptions>('report');
 export default executor;

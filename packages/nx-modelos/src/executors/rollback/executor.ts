@@ -1,10 +1,5 @@
-import { rollback } from '@modelos/versioning-core/environments';
-import { environmentChangeInput, reportChange } from '../environment-change';
-import { defineResourceExecutor } from '../resource-executor';
+import { resourceExecutor } from '../executor-entries';
 import type { RollbackExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<RollbackExecutorOptions>(async ({ options, target, out }) => {
-  reportChange(options, out, await rollback({ ...environmentChangeInput(options, target), to: options.to }));
-});
-
+export const { executor, batch } = resourceExecutor<RollbackExecutorOptions>('rollback');
 export default executor;

@@ -1,11 +1,5 @@
-import { formatVersionsTable, listVersions } from '@modelos/versioning-core/versions';
-import { defineResourceExecutor } from '../resource-executor';
+import { resourceExecutor } from '../executor-entries';
 import type { VersionsExecutorOptions } from './schema';
 
-export const { executor, batch } = defineResourceExecutor<VersionsExecutorOptions>(async ({ options, target, out, session }) => {
-  const rows = await listVersions({ ...target, compatibleOnly: options.compatible, metrics: options.metrics, session });
-  if (options.json) out.json(rows);
-  else out.info(formatVersionsTable(rows));
-});
-
+export const { executor, batch } = resourceExecutor<VersionsExecutorOptions>('versions');
 export default executor;

@@ -1,0 +1,10 @@
+import { openRepository } from '@modelos/versioning-core/oci';
+import { formatReleasesTable, listReleases } from '@modelos/versioning-core/releases';
+import type { ResourceTaskBody } from '../resource-executor';
+import type { ReleasesExecutorOptions } from './schema';
+
+export const releasesTask: ResourceTaskBody<ReleasesExecutorOptions> = async ({ options, target, out, session }) => {
+  const rows = await listReleases(openRepository(target.registry, target.resource.name, { session }));
+  if (options.json) out.json(rows);
+  else out.info(formatReleasesTable(rows));
+};
