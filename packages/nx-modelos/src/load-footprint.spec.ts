@@ -38,7 +38,9 @@ function loadedBy(entry: string, run?: { options: object; ws: ExecutorWorkspace;
         fs.writeFileSync(out, JSON.stringify(Object.keys(require.cache)));
       })().catch((err) => { console.error(err); process.exit(1); });`;
     const args = ['-e', script, join(DIST, entry), out, contextFile, run ? JSON.stringify(run.options) : ''];
-    execFileSync(process.execPath, args, { cwd: run?.ws.root ?? dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MODELOS_CACHE_DIR: join(dir, 'cache') } });
+    // No task worker: what a task loads when it runs in its own process is what this measures.
+    const env = { ...process.env, MODELOS_CACHE_DIR: join(dir, 'cache'), MODELOS_TASK_WORKER: '0' };
+    execFileSync(process.execPath, args, { cwd: run?.ws.root ?? dir, stdio: ['ignore', 'ignore', 'pipe'], env });
     return JSON.parse(readFileSync(out, 'utf8')) as string[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -74,6 +76,14 @@ describe('what the plugin loads', () => {
       .filter(([, { implementation }]) => engineModules(loadedBy(`${implementation.replace(/^\.\/dist\//, '')}.js`)).includes('index.js'))
       .map(([name]) => name);
     expect(loadingIndex).toEqual([]);
+  });
+
+  it("an executor's entry loads no target body and, of the engine, only the progress check: all a task's process loads when the task worker runs its task", () => {
+    const executors = JSON.parse(readFileSync(join(DIST, '../executors.json'), 'utf8')).executors as Record<string, { implementation: string }>;
+    for (const [name, { implementation }] of Object.entries(executors)) {
+      const loaded = loadedBy(`${implementation.replace(/^\.\/dist\//, '')}.js`);
+      expect({ name, engine: engineModules(loaded), bodies: loaded.filter((m) => /\/executors\/[a-z]+\/task\.js$/.test(m)) }).toEqual({ name, engine: ['transfer-progress.js'], bodies: [] });
+    }
   });
 
   it('store parses the interface with the compiler ts-morph carries on a cold cache only: a warm run never loads it', () => {

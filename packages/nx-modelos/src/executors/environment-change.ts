@@ -27,7 +27,6 @@ export function environmentChangeInput(options: EnvironmentChangeOptions, target
   };
 }
 
-export function reportChange(options: EnvironmentChangeOptions, out: TaskOutput, result: EnvironmentChangeResult): void {
-  if (options.json) out.json(result);
-  else out.info(formatChangeResult(result));
+export function reportChange(out: TaskOutput, result: EnvironmentChangeResult): void {
+  out.result(result, () => formatChangeResult(result));
 }

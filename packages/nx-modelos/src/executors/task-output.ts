@@ -9,6 +9,8 @@ export interface TaskOutput {
   warn(text: string): void;
   /** The one `--json` document of the task. */
   json(document: unknown): void;
+  /** A task's outcome: with `--json` the document, else its summary for people. */
+  result(document: unknown, summary: () => string): void;
   /** Core progress lines: kept off stdout in `--json` mode, which holds only the document. */
   progress(line: string): void;
   error(text: string): void;
@@ -30,6 +32,7 @@ export function consoleOutput(json: boolean): TaskOutput {
     info: (text) => logger.info(text),
     warn: (text) => logger.warn(text),
     json: printJson,
+    result: (document, summary) => (json ? printJson(document) : logger.info(summary())),
     progress: json ? toStderr : (line) => logger.info(line),
     error: (text) => logger.error(text),
     meter: wantsProgress({ json }) ? progressMeter(process.stderr) : undefined,
@@ -46,10 +49,12 @@ export function bufferedOutput(json: boolean): TaskOutput & { text(): string } {
   const lines: string[] = [];
   const keep = (text: string) => void lines.push(text);
   const aside = json ? toStderr : keep;
+  const document = (value: unknown) => keep(JSON.stringify(value, null, 2));
   return {
     info: aside,
     warn: aside,
-    json: (document) => void lines.push(JSON.stringify(document, null, 2)),
+    json: document,
+    result: (value, summary) => (json ? document(value) : keep(summary())),
     progress: aside,
     error: keep,
     keepsBugs: true,
@@ -62,11 +67,12 @@ export function bufferedOutput(json: boolean): TaskOutput & { text(): string } {
  * task's own process to print through its consoleOutput. No redrawn progress: the worker is
  * used only where there would be none.
  */
-export function forwardedOutput(send: (kind: OutputKind, value: unknown) => void): TaskOutput {
+export function forwardedOutput(json: boolean, send: (kind: OutputKind, value: unknown) => void): TaskOutput {
   return {
     info: (text) => send('info', text),
     warn: (text) => send('warn', text),
     json: (document) => send('json', document),
+    result: (document, summary) => (json ? send('json', document) : send('info', summary())),
     progress: (line) => send('progress', line),
     error: (text) => send('error', text),
     keepsBugs: true,

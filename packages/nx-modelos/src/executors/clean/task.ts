@@ -8,6 +8,5 @@ export const cleanTask: ResourceTaskBody<CleanExecutorOptions> = async ({ option
     dryRun: options.dryRun,
     log: options.json ? out.progress : undefined,
   });
-  if (options.json) out.json(result);
-  else out.info(result.actions.length ? formatCleanTable(result) : `nothing to clean in ${result.repository} (${result.kept} tags kept)`);
+  out.result(result, () => result.actions.length ? formatCleanTable(result) : `nothing to clean in ${result.repository} (${result.kept} tags kept)`);
 };

@@ -9,6 +9,5 @@ export const compareTask: ResourceTaskBody<CompareExecutorOptions> = async ({ op
     to: options.to,
     workingTree: { ...target, git },
   });
-  if (options.json) out.json(comparison);
-  else out.info(formatComparison(comparison));
+  out.result(comparison, () => formatComparison(comparison));
 };

@@ -5,6 +5,5 @@ import type { DescribeExecutorOptions } from './schema';
 
 export const describeTask: ResourceTaskBody<DescribeExecutorOptions> = async ({ options, target, out }) => {
   const description = await describeVersion(openRepository(target.registry, target.resource.name), options.version ?? 'latest');
-  if (options.json) out.json(description);
-  else out.info(formatDescription(description));
+  out.result(description, () => formatDescription(description));
 };

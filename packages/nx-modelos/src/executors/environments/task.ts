@@ -9,11 +9,9 @@ export const environmentsTask: ResourceTaskBody<EnvironmentsExecutorOptions> = a
   if (options.env) {
     const entries = await environmentHistory(repo, options.env);
     if (entries.length === 0) throw new UserError(`unknown environment "${options.env}" of ${target.resource.name}: ${repo.reference} has no envlog-${options.env}`);
-    if (options.json) out.json(entries);
-    else out.info(formatHistoryTable(entries));
+    out.result(entries, () => formatHistoryTable(entries));
     return;
   }
   const rows = await listEnvironments(repo);
-  if (options.json) out.json(rows);
-  else out.info(formatEnvironmentsTable(rows));
+  out.result(rows, () => formatEnvironmentsTable(rows));
 };

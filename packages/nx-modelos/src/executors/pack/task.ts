@@ -2,10 +2,9 @@ import { packResource, type PackResult } from '@modelos/versioning-core/pack';
 import type { ResourceTaskBody } from '../resource-executor';
 import type { PackExecutorOptions } from './schema';
 
-export const packTask: ResourceTaskBody<PackExecutorOptions> = async ({ options, target, out, git }) => {
+export const packTask: ResourceTaskBody<PackExecutorOptions> = async ({ target, out, git }) => {
   const result = await packResource({ workspaceRoot: target.workspaceRoot, resource: target.resource, closure: target.closure, git });
-  if (options.json) out.json(result);
-  else out.info(formatPackSummary(result));
+  out.result(result, () => formatPackSummary(result));
 };
 
 export function formatPackSummary(result: PackResult): string {

@@ -6,5 +6,5 @@ import type { PromoteExecutorOptions } from './schema';
 
 export const promoteTask: ResourceTaskBody<PromoteExecutorOptions> = async ({ options, target, out }) => {
   if (!options.version) throw new UserError('--version is required: the release to promote, e.g. --version v1.1.0');
-  reportChange(options, out, await promote({ ...environmentChangeInput(options, target), version: options.version }));
+  reportChange(out, await promote({ ...environmentChangeInput(options, target), version: options.version }));
 };

@@ -1,13 +1,14 @@
 import { releaseResource, type ReleaseResult } from '@modelos/versioning-core/release';
-import { packDir } from '@modelos/versioning-core/pack-document';
 import { readPluginOptions } from '../../plugin-options';
+import { pushInput } from '../push-input';
 import type { ResourceTaskBody } from '../resource-executor';
 import type { ReleaseExecutorOptions } from './schema';
 
-export const releaseTask: ResourceTaskBody<ReleaseExecutorOptions> = async ({ options, target, context, out, git, session }) => {
+export const releaseTask: ResourceTaskBody<ReleaseExecutorOptions> = async (task) => {
+  const { options, context, out } = task;
   const pluginOptions = readPluginOptions(context.nxJsonConfiguration);
   const result = await releaseResource({
-    ...target,
+    ...pushInput(task),
     mainBranch: pluginOptions.mainBranch ?? context.nxJsonConfiguration?.defaultBase ?? 'main',
     npmScope: pluginOptions.npmScope,
     publish: options.publish,
@@ -23,13 +24,8 @@ export const releaseTask: ResourceTaskBody<ReleaseExecutorOptions> = async ({ op
     initialVersion: options.initialVersion,
     dryRun: options.dryRun,
     warn: out.warn,
-    git,
-    session,
-    progress: out.meter,
-    packDir: packDir(target.workspaceRoot, target.resource.name),
   });
-  if (options.json) out.json(result);
-  else out.info(formatReleaseSummary(result));
+  out.result(result, () => formatReleaseSummary(result));
 };
 
 export function formatReleaseSummary(result: ReleaseResult): string {

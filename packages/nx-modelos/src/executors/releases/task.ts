@@ -3,8 +3,7 @@ import { formatReleasesTable, listReleases } from '@modelos/versioning-core/rele
 import type { ResourceTaskBody } from '../resource-executor';
 import type { ReleasesExecutorOptions } from './schema';
 
-export const releasesTask: ResourceTaskBody<ReleasesExecutorOptions> = async ({ options, target, out, session }) => {
+export const releasesTask: ResourceTaskBody<ReleasesExecutorOptions> = async ({ target, out, session }) => {
   const rows = await listReleases(openRepository(target.registry, target.resource.name, { session }));
-  if (options.json) out.json(rows);
-  else out.info(formatReleasesTable(rows));
+  out.result(rows, () => formatReleasesTable(rows));
 };

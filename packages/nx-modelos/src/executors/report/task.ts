@@ -7,9 +7,7 @@ import type { ReportExecutorOptions } from './schema';
 export const reportTask: ResourceTaskBody<ReportExecutorOptions> = async ({ options, target, out }) => {
   const repo = openRepository(target.registry, target.resource.name);
   const result = await writeResourceReport(repo, target.resource.name, join(target.workspaceRoot, options.outputPath ?? 'dist/modelos'));
-  if (options.json) out.json(result);
-  else {
-    out.info(`wrote ${relative(target.workspaceRoot, result.file)} (${formatReportCounts(result)}, ${result.bytes} bytes)`);
-    out.info(`index ${relative(target.workspaceRoot, result.index)}`);
-  }
+  out.result(result, () =>
+    [`wrote ${relative(target.workspaceRoot, result.file)} (${formatReportCounts(result)}, ${result.bytes} bytes)`, `index ${relative(target.workspaceRoot, result.index)}`].join('\n'),
+  );
 };

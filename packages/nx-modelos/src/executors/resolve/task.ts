@@ -21,8 +21,7 @@ export const resolveSet: SetTaskBody<ResolveExecutorOptions> = async ({ options,
     update: options.update,
     log: out.progress,
   });
-  if (options.json) out.json(result);
-  else out.info(formatResolveSummary(result));
+  out.result(result, () => formatResolveSummary(result));
 };
 
 /** Every project of the graph whose root holds resource.json. */

@@ -4,5 +4,5 @@ import type { ResourceTaskBody } from '../resource-executor';
 import type { RollbackExecutorOptions } from './schema';
 
 export const rollbackTask: ResourceTaskBody<RollbackExecutorOptions> = async ({ options, target, out }) => {
-  reportChange(options, out, await rollback({ ...environmentChangeInput(options, target), to: options.to }));
+  reportChange(out, await rollback({ ...environmentChangeInput(options, target), to: options.to }));
 };

@@ -1,21 +1,17 @@
 import { storeResource } from '@modelos/versioning-core/store';
-import { packDir } from '@modelos/versioning-core/pack-document';
+import { pushInput } from '../push-input';
 import type { ResourceTaskBody } from '../resource-executor';
 import { formatStoreSummary } from './format-store-summary';
 import type { StoreExecutorOptions } from './schema';
 
-export const storeTask: ResourceTaskBody<StoreExecutorOptions> = async ({ options, target, out, git, session }) => {
+export const storeTask: ResourceTaskBody<StoreExecutorOptions> = async (task) => {
+  const { options, out } = task;
   const result = await storeResource({
-    ...target,
+    ...pushInput(task),
     branch: options.branch,
     branchOnly: options.branchOnly,
     dryRun: options.dryRun,
     log: out.progress,
-    git,
-    session,
-    progress: out.meter,
-    packDir: packDir(target.workspaceRoot, target.resource.name),
   });
-  if (options.json) out.json(result);
-  else out.info(formatStoreSummary(result));
+  out.result(result, () => formatStoreSummary(result));
 };

@@ -97,7 +97,7 @@ async function runRequest(
     projectsConfigurations: readProjectsConfigurationFromProjectGraph(projectGraph),
     nxJsonConfiguration: request.nxJson as NxJsonConfiguration,
   };
-  const out = forwardedOutput((line, value) => send(socket, { line, value }));
+  const out = forwardedOutput(request.options.json === true, (line, value) => send(socket, { line, value }));
   const body = await loadTaskBody<ResourceTargetOptions>(request.task);
   answer({ done: await runOneTask(body, request.options, context, out) });
 }

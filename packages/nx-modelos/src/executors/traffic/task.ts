@@ -16,10 +16,9 @@ export const trafficTask: ResourceTaskBody<TrafficExecutorOptions> = async ({ op
     if (`${status.resource}@${status.environment}` !== wanted) {
       throw new UserError(`the endpoint at ${endpoint} serves ${status.resource}@${status.environment}, not ${wanted}: point --endpoint at the ${wanted} endpoint (mdl endpoint … --port P)`);
     }
-    if (options.json) out.json(status);
-    else out.info(formatEndpointStatus(status));
+    out.result(status, () => formatEndpointStatus(status));
     return;
   }
   if (!options.weights) throw new UserError('--weights is required (e.g. --weights v1.0.0=90,v1.1.0=10), or --status to show the endpoint');
-  reportChange(options, out, await traffic({ ...environmentChangeInput(options, target), weights: options.weights }));
+  reportChange(out, await traffic({ ...environmentChangeInput(options, target), weights: options.weights }));
 };

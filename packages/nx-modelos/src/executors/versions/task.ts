@@ -4,6 +4,5 @@ import type { VersionsExecutorOptions } from './schema';
 
 export const versionsTask: ResourceTaskBody<VersionsExecutorOptions> = async ({ options, target, out, session }) => {
   const rows = await listVersions({ ...target, compatibleOnly: options.compatible, metrics: options.metrics, session });
-  if (options.json) out.json(rows);
-  else out.info(formatVersionsTable(rows));
+  out.result(rows, () => formatVersionsTable(rows));
 };
