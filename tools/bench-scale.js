@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Scale inside Nx: our targets run by `nx run-many` over 100 resources (10,000 commits, 2,000
 // `mdl-<res>-v*` release tags and the matching releases in a throwaway registry: bench-release's
-// generator) with and without NX_BATCH_MODE, beside `nx release version --dry-run` (conventional
+// generator) with and without NX_BATCH_MODE (per task, with and without the task worker), beside `nx release version --dry-run` (conventional
 // commits, git-tag resolver) and a no-op custom executor on the same workspace, in the same run;
 // `pack` with nothing cached (a fresh CI clone), both ways, beside the same floors; then `nx show projects` over 1,000 resources with and without the plugin, cold and warm.
 // The workspace is a real one: nx from the npm registry, our packages installed from `npm pack`
