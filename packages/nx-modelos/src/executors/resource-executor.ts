@@ -51,8 +51,26 @@ export type SetTaskBody<O> = (task: ResourceTask<O> & { projects: string[] }) =>
  * alone. `out` is the terminal (consoleOutput), or the task's own process when the task worker
  * runs it (forwardedOutput). Succeeds or fails the task; a bug propagates unless `out` keeps it.
  */
-export function runOneTask<O extends ResourceTargetOptions>(body: ResourceTaskBody<O>, options: O, context: ExecutorContext, out: TaskOutput = consoleOutput(options.json === true)): Promise<boolean> {
-  return runTask(body, options, context, out, { git: perCallGitFacts(context.root), session: new RegistrySession() });
+export function runOneTask<O extends ResourceTargetOptions>(
+  body: ResourceTaskBody<O>,
+  options: O,
+  context: ExecutorContext,
+  out: TaskOutput = consoleOutput(options.json === true),
+  shared: SharedByTasks = { git: perCallGitFacts(context.root), session: new RegistrySession() },
+): Promise<boolean> {
+  return runTask(body, options, context, out, shared);
+}
+
+/** What tasks of one run share in a batch: git facts and registry auth. */
+export type SharedByTasks = Pick<ResourceTask<unknown>, 'git' | 'session'>;
+
+/**
+ * What a batch of the tasks of `projects` shares (one git log, status and file listing for all
+ * their closures, one registry session), for tasks handed over one by one (the task worker).
+ */
+export function sharedByTasks(projects: string[], registry: string | undefined, context: ExecutorContext): SharedByTasks {
+  const closures = announcedClosures(projects.map((projectName) => ({ registry, context: { ...context, projectName } })));
+  return { git: batchedGitFacts(context.root, closures), session: new RegistrySession() };
 }
 
 /**
@@ -87,7 +105,8 @@ async function* runBatch<O extends ResourceTargetOptions>(
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
   const taskIds = Object.keys(inputs);
   const contexts = new Map(taskIds.map((id) => [id, taskContext(context, taskGraph, id)]));
-  const shared = { git: batchedGitFacts(context.root, announcedClosures(taskIds, inputs, contexts)), session: new RegistrySession() };
+  const targets = taskIds.map((id) => ({ registry: inputs[id].registry, context: contexts.get(id)! }));
+  const shared = { git: batchedGitFacts(context.root, announcedClosures(targets)), session: new RegistrySession() };
   const run = async (id: string): Promise<TaskResult> => {
     const out = bufferedOutput(inputs[id].json === true);
     const success = await runTask(body, inputs[id], contexts.get(id)!, out, shared);
@@ -126,15 +145,11 @@ function taskContext(context: ExecutorContext, taskGraph: TaskGraph, id: string)
 }
 
 /** Closures of every task whose target resolves; a task that cannot resolve fails when it runs. */
-function announcedClosures<O extends ResourceTargetOptions>(
-  ids: string[],
-  inputs: Record<string, O>,
-  contexts: Map<string, ExecutorContext>,
-): Array<{ name: string; paths: string[] }> {
+function announcedClosures(targets: Array<{ registry: string | undefined; context: ExecutorContext }>): Array<{ name: string; paths: string[] }> {
   const closures = new Map<string, string[]>();
-  for (const id of ids) {
+  for (const { registry, context } of targets) {
     try {
-      const { resource, closure } = resolveResourceTarget(inputs[id].registry, contexts.get(id)!);
+      const { resource, closure } = resolveResourceTarget(registry, context);
       closures.set(resource.name, closure.map((p) => p.root));
     } catch {
       // Reported by the task itself.

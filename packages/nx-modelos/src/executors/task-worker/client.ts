@@ -4,7 +4,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { wantsProgress } from '@modelos/versioning-core/transfer-progress';
 import type { ResourceTargetOptions } from '../resource-executor';
 import { consoleOutput, type TaskOutput } from '../task-output';
-import { onMessages, send, type WorkerMessage } from './protocol';
+import { onMessages, send, type TaskRun, type WorkerMessage } from './protocol';
 import { taskWorkerSocket, WORKER_MAIN, workerEnvironment } from './worker-address';
 
 /**
@@ -42,8 +42,18 @@ export function handOver<O extends ResourceTargetOptions>(socket: net.Socket, ta
     isVerbose: context.isVerbose,
     nxJson: context.nxJsonConfiguration,
     graph: { projects: Object.keys(context.projectGraph.nodes).length, root: node?.data.root },
+    run: runOf(context),
   });
   return relay(socket, consoleOutput(options.json === true));
+}
+
+/** This task's run, for the worker to share git facts among its tasks; Nx forks every task of a run from its one process. */
+function runOf(context: ExecutorContext): TaskRun | undefined {
+  if (!context.taskGraph || !context.targetName) return undefined;
+  const projects = Object.values(context.taskGraph.tasks)
+    .filter((task) => task.target.target === context.targetName)
+    .map((task) => task.target.project);
+  return { id: String(process.ppid), target: context.targetName, projects };
 }
 
 /** The worker's socket, connected; undefined when no worker listens there. */

@@ -1,6 +1,16 @@
 import type { Socket } from 'node:net';
 import type { OutputKind } from '../task-output';
 
+/**
+ * The run a task belongs to: Nx's process that started it (the task process's parent), its
+ * target, and the projects of every task of that target in the run's task graph.
+ */
+export interface TaskRun {
+  id: string;
+  target: string;
+  projects: string[];
+}
+
 /** What a task's process asks of the worker: one task, as Nx handed it over. */
 export interface TaskRequest {
   task: string;
@@ -16,6 +26,8 @@ export interface TaskRequest {
    * command rewrote the file in between).
    */
   graph: { projects: number; root?: string };
+  /** Absent when Nx gave the task no task graph: the task then shares nothing. */
+  run?: TaskRun;
 }
 
 /** The worker's answers, one per line: output lines as they come, then the outcome. */

@@ -7,6 +7,7 @@ import { runOneTask, type ResourceTargetOptions } from '../resource-executor';
 import { isTaskName, loadTaskBody } from '../task-bodies';
 import { forwardedOutput } from '../task-output';
 import { onMessages, send, type TaskRequest, type WorkerMessage } from './protocol';
+import { RunSharing } from './run-sharing';
 
 /** Long enough to span the gaps between the tasks of a run and between the commands of a CI job, short enough not to linger. */
 export const WORKER_IDLE_MS = 10_000;
@@ -32,6 +33,7 @@ export interface ServeOptions {
 export async function serveTasks(socketPath: string, workspace: { root: string; cwd: string }, options: ServeOptions = {}): Promise<{ closed: Promise<void> }> {
   const idleMs = options.idleMs ?? WORKER_IDLE_MS;
   const projectGraph = options.projectGraph ?? cachedProjectGraph();
+  const runs = new RunSharing();
   let running = 0;
   let idleTimer: NodeJS.Timeout | undefined;
   const tasks = new Set<Promise<void>>();
@@ -54,7 +56,7 @@ export async function serveTasks(socketPath: string, workspace: { root: string; 
     onMessages(socket, (message) => {
       if (asked) return answer();
       asked = true;
-      const task = runRequest(message as TaskRequest, workspace, projectGraph, socket, answer).catch((err: unknown) => {
+      const task = runRequest(message as TaskRequest, { workspace, readGraph: projectGraph, runs }, socket, answer).catch((err: unknown) => {
         // A body that cannot load: a bug, kept to its own task as a batch keeps it.
         send(socket, { line: 'error', value: err instanceof Error ? (err.stack ?? err.message) : String(err) });
         answer({ done: false });
@@ -76,8 +78,7 @@ export async function serveTasks(socketPath: string, workspace: { root: string; 
  */
 async function runRequest(
   request: TaskRequest,
-  workspace: { root: string; cwd: string },
-  readGraph: () => ProjectGraph | undefined,
+  { workspace, readGraph, runs }: { workspace: { root: string; cwd: string }; readGraph: () => ProjectGraph | undefined; runs: RunSharing },
   socket: net.Socket,
   answer: (message?: WorkerMessage) => void,
 ): Promise<void> {
@@ -99,7 +100,8 @@ async function runRequest(
   };
   const out = forwardedOutput(request.options.json === true, (line, value) => send(socket, { line, value }));
   const body = await loadTaskBody<ResourceTargetOptions>(request.task);
-  answer({ done: await runOneTask(body, request.options, context, out) });
+  const options = request.options as ResourceTargetOptions;
+  answer({ done: await runOneTask(body, options, context, out, runs.sharedFor(request.run, options.registry, context)) });
 }
 
 /**
