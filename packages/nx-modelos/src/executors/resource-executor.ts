@@ -47,9 +47,10 @@ const BATCH_CONCURRENCY = 4;
 export type SetTaskBody<O> = (task: ResourceTask<O> & { projects: string[] }) => Promise<void>;
 
 /**
- * One task in this process, with its own git facts and registry session, as Nx runs a task
- * alone. `out` is the terminal (consoleOutput), or the task's own process when the task worker
- * runs it (forwardedOutput). Succeeds or fails the task; a bug propagates unless `out` keeps it.
+ * One task in this process, as Nx runs a task alone: with its own git facts and registry
+ * session, or those its run shares in the task worker (`shared`). `out` is the terminal
+ * (consoleOutput), or the task's own process when the task worker runs it (forwardedOutput).
+ * Succeeds or fails the task; a bug propagates unless `out` keeps it.
  */
 export function runOneTask<O extends ResourceTargetOptions>(
   body: ResourceTaskBody<O>,
@@ -69,8 +70,12 @@ export type SharedByTasks = Pick<ResourceTask<unknown>, 'git' | 'session'>;
  * their closures, one registry session), for tasks handed over one by one (the task worker).
  */
 export function sharedByTasks(projects: string[], registry: string | undefined, context: ExecutorContext): SharedByTasks {
-  const closures = announcedClosures(projects.map((projectName) => ({ registry, context: { ...context, projectName } })));
-  return { git: batchedGitFacts(context.root, closures), session: new RegistrySession() };
+  return sharedBy(context.root, projects.map((projectName) => ({ registry, context: { ...context, projectName } })));
+}
+
+/** One git facts source for the closures of all these targets, and one registry session. */
+function sharedBy(root: string, targets: Array<{ registry: string | undefined; context: ExecutorContext }>): SharedByTasks {
+  return { git: batchedGitFacts(root, announcedClosures(targets)), session: new RegistrySession() };
 }
 
 /**
@@ -105,8 +110,7 @@ async function* runBatch<O extends ResourceTargetOptions>(
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
   const taskIds = Object.keys(inputs);
   const contexts = new Map(taskIds.map((id) => [id, taskContext(context, taskGraph, id)]));
-  const targets = taskIds.map((id) => ({ registry: inputs[id].registry, context: contexts.get(id)! }));
-  const shared = { git: batchedGitFacts(context.root, announcedClosures(targets)), session: new RegistrySession() };
+  const shared = sharedBy(context.root, taskIds.map((id) => ({ registry: inputs[id].registry, context: contexts.get(id)! })));
   const run = async (id: string): Promise<TaskResult> => {
     const out = bufferedOutput(inputs[id].json === true);
     const success = await runTask(body, inputs[id], contexts.get(id)!, out, shared);
