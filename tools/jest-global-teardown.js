@@ -2,9 +2,6 @@
 const fs = require('node:fs');
 
 module.exports = async function globalTeardown() {
-  if (process.env.MODELOS_CACHE_DIR) fs.rmSync(process.env.MODELOS_CACHE_DIR, { recursive: true, force: true });
-  const registry = globalThis.__MODELOS_TEST_REGISTRY__;
-  if (!registry) return;
-  await registry.stop();
-  fs.rmSync(registry.dataDir, { recursive: true, force: true });
+  await globalThis.__MODELOS_TEST_REGISTRY__?.stop();
+  if (process.env.MODELOS_TEST_RUN_DIR) fs.rmSync(process.env.MODELOS_TEST_RUN_DIR, { recursive: true, force: true });
 };
