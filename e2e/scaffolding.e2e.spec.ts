@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { jsonDocument } from './utils/output';
@@ -33,16 +33,30 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** The npm installs (dirs holding node_modules) left in a temp dir. */
+function installsLeftIn(tempDir: string): string[] {
+  return readdirSync(tempDir).filter((name) => existsSync(join(tempDir, name, 'node_modules')));
+}
+
 describe('nx g @modelos/nx:resource ham in a fresh workspace', () => {
-  it('writes nothing with --dry-run', () => {
-    const { stdout } = ws.nx(['g', '@modelos/nx:resource', 'ham', '--dry-run']);
+  // The workspace has no @nx/jest: each generation fetches it into the temp dir.
+  let tempDir: string;
+  beforeAll(() => {
+    tempDir = mkdtempSync(join(work, 'tmp-'));
+  });
+
+  it('writes nothing with --dry-run, and leaves no fetched plugin in the temp dir', () => {
+    const { stdout } = ws.nx(['g', '@modelos/nx:resource', 'ham', '--dry-run'], { env: { TMPDIR: tempDir } });
+    expect(stdout).toContain('Fetching @nx/jest');
     expect(stdout).toContain('CREATE ham/resource.json');
     expect(stdout).toContain('CREATE ham/tsconfig.lib.json');
     expect(ws.git(['status', '--porcelain', '--untracked-files=all'])).toBe('');
+    expect(installsLeftIn(tempDir)).toEqual([]);
   });
 
   it('gives a library whose own test passes under nx test, and no lint target where the workspace does not lint', () => {
-    ws.nx(['g', '@modelos/nx:resource', 'ham', '--metrics', '--tags=scope:ml']);
+    ws.nx(['g', '@modelos/nx:resource', 'ham', '--metrics', '--tags=scope:ml'], { env: { TMPDIR: tempDir } });
+    expect(installsLeftIn(tempDir)).toEqual([]);
     expect(ws.readJson('ham/resource.json')).toEqual({ formatVersion: '1', entry: 'src/index.ts', class: 'Ham', requires: {}, metricsFile: 'metrics.json' });
     expect(ws.readJson('package.json').devDependencies).toEqual(expect.objectContaining({ jest: expect.any(String), '@nx/jest': expect.any(String) }));
     const project = JSON.parse(ws.nx(['show', 'project', 'ham', '--json']).stdout);

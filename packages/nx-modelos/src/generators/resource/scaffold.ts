@@ -14,7 +14,9 @@ import {
   type Tree,
   updateJson,
 } from '@nx/devkit';
-import { join } from 'node:path';
+import { realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, sep } from 'node:path';
 import { isRepositoryComponent } from './repository-name';
 import { writeResourceFile } from './resource-file';
 import type { ResourceGeneratorSchema } from './schema';
@@ -75,16 +77,33 @@ export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSche
  * read properties of undefined (reading 'filter')"): there a missing plugin is refused first.
  */
 function loadOfficialPlugin<T = unknown>(tree: Tree, pkg: string): T {
-  if (NX_VERSION.startsWith('22.0.') && !installedIn(tree.root, pkg)) {
+  const installed = installedIn(tree.root, pkg);
+  if (NX_VERSION.startsWith('22.0.') && !installed) {
     throw new Error(`Nx ${NX_VERSION} cannot fetch ${pkg} while generating (it fails inside it): run nx add ${pkg}, then generate the resource again`);
   }
   const dryRun = process.env.NX_DRY_RUN;
   delete process.env.NX_DRY_RUN;
   try {
-    return ensurePackage<T>(pkg, NX_VERSION);
+    const plugin = ensurePackage<T>(pkg, NX_VERSION);
+    if (!installed) removeTempInstallAtExit(pkg);
+    return plugin;
   } finally {
     if (dryRun !== undefined) process.env.NX_DRY_RUN = dryRun;
   }
+}
+
+/**
+ * ensurePackage leaves its temp install behind (~140 MB for @nx/jest; Nx counts on the OS to
+ * clean the temp dir), so every generation in a workspace without the plugin, a dry run
+ * included, would fill a CI disk. The generator and its install task still use it, so it goes
+ * when the process exits. Only a `tmp-*` dir directly in the temp dir, where ensurePackage
+ * puts it, is ever removed.
+ */
+function removeTempInstallAtExit(pkg: string): void {
+  const manifest = require.resolve(`${pkg}/package.json`);
+  const dir = manifest.slice(0, manifest.lastIndexOf(`${sep}node_modules${sep}`));
+  if (dirname(dir) !== realpathSync(tmpdir()) || !basename(dir).startsWith('tmp-')) return;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
 
 function installedIn(workspaceRoot: string, pkg: string): boolean {
