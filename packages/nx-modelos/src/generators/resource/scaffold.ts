@@ -100,19 +100,23 @@ function loadOfficialPlugin<T = unknown>(tree: Tree, pkg: string): T {
  * puts it, is ever removed.
  */
 function removeTempInstallAtExit(pkg: string): void {
-  const manifest = require.resolve(`${pkg}/package.json`);
-  const dir = manifest.slice(0, manifest.lastIndexOf(`${sep}node_modules${sep}`));
-  if (dirname(dir) !== realpathSync(tmpdir()) || !basename(dir).startsWith('tmp-')) return;
+  const manifest = resolvedManifest(pkg);
+  const dir = manifest?.slice(0, manifest.lastIndexOf(`${sep}node_modules${sep}`));
+  if (!dir || dirname(dir) !== realpathSync(tmpdir()) || !basename(dir).startsWith('tmp-')) return;
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
 
-function installedIn(workspaceRoot: string, pkg: string): boolean {
+/** Where this process now loads `pkg` from; a cleanup that cannot tell never fails the generation. */
+function resolvedManifest(pkg: string, paths?: string[]): string | undefined {
   try {
-    require.resolve(`${pkg}/package.json`, { paths: [workspaceRoot] });
-    return true;
+    return require.resolve(`${pkg}/package.json`, paths ? { paths } : undefined);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function installedIn(workspaceRoot: string, pkg: string): boolean {
+  return resolvedManifest(pkg, [workspaceRoot]) !== undefined;
 }
 
 /**
