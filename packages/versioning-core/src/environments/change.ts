@@ -1,12 +1,12 @@
 import { UserError } from '../errors';
-import { createAnnotatedTag } from '../git';
+import { assertGitIdentity, assertTagFreeFor, createAnnotatedTag } from '../git';
 import { gitFailure, runGit } from '../git/run';
 import type { Repository } from '../oci';
 import { environmentTag } from '../tags';
 import { appendEntry, type EntryDraft } from './append';
 import { currentEntry, readEnvlog, type EnvironmentAction, type EnvironmentEntry, type EnvironmentTarget, type EnvlogHead } from './envlog';
 import { pinTargets, releaseVersionArgument } from './pin';
-import { assertOneMajor, formatWeights, leadingVersion, parseWeights, type VersionWeight } from './weights';
+import { assertOneMajor, formatWeights, leadingVersion, parseWeights, shares, type VersionWeight } from './weights';
 import { whoAmI } from './who';
 
 export interface EnvironmentChangeInput {
@@ -48,7 +48,7 @@ export async function promote(input: EnvironmentChangeInput & { version: string 
 export async function traffic(input: EnvironmentChangeInput & { weights: string }): Promise<EnvironmentChangeResult> {
   const weights = parseWeights(input.weights);
   weights.forEach((w) => releaseVersionArgument(w.version));
-  assertOneMajor(weights);
+  // One major is checked on the pinned targets (see change): an unknown version is named as such first.
   return change(input, 'traffic', `traffic ${formatWeights(weights)}`, async () => pinTargets(input.repo, input.resource, weights));
 }
 
@@ -82,8 +82,10 @@ async function change(
   }
   if (input.gitTag && !input.workspaceRoot) throw new UserError('--gitTag needs a workspace: run it inside the git repository of the resource');
   const who = await whoAmI(input.workspaceRoot, input.env);
-  const head = input.gitTag ? await headCommit(input.workspaceRoot!) : undefined;
+  const head = input.gitTag ? await gitTagCommit(input.workspaceRoot!) : undefined;
   const draft = async (current: EnvlogHead | null): Promise<EntryDraft> => {
+    // The tag this entry will get must be free before anything is written (another registry's history may have used it).
+    if (head) await assertTagFreeFor(input.workspaceRoot!, environmentGitTag(resource, environment, (current?.log.entries.length ?? 0) + 1), head);
     const targets = await targetsOf(current);
     if (action !== 'promote') assertOneMajor(targets);
     const replicas = input.replicas ?? replicasOf(current) ?? (current ? currentEntry(current.log).replicas : 1);
@@ -97,7 +99,7 @@ async function change(
     if (!(err instanceof UserError)) throw err;
     throw new UserError(`${resource} ${environment} #${appended.entry.n} is recorded, but ${envTag} was not moved: ${err.message}; the next promote, traffic or rollback moves it`);
   }
-  const gitTag = head ? await writeGitTag(input.workspaceRoot!, resource, environment, appended.entry, head) : null;
+  const gitTag = head ? await writeGitTagOfRecorded(input.workspaceRoot!, resource, environment, appended.entry, head) : null;
   return {
     resource,
     environment,
@@ -111,7 +113,8 @@ async function change(
 /** The newest entry before the last whose assignment differs from the last one's. */
 export function previousAssignment(entries: EnvironmentEntry[]): EnvironmentEntry | undefined {
   const current = entries[entries.length - 1];
-  const key = (entry: EnvironmentEntry) => `${formatWeights(entry.targets)} ${entry.replicas}`;
+  // Shares, not raw weights: v2.0.0=1 and v2.0.0=100 are one assignment.
+  const key = (entry: EnvironmentEntry) => `${[...shares(entry.targets)].map(([version, share]) => `${version}=${share.toFixed(6)}`).join()} ${entry.replicas}`;
   return entries
     .slice(0, -1)
     .reverse()
@@ -143,15 +146,28 @@ function leadingTarget(targets: EnvironmentTarget[]): EnvironmentTarget {
   return targets.find((t) => t.version === version)!;
 }
 
-async function headCommit(workspaceRoot: string): Promise<string> {
+/** HEAD, where --gitTag writes, once git can write an annotated tag there. */
+async function gitTagCommit(workspaceRoot: string): Promise<string> {
   const out = await runGit(workspaceRoot, ['rev-parse', 'HEAD']);
   if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  await assertGitIdentity(workspaceRoot);
   return out.stdout.trim();
 }
 
-async function writeGitTag(workspaceRoot: string, resource: string, environment: string, entry: EnvironmentEntry, commit: string): Promise<string> {
-  const tag = `mdl-${resource}-env-${environment}-${entry.n}`;
+function environmentGitTag(resource: string, environment: string, n: number): string {
+  return `mdl-${resource}-env-${environment}-${n}`;
+}
+
+/** The entry is in the registry by now: a tag that still fails says so, and how to finish by hand. */
+async function writeGitTagOfRecorded(workspaceRoot: string, resource: string, environment: string, entry: EnvironmentEntry, commit: string): Promise<string> {
+  const tag = environmentGitTag(resource, environment, entry.n);
   const split = entry.targets.map((t: VersionWeight) => `${t.version}=${t.weight}`).join(',');
-  await createAnnotatedTag(workspaceRoot, tag, commit, `${resource} ${environment} #${entry.n}: ${entry.action} ${split} (replicas ${entry.replicas}) by ${entry.who}: ${entry.reason}`);
+  const message = `${resource} ${environment} #${entry.n}: ${entry.action} ${split} (replicas ${entry.replicas}) by ${entry.who}: ${entry.reason}`;
+  try {
+    await createAnnotatedTag(workspaceRoot, tag, commit, message);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError(`${resource} ${environment} #${entry.n} is recorded and ${environmentTag(environment)} moved, but git tag ${tag} was not written: ${err.message}; write it with \`git tag -a ${tag} ${commit.slice(0, 12)}\``);
+  }
   return tag;
 }

@@ -8,7 +8,8 @@ import { failure } from '../test-support/failure';
 import { GitWorkspace } from '../test-support/git-workspace';
 import { publishTestPackage } from '../test-support/package-artifact';
 import { pushTinyArtifact } from '../test-support/tiny-artifact';
-import { promote, rollback, traffic } from './change';
+import { previousAssignment, promote, rollback, traffic } from './change';
+import type { EnvironmentEntry } from './envlog';
 import { readEnvlog } from './envlog';
 import { environmentHistory, listEnvironments } from './list';
 import { leadingVersion } from './weights';
@@ -95,6 +96,8 @@ describe.each(['remote', 'layout'] as const)('environments in a %s registry', (k
       [traffic({ ...base(repo), weights: 'v1.0.0=0' }), /sum to 0/],
       [traffic({ ...base(repo), weights: 'v1.0.0=90;v1.1.0=10' }), /invalid weights/],
       [traffic({ ...base(repo), weights: 'v1.0.0=90,v1.3.0=10' }), /unknown version v1\.3\.0/],
+      // Unknown comes before another major: v9.9.9 is no release at all.
+      [traffic({ ...base(repo), weights: 'v1.1.0=90,v9.9.9=10' }), /unknown version v9\.9\.9 of ham/],
       [rollback({ ...base(repo) }), /no earlier assignment to roll back to/],
       [rollback({ ...base(repo, 'nowhere') }), /unknown environment "nowhere" of ham/],
       [rollback({ ...base(repo, 'nowhere'), to: 'v1.0.0' }), /unknown environment "nowhere" of ham/],
@@ -141,5 +144,65 @@ describe('--gitTag', () => {
     } finally {
       ws.remove();
     }
+  });
+
+  it('refuses before anything is written when git has no identity to sign the tag with', async () => {
+    const { repo } = await releasedRepo('layout');
+    const ws = new GitWorkspace();
+    try {
+      ws.write('README.md', 'x').commit('first');
+      // Empty in the repository's own config: no global identity or guess can stand in.
+      ws.git('config', 'user.name', '');
+      ws.git('config', 'user.email', '');
+      const before = await snapshot(repo);
+      const error = await failure(promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root }));
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.message).toMatch(/^--gitTag writes an annotated tag, which needs a git identity, .*set user\.name and user\.email .*nothing was changed$/);
+      expect(await snapshot(repo)).toEqual(before);
+      expect(ws.git('tag', '-l')).toBe('');
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('refuses before anything is written when the tag the entry would get is taken elsewhere', async () => {
+    const { repo } = await releasedRepo('layout');
+    const ws = new GitWorkspace();
+    try {
+      ws.write('README.md', 'x').commit('first');
+      // Left by another registry's history of this environment.
+      ws.git('tag', '-a', '-m', 'elsewhere', 'mdl-ham-env-production-1');
+      ws.write('README.md', 'y').commit('second');
+      const before = await snapshot(repo);
+      const error = await failure(promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root }));
+      expect(error.message).toMatch(/^git tag mdl-ham-env-production-1 already exists at [0-9a-f]{12}, not at [0-9a-f]{12}: ModelOS git tags are never moved$/);
+      expect(await snapshot(repo)).toEqual(before);
+    } finally {
+      ws.remove();
+    }
+  });
+});
+
+describe('previousAssignment', () => {
+  const entry = (n: number, split: Array<[string, number]>, replicas = 1): EnvironmentEntry => ({
+    n,
+    action: 'traffic',
+    targets: split.map(([version, weight]) => ({ version, weight, digest: `sha256:${version}`, package: null })),
+    replicas,
+    time: '2026-01-01T00:00:00Z',
+    who: 't',
+    reason: 'r',
+    previous: null,
+    writer: `w${n}`,
+  });
+
+  it('skips earlier entries that assign the same shares, whatever their weights', () => {
+    const history = [entry(1, [['v1.0.0', 100]]), entry(2, [['v2.0.0', 100]]), entry(3, [['v2.0.0', 1]])];
+    expect(previousAssignment(history)?.n).toBe(1);
+    expect(previousAssignment([entry(1, [['v1.1.0', 9], ['v1.0.0', 1]]), entry(2, [['v1.1.0', 90], ['v1.0.0', 10]])])).toBeUndefined();
+  });
+
+  it('counts a change of replicas as another assignment', () => {
+    expect(previousAssignment([entry(1, [['v1.0.0', 100]], 2), entry(2, [['v1.0.0', 1]], 3)])?.n).toBe(1);
   });
 });

@@ -68,7 +68,7 @@ export function assertOneMajor(weights: VersionWeight[]): void {
   for (const w of weights) majors.set(parseVersion(w.version).major, w.version);
   if (majors.size > 1) {
     const named = [...majors].map(([major, version]) => `${version} (v${major})`).join(' and ');
-    throw new UserError(`a split across majors is refused: ${named}; a v1 client cannot call a v2 server, so send traffic to versions of one major only`);
+    throw new UserError(`a split across majors is refused: ${named}; a client of one major cannot call a server of another, so send traffic to versions of one major only`);
   }
 }
 

@@ -8,6 +8,8 @@ export {
   createRefIfAbsent,
   deleteRef,
   createAnnotatedTag,
+  assertTagFreeFor,
+  assertGitIdentity,
   pushTag,
   type NearestCommit,
 } from './release-refs';

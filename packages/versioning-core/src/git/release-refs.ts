@@ -82,11 +82,7 @@ export async function deleteRef(workspaceRoot: string, ref: string): Promise<voi
 
 /** Annotated tag at `commit`; refuses to move an existing tag. Returns false when it already points there. */
 export async function createAnnotatedTag(workspaceRoot: string, tag: string, commit: string, message: string): Promise<boolean> {
-  const existing = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', `refs/tags/${tag}^{commit}`]);
-  if (existing.code === 0) {
-    if (existing.stdout.trim() === commit) return false;
-    throw new UserError(`git tag ${tag} already exists at ${existing.stdout.trim().slice(0, 12)}, not at ${commit.slice(0, 12)}: release tags are never moved`);
-  }
+  if (!(await assertTagFreeFor(workspaceRoot, tag, commit))) return false;
   const out = await runGit(workspaceRoot, ['tag', '-a', '-m', message, tag, commit]);
   if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
   return true;
@@ -104,4 +100,25 @@ export async function pushTag(workspaceRoot: string, remote: string, tag: string
     throw new UserError(`git tag ${tag} already exists on ${remote} with other content: another release took this version; re-run release`);
   }
   throw gitFailure(workspaceRoot, out.stderr);
+}
+
+/** Whether `tag` is still to be written at `commit`: false when it is there already; refuses one elsewhere. */
+export async function assertTagFreeFor(workspaceRoot: string, tag: string, commit: string): Promise<boolean> {
+  const existing = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', `refs/tags/${tag}^{commit}`]);
+  if (existing.code !== 0) return true;
+  if (existing.stdout.trim() === commit) return false;
+  throw new UserError(`git tag ${tag} already exists at ${existing.stdout.trim().slice(0, 12)}, not at ${commit.slice(0, 12)}: ModelOS git tags are never moved`);
+}
+
+/**
+ * An annotated tag records who made it: without a git identity (a bare CI runner) `git tag -a`
+ * fails. Asked before any registry write, so --gitTag never fails halfway through a change.
+ */
+export async function assertGitIdentity(workspaceRoot: string): Promise<void> {
+  const out = await runGit(workspaceRoot, ['var', 'GIT_COMMITTER_IDENT']);
+  if (out.code === 0) return;
+  if (/not a git repository/i.test(out.stderr)) throw gitFailure(workspaceRoot, out.stderr);
+  throw new UserError(
+    `--gitTag writes an annotated tag, which needs a git identity, and git has none here (${out.stderr.split('\n')[0].trim()}): set user.name and user.email (git config, or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL) and re-run; nothing was changed`,
+  );
 }

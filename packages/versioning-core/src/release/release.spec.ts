@@ -439,6 +439,15 @@ describe('git tags and revisions', () => {
     expect(await release()).toMatchObject({ version: 'v1.2.0', previous: 'v1.1.0' });
   });
 
+  it('refuses --gitTag without a git identity before anything is pushed', async () => {
+    // Empty in the repository's own config: no global identity or guess can stand in.
+    ws.git('config', 'user.name', '');
+    ws.git('config', 'user.email', '');
+    await expect(release({ gitTag: true })).rejects.toThrow(/^--gitTag writes an annotated tag, which needs a git identity, .*nothing was changed$/);
+    expect(await openRepository(registry, 'ham').listTags()).toEqual([]);
+    expect(await release({ gitTag: true, dryRun: true })).toMatchObject({ version: 'v1.0.0', released: false });
+  });
+
   it('claims the version with the pushed git tag before writing to the registry', async () => {
     await expect(release({ push: true })).rejects.toThrow('--push pushes the git tag: use it with --gitTag');
     const remote = fs.mkdtempSync(path.join(path.dirname(ws.root), 'remote-'));

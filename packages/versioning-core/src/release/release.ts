@@ -1,6 +1,6 @@
 import { startEarly } from '../concurrently';
 import { UserError } from '../errors';
-import { commitDate, createAnnotatedTag, createRefIfAbsent, deleteRef, perCallGitFacts, pushTag, type ClosureFactsSource } from '../git';
+import { assertGitIdentity, commitDate, createAnnotatedTag, createRefIfAbsent, deleteRef, perCallGitFacts, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { openRepository, type RegistryReference, type RegistrySession, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
@@ -99,6 +99,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   const name = input.resource.name;
   // Bad options fail before any git or registry work.
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
+  if (input.gitTag && !input.dryRun) await assertGitIdentity(input.workspaceRoot);
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) assertInitialVersion(input.initialVersion);
   const git = input.git ?? perCallGitFacts(input.workspaceRoot);
