@@ -17,8 +17,8 @@ export interface VersionRow {
   /** RFC 3339, from the manifest's `org.opencontainers.image.created`. */
   created: string | null;
   clientHash: string | null;
-  /** Same client hash as the resource's current interface. */
-  compatible: boolean;
+  /** Same client hash as the resource's current interface; null where there is none to compare with (`mdl versions` outside a workspace). */
+  compatible: boolean | null;
   /** Releases: direct requirements, spec and resolved versions (SPEC §9). */
   requires: Record<string, RecordedRequirement> | null;
   /** Only on broken rows. */
@@ -54,7 +54,7 @@ export async function listVersions(input: ListVersionsInput): Promise<VersionRow
     currentClientHash: current.clientHash,
     metrics: input.metrics,
   });
-  return input.compatibleOnly ? rows.filter((row) => row.compatible) : rows;
+  return input.compatibleOnly ? rows.filter((row) => row.compatible === true) : rows;
 }
 
 export async function listRepositoryVersions(repo: Repository, options: VersionsOptions = {}): Promise<VersionRow[]> {
@@ -90,7 +90,7 @@ function toRow(entry: IndexEntry, currentClientHash?: string): VersionRow {
     digest: entry.digest,
     created: entry.created,
     clientHash: entry.clientHash,
-    compatible: entry.clientHash !== null && entry.clientHash === currentClientHash,
+    compatible: currentClientHash === undefined ? null : entry.clientHash !== null && entry.clientHash === currentClientHash,
     requires: entry.requires,
   };
 }
@@ -123,7 +123,7 @@ export function formatVersionsTable(rows: VersionRow[]): string {
       row.digest.replace(/^sha256:/, '').slice(0, 12) || '-',
       row.created ?? '-',
       row.clientHash ? row.clientHash.slice(0, 7) : '-',
-      row.compatible ? 'yes' : 'no',
+      row.compatible === null ? '-' : row.compatible ? 'yes' : 'no',
       ...metricNames.map((name) => (row.metrics?.[name] === undefined ? '-' : String(row.metrics[name]))),
     ]),
   ) + errors.join('');

@@ -54,6 +54,10 @@ describe('mdl describe, compare and versions --metrics', () => {
   it('adds metric columns to versions', () => {
     const result = mdl(['versions', repoArg, '--metrics']);
     expect(result.stdout.split('\n')[0]).toMatch(/COMPATIBLE\s+ACCURACY$/);
+    // No workspace, no current interface: compatibility is unknown, not "no".
+    const rows = JSON.parse(mdl(['versions', repoArg, '--json']).stdout) as Array<{ tag: string; compatible: boolean | null }>;
+    expect(rows.map((row) => row.compatible)).toEqual(tags.map(() => null));
+    expect(result.stdout.split('\n')[1]).toMatch(/^\S+\s+adhoc\s+\S+\s+\S+\s+\S+\s+-\s/);
   });
 
   it('fails with one line on bad input', () => {

@@ -24,6 +24,12 @@ describe('splitMetrics', () => {
     );
   });
 
+  it('refuses a number JSON parses to Infinity (it would be stored as null)', () => {
+    expect(() => splitMetrics(JSON.parse('{"accuracy": 0.9, "big": 1e400, "small": -1e400}'), 'ham/metrics.json')).toThrow(
+      'ham/metrics.json (metricsFile): "big" is Infinity; metrics must be finite numbers',
+    );
+  });
+
   it('refuses anything but an object at the top', () => {
     expect(() => splitMetrics([0.9], 'm.json')).toThrow('m.json (metricsFile) must hold one JSON object of numbers (metrics) and strings (labels), not an array');
     expect(() => splitMetrics(0.9, 'm.json')).toThrow('not a number');

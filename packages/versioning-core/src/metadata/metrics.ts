@@ -34,8 +34,11 @@ export function splitMetrics(document: unknown, source: string): MetricsAndLabel
   }
   const result: MetricsAndLabels = { metrics: {}, labels: {} };
   for (const [key, value] of Object.entries(document)) {
-    if (typeof value === 'number') result.metrics[key] = value;
-    else if (typeof value === 'string') result.labels[key] = value;
+    if (typeof value === 'number') {
+      // JSON has no Infinity, but 1e400 parses to it: stored, it would turn into null and vanish.
+      if (!Number.isFinite(value)) throw new UserError(`${source} (metricsFile): "${key}" is ${value}; metrics must be finite numbers`);
+      result.metrics[key] = value;
+    } else if (typeof value === 'string') result.labels[key] = value;
     else throw new UserError(`${source} (metricsFile): "${key}" is ${kindOf(value)}; values must be numbers (metrics) or strings (labels)`);
   }
   return result;

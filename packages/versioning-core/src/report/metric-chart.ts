@@ -51,13 +51,19 @@ export function metricChart(metric: string, points: ChartPoint[], titleId: strin
       return (
         `<circle class="${marked ? 'point env' : 'point'}" cx="${fmt(x(i))}" cy="${fmt(y(p.value))}" r="${marked ? 6 : 3}"><title>${escapeHtml(title)}</title></circle>` +
         (marked
-          ? `<text class="env-label" x="${fmt(x(i))}" y="${fmt(y(p.value) - 10)}" text-anchor="middle">${escapeHtml(p.environments.join(', '))}</text>`
+          ? `<text class="env-label" x="${fmt(x(i))}" y="${fmt(y(p.value) - 10)}" text-anchor="${labelAnchor(x(i))}">${escapeHtml(p.environments.join(', '))}</text>`
           : '')
       );
     }),
     `<text class="axis" x="${PAD.left}" y="${HEIGHT - 8}">version →</text>`,
     '</svg>',
   ].join('');
+}
+
+/** A label centred on a point near either edge would be cut off by the chart's box: it grows inwards there. */
+function labelAnchor(x: number): 'start' | 'middle' | 'end' {
+  if (x < WIDTH / 3) return 'start';
+  return x > (WIDTH * 2) / 3 ? 'end' : 'middle';
 }
 
 /** A range with some air around the data; a flat series gets a band around its value. */

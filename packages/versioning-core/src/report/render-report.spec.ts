@@ -80,10 +80,31 @@ describe('renderReport', () => {
     expect(await page.locator('#compare-result [data-compare="size"]').textContent()).toBe('Size: 1010 → 1020 bytes, +10 (+1.0%)');
     const compared = await page.locator('#compare-result table').first().locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
     expect(compared[0]).toEqual(['accuracy', '0.875', '0.95', '+0.075', '+8.6%']);
+    const labels = await page.locator('#compare-result [aria-label="Labels"] table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    expect(labels).toEqual([['experiment', 'run-1', 'run-2']]);
     expect(await page.locator('#compare-result [data-compare="interface"]').textContent()).toBe('Interface: minor — interface grew since v1.1.0: added method slice.');
     // File records travel once in the page and are unpacked for the comparison.
-    const files = await page.locator('#compare-result table').nth(1).locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    const files = await page.locator('#compare-result [aria-label="Files"] table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
     expect(files).toEqual([['ham', 'changed', 'src/ham.ts', '101 → 102']]);
+    await page.close();
+  });
+
+  it('keeps the environment labels of the first and the last release inside their chart', async () => {
+    const model = sampleReportModel(3);
+    model.versions[0].environments = ['production 75%', 'staging 50%'];
+    model.versions[2].environments = ['production 25%', 'canary 100%'];
+    const { page } = await open(renderReport(model));
+    const overflow = await page.locator('figure[data-metric="accuracy"] svg').evaluate((svg) => {
+      const box = (svg as SVGSVGElement).viewBox.baseVal;
+      return [...svg.querySelectorAll('text.env-label')].map((label) => {
+        const b = (label as SVGTextElement).getBBox();
+        return { text: label.textContent, inside: b.x >= box.x && b.x + b.width <= box.x + box.width };
+      });
+    });
+    expect(overflow).toEqual([
+      { text: 'production 75%, staging 50%', inside: true },
+      { text: 'production 25%, canary 100%', inside: true },
+    ]);
     await page.close();
   });
 

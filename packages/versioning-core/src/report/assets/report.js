@@ -87,6 +87,12 @@
       var both = typeof x === 'number' && typeof y === 'number';
       return [m, x === undefined ? '—' : num(x), y === undefined ? '—' : num(y), both ? signed(y - x) : '—', both ? relative(x, y) : '—'];
     })));
+    var labels = Object.keys(Object.assign({}, a.labels, b.labels)).sort();
+    if (labels.length) {
+      out.appendChild(table('Labels', ['label', 'from', 'to'], labels.map(function (l) {
+        return [l, a.labels[l] === undefined ? '—' : a.labels[l], b.labels[l] === undefined ? '—' : b.labels[l]];
+      })));
+    }
     out.appendChild(el('p', { 'data-compare': 'interface' }, [interfaceText(a, b)]));
     var files = fileChanges(a, b);
     out.appendChild(files.length ? table('Files', ['project', 'change', 'path', 'size'], files) : el('p', {}, ['No file changed.']));
