@@ -94,13 +94,15 @@ describe('renderReport', () => {
     model.versions[0].environments = ['production 75%', 'staging 50%'];
     model.versions[2].environments = ['production 25%', 'canary 100%'];
     const { page } = await open(renderReport(model));
-    const overflow = await page.locator('figure[data-metric="accuracy"] svg').evaluate((svg) => {
-      const box = (svg as SVGSVGElement).viewBox.baseVal;
+    // A string: the page's SVG types are not in this project's (Node) type library.
+    const overflow = await page.evaluate<Array<{ text: string; inside: boolean }>>(`(() => {
+      const svg = document.querySelector('figure[data-metric="accuracy"] svg');
+      const box = svg.viewBox.baseVal;
       return [...svg.querySelectorAll('text.env-label')].map((label) => {
-        const b = (label as SVGTextElement).getBBox();
+        const b = label.getBBox();
         return { text: label.textContent, inside: b.x >= box.x && b.x + b.width <= box.x + box.width };
       });
-    });
+    })()`);
     expect(overflow).toEqual([
       { text: 'production 75%, staging 50%', inside: true },
       { text: 'production 25%, canary 100%', inside: true },
