@@ -1,4 +1,5 @@
 import type { NxJsonConfiguration } from '@nx/devkit';
+import { UserError } from '@modelos/versioning-core/errors';
 
 export const PLUGIN_NAME = '@modelos/nx';
 
@@ -47,6 +48,62 @@ export interface NormalizedPluginOptions {
   resolveTargetName: string;
 }
 
+const TARGET_NAME_OPTIONS = [
+  'packTargetName',
+  'storeTargetName',
+  'versionsTargetName',
+  'releaseTargetName',
+  'releasesTargetName',
+  'cleanTargetName',
+  'promoteTargetName',
+  'rollbackTargetName',
+  'trafficTargetName',
+  'environmentsTargetName',
+  'reportTargetName',
+  'describeTargetName',
+  'compareTargetName',
+  'resolveTargetName',
+];
+const STRING_OPTIONS = new Set(['registry', 'mainBranch', 'npmScope', 'npmRegistry', ...TARGET_NAME_OPTIONS]);
+const OPTIONS_RULE = 'options: registry, insecure, mainBranch, npmScope, npmRegistry and <target>TargetName (storeTargetName, …)';
+
+/**
+ * The plugin's options, checked as strictly as resource.json (a config file is bad input): a
+ * misspelt key would otherwise be dropped without a word, e.g. `registy` storing to the
+ * embedded registry. Written by hand: a dozen keys, and createNodes must not load a validator.
+ */
+export function validatePluginOptions(options: unknown): ModelosPluginOptions {
+  const where = `nx.json: the options of ${PLUGIN_NAME}`;
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new UserError(`${where} must be an object (${OPTIONS_RULE})`);
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'insecure') {
+      if (typeof value !== 'boolean') throw new UserError(`${where}: "insecure" must be true or false, not ${JSON.stringify(value)}`);
+    } else if (!STRING_OPTIONS.has(key)) {
+      throw new UserError(`${where} have no "${key}" (${OPTIONS_RULE})`);
+    } else if (typeof value !== 'string' || value.trim() === '') {
+      throw new UserError(`${where}: "${key}" must be a non-empty string, not ${JSON.stringify(value)}`);
+    }
+  }
+  const valid = options as ModelosPluginOptions;
+  if (valid.mainBranch !== undefined && !isBranchName(valid.mainBranch)) {
+    throw new UserError(`${where}: "mainBranch" is ${JSON.stringify(valid.mainBranch)}, which git would not take as a branch name (no spaces, "..", "~^:?*[\\", "@{", or a leading "-")`);
+  }
+  for (const key of TARGET_NAME_OPTIONS) {
+    const name = (valid as Record<string, string | undefined>)[key];
+    if (name !== undefined && /[\s:]/.test(name)) throw new UserError(`${where}: "${key}" is ${JSON.stringify(name)}; a target name has no spaces or ":"`);
+  }
+  return valid;
+}
+
+/** git check-ref-format's rules for a branch (refs/heads/<name>), without a process for it. */
+function isBranchName(name: string): boolean {
+  if (name.startsWith('-') || name === '@' || name.endsWith('/') || name.endsWith('.')) return false;
+  // Control characters, space and ~^:?*[\ are never in a ref; nor are "..", "@{" or "//".
+  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\//.test(name)) return false;
+  return name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+}
+
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
   return {
     packTargetName: options?.packTargetName ?? 'pack',
@@ -77,5 +134,5 @@ export function isModelosPluginEntry(entry: NonNullable<NxJsonConfiguration['plu
  */
 export function readPluginOptions(nxJson: NxJsonConfiguration | undefined): ModelosPluginOptions {
   const entry = nxJson?.plugins?.find(isModelosPluginEntry);
-  return entry && typeof entry !== 'string' ? ((entry.options ?? {}) as ModelosPluginOptions) : {};
+  return entry && typeof entry !== 'string' ? validatePluginOptions(entry.options) : {};
 }

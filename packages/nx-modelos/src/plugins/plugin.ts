@@ -9,7 +9,7 @@ import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { readResourceConfig } from '@modelos/versioning-core/resource';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { normalizePluginOptions, type ModelosPluginOptions, type NormalizedPluginOptions } from '../plugin-options';
+import { normalizePluginOptions, validatePluginOptions, type ModelosPluginOptions, type NormalizedPluginOptions } from '../plugin-options';
 
 type ResourceNode = Pick<ProjectConfiguration, 'name' | 'targets' | 'metadata'>;
 
@@ -19,7 +19,7 @@ const RESOURCE_GLOB = '**/resource.json';
 export const createNodes: CreateNodes<ModelosPluginOptions> = [
   RESOURCE_GLOB,
   async (configFiles, options, context) => {
-    const normalized = normalizePluginOptions(options);
+    const normalized = normalizePluginOptions(validatePluginOptions(options));
     // Another version of this plugin may validate resource.json by other rules.
     const validated = new ValidatedContents(join(workspaceDataDirectory, `modelos-${pluginVersion()}-validated.json`));
     try {

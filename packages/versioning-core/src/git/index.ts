@@ -10,6 +10,7 @@ export {
   createAnnotatedTag,
   assertTagFreeFor,
   assertGitIdentity,
+  assertRemote,
   pushTag,
   type NearestCommit,
 } from './release-refs';

@@ -122,3 +122,12 @@ export async function assertGitIdentity(workspaceRoot: string): Promise<void> {
     `--gitTag writes an annotated tag, which needs a git identity, and git has none here (${out.stderr.split('\n')[0].trim()}): set user.name and user.email (git config, or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL) and re-run; nothing was changed`,
   );
 }
+
+/** `--push` to a remote by name: a missing one is refused before the release writes anything (a URL or path is git's to check). */
+export async function assertRemote(workspaceRoot: string, remote: string): Promise<void> {
+  if (/[:/\\]/.test(remote)) return;
+  const out = await runGit(workspaceRoot, ['remote', 'get-url', remote]);
+  if (out.code === 0) return;
+  throw new UserError(`--push pushes the git tag to "${remote}", which is no remote of this repository (git remote -v lists them): add it with git remote add, or pass --push <remote>; nothing was changed`);
+}
+

@@ -17,6 +17,11 @@ export function defaultNpmScope(workspaceRoot: string): string {
   return scope.toLowerCase().replace(/[^a-z0-9-._~]+/g, '-').replace(/^[._]+/, '');
 }
 
+/** The scope of a resource's packages: `npmScope` (`acme`, or `@acme` as npm writes it), else the workspace's. */
+export function npmScopeOf(workspaceRoot: string, npmScope: string | undefined): string {
+  return npmScope === undefined ? defaultNpmScope(workspaceRoot) : npmScope.replace(/^@/, '');
+}
+
 function rootPackageName(workspaceRoot: string): string | undefined {
   const name = readWorkspaceManifest(workspaceRoot)?.name;
   return typeof name === 'string' && name ? name : undefined;

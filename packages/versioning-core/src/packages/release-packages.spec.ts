@@ -114,7 +114,8 @@ describe('release publishes server and client packages (SPEC §8)', () => {
   });
 
   it('gives a client that starts the newest server of its major from the registry', async () => {
-    await release({ npmScope: 'kitchen' });
+    // Written as npm writes a scope: the packages are @kitchen/…, not @@kitchen/….
+    await release({ npmScope: '@kitchen' });
     const tgz = await tarball('client-v1');
     execFileSync('tar', ['xzf', tgz, '-C', tmp]);
     expect(JSON.parse(fs.readFileSync(path.join(tmp, 'package/package.json'), 'utf8'))).toMatchObject({

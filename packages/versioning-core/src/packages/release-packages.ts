@@ -8,7 +8,7 @@ import type { ProjectRef } from '../project-ref';
 import { moveTag, publishImmutableTag } from '../release/publish-tag';
 import { readResourceConfig } from '../resource/resource-config';
 import { clientMajorTag, clientPackageTag, compareVersions, formatVersion, isStable, parseVersion, serverPackageTag, type Version } from '../tags';
-import { defaultNpmScope, packageNames } from './npm-name';
+import { npmScopeOf, packageNames } from './npm-name';
 import { npmTarball } from './npm-tarball';
 import { packageArtifact, type BuiltPackage } from './package-artifact';
 import type { BundledClient } from './server-package';
@@ -43,7 +43,7 @@ export async function buildReleasePackages(input: ReleasePackagesInput): Promise
   const versionText = formatVersion(version);
   // A package is one version: unlike the release image, which several version tags may share, it records it.
   const releaseAnnotations = { ...parseManifest(input.releaseManifest, 'release manifest').annotations, [Annotations.version]: versionText };
-  const names = packageNames(input.npmScope ?? defaultNpmScope(input.workspaceRoot), input.resource.name);
+  const names = packageNames(npmScopeOf(input.workspaceRoot, input.npmScope), input.resource.name);
   const projectRoot = path.join(input.workspaceRoot, input.resource.root);
   const { facts } = input;
   const common = { version: versionText, resource: facts.name, clientHash: facts.clientHash, interface: facts.interface, releaseAnnotations };

@@ -448,6 +448,15 @@ describe('git tags and revisions', () => {
     expect(await release({ gitTag: true, dryRun: true })).toMatchObject({ version: 'v1.0.0', released: false });
   });
 
+  it('refuses a bad npmRegistry, npmScope or --push remote before anything is pushed', async () => {
+    // npm would take "not a url" and publish to npmjs.com: a private package made public.
+    await expect(release({ npmRegistry: 'not a url' })).rejects.toThrow(/^invalid npmRegistry "not a url": expected an http:\/\/ or https:\/\/ URL/);
+    await expect(release({ npmScope: '@@x' })).rejects.toThrow(/^cannot name the npm packages of ham "@@x\/ham": scope and name must be lowercase/);
+    await expect(release({ gitTag: true, push: true })).rejects.toThrow(/^--push pushes the git tag to "origin", which is no remote of this repository .*nothing was changed$/);
+    expect(await openRepository(registry, 'ham').listTags()).toEqual([]);
+    expect(ws.git('tag', '--list')).toBe('');
+  });
+
   it('claims the version with the pushed git tag before writing to the registry', async () => {
     await expect(release({ push: true })).rejects.toThrow('--push pushes the git tag: use it with --gitTag');
     const remote = fs.mkdtempSync(path.join(path.dirname(ws.root), 'remote-'));

@@ -1,6 +1,8 @@
 import { startEarly } from '../concurrently';
 import { UserError } from '../errors';
-import { assertGitIdentity, commitDate, createAnnotatedTag, createRefIfAbsent, deleteRef, perCallGitFacts, pushTag, type ClosureFactsSource } from '../git';
+import { assertNpmRegistryUrl } from './npm-registry-url';
+import { npmScopeOf, packageNames } from '../packages/npm-name';
+import { assertGitIdentity, assertRemote, commitDate, createAnnotatedTag, createRefIfAbsent, deleteRef, perCallGitFacts, pushTag, type ClosureFactsSource } from '../git';
 import type { ResourceFacts } from '../artifact/resource-artifact';
 import { openRepository, type RegistryReference, type RegistrySession, type Repository } from '../oci';
 import { Ocidex, type IndexEntry } from '../ocidex';
@@ -100,6 +102,10 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   // Bad options fail before any git or registry work.
   if (input.push && !input.gitTag) throw new UserError('--push pushes the git tag: use it with --gitTag');
   if (input.gitTag && !input.dryRun) await assertGitIdentity(input.workspaceRoot);
+  if (input.push && !input.dryRun) await assertRemote(input.workspaceRoot, pushRemote(input.push));
+  if (input.npmRegistry !== undefined) assertNpmRegistryUrl(input.npmRegistry);
+  // Named now, not when the packages are built: a scope npm would refuse fails before any push.
+  packageNames(npmScopeOf(input.workspaceRoot, input.npmScope), name);
   const preid = input.preid === undefined ? undefined : parsePreid(input.preid);
   if (input.initialVersion !== undefined) assertInitialVersion(input.initialVersion);
   const git = input.git ?? perCallGitFacts(input.workspaceRoot);
@@ -247,7 +253,7 @@ async function claimVersion(workspaceRoot: string, ref: string, head: string, na
 async function tagInGit(input: ReleaseInput, gitTag: string, commit: string, tag: string): Promise<boolean> {
   const created = await createAnnotatedTag(input.workspaceRoot, gitTag, commit, `${input.resource.name} ${tag}`);
   try {
-    if (input.push) await pushTag(input.workspaceRoot, input.push === true ? 'origin' : input.push, gitTag);
+    if (input.push) await pushTag(input.workspaceRoot, pushRemote(input.push), gitTag);
   } catch (err) {
     // A refused claim leaves no local tag behind to be mistaken for a release.
     if (created) await deleteRef(input.workspaceRoot, `refs/tags/${gitTag}`);
@@ -260,4 +266,8 @@ function isHighestStable(version: Version, entries: IndexEntry[]): boolean {
   return entries
     .filter((entry) => entry.kind === 'release')
     .every((entry) => compareVersions(parseVersion(entry.tag), version) <= 0);
+}
+
+function pushRemote(push: true | string): string {
+  return push === true ? 'origin' : push;
 }
