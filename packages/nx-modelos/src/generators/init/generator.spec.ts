@@ -76,4 +76,12 @@ describe('init generator', () => {
     );
     expect(tree.listChanges().map((change) => change.path)).toEqual(before);
   });
+
+  it('refuses a main branch git would refuse, writing nothing', async () => {
+    const before = readNxJson(tree);
+    await expect(initGenerator(tree, { mainBranch: 'my main', skipFormat: true })).rejects.toThrow(
+      'nx.json: the options of @modelos/nx: "mainBranch" is "my main", which git would not take as a branch name',
+    );
+    expect(readNxJson(tree)).toEqual(before);
+  });
 });

@@ -1,5 +1,5 @@
 import { formatFiles, readNxJson, updateNxJson, type NxJsonConfiguration, type Tree } from '@nx/devkit';
-import { isModelosPluginEntry, PLUGIN_NAME, type ModelosPluginOptions } from '../../plugin-options';
+import { isModelosPluginEntry, PLUGIN_NAME, validatePluginOptions, type ModelosPluginOptions } from '../../plugin-options';
 import { ignoreLocalData } from './ignore-local-data';
 import type { InitGeneratorSchema } from './schema';
 
@@ -24,11 +24,12 @@ function registerPlugin(tree: Tree, options: InitGeneratorSchema): void {
   const given = givenOptions(options);
   const index = plugins.findIndex(isModelosPluginEntry);
   if (index === -1) {
-    nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: { ...given, mainBranch: given.mainBranch ?? nxJson.defaultBase ?? 'main' } }];
+    // Checked as every command will check them: a bad value is refused now, not written.
+    nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: validatePluginOptions({ ...given, mainBranch: given.mainBranch ?? nxJson.defaultBase ?? 'main' }) }];
   } else {
     const current = entryOptions(plugins[index]);
     if (Object.entries(given).every(([key, value]) => current[key as keyof ModelosPluginOptions] === value)) return;
-    plugins[index] = { plugin: PLUGIN_NAME, options: { ...current, ...given } };
+    plugins[index] = { plugin: PLUGIN_NAME, options: validatePluginOptions({ ...current, ...given }) };
   }
   updateNxJson(tree, nxJson);
 }
