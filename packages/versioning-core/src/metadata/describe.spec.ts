@@ -129,5 +129,7 @@ describe('describeVersion status', () => {
     await expect(describeVersion(repo, 'v9.9.9')).rejects.toThrow(UserError);
     await expect(describeVersion(repo, 'v9.9.9')).rejects.toThrow(`${repo.reference} has no tag "v9.9.9" (newest releases: v1.0.0; \`versions\` lists every tag)`);
     await expect(describeVersion(repo, 'client-v1')).rejects.toThrow(`${repo.reference}:client-v1 is not a resource version (artifact type ${MediaTypes.clientArtifact})`);
+    // Written as a version but none: the rule, not "no tag".
+    for (const text of ['01.1.0', '1.0', 'v1.0.0+x']) await expect(describeVersion(repo, text)).rejects.toThrow(new RegExp(`^invalid version "${text.replace(/[.+]/g, '\\$&')}": `));
   });
 });

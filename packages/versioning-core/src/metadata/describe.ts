@@ -49,6 +49,8 @@ export function findVersion(repo: Repository, tag: string, entries: IndexEntry[]
   const wanted = version ? versionTag(version) : tag;
   const entry = entries.find((candidate) => candidate.tag === wanted);
   if (entry) return entry;
+  // Written as a version (1.0, 01.1.0, v1.0.0+x) but none: the version rule says more than "no tag".
+  if (!version && /^v?\d+\.\d/.test(tag)) parseVersion(tag);
   if (index.foreign().some((foreign) => foreign.tag === tag)) {
     throw new UserError(`${repo.reference}:${tag} is not a resource version (another tool's image index or manifest list)`);
   }

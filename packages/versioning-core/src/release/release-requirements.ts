@@ -40,7 +40,7 @@ export async function resolveReleaseRequirements(input: {
   if (Object.keys(input.facts.requires).length === 0) return null;
   const roots = [{ resource: name, requires: input.facts.requires, file: path.join(input.resource.root, RESOURCE_FILE) }];
   const lock = readLock(lockPath(input.workspaceRoot));
-  const catalog = new RegistryCatalog(input.registry);
+  const catalog = new RegistryCatalog(input.registry, { workspaceRoot: input.workspaceRoot });
   let resolution;
   try {
     resolution = await resolveRequirements(roots, catalog, lock ? lockedChoice(lock) : undefined);

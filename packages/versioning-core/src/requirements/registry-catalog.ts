@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { ReleaseDigests } from '@modelos/runtime';
 import type { RegistryReference } from '../oci';
 import { openRepository } from '../oci';
@@ -5,7 +6,6 @@ import { defaultIndexDir, Ocidex, type IndexEntry } from '../ocidex';
 import { clientPackageTag, parseVersion, serverPackageTag } from '../tags';
 import type { ReleaseCatalog } from './resolve';
 
-/** Digests a lock records for one release: the resource manifest and its two packages. */
 /**
  * The releases of every resource in one registry, read through each repository's Ocidex (one
  * tag listing per resource; manifests only for tags the index has not seen). Stable releases
@@ -16,7 +16,7 @@ export class RegistryCatalog implements ReleaseCatalog {
 
   constructor(
     private readonly registry: RegistryReference,
-    private readonly options: { env?: NodeJS.ProcessEnv; indexDir?: string } = {},
+    private readonly options: { env?: NodeJS.ProcessEnv; indexDir?: string; workspaceRoot?: string } = {},
   ) {}
 
   async releases(resource: string): Promise<Map<string, Record<string, string>>> {
@@ -46,9 +46,20 @@ export class RegistryCatalog implements ReleaseCatalog {
       const repo = openRepository(this.registry, resource, { env: this.options.env });
       const index = new Ocidex(repo, this.options.indexDir ?? defaultIndexDir(this.options.env));
       // Requirements resolve to releases and their packages: the store's tags are not read.
-      loading = index.refresh({ skipStoreTags: true }).then((list) => ({ repository: repo.reference, entries: new Map(list.map((e) => [e.tag, e])) }));
+      loading = index.refresh({ skipStoreTags: true }).then((list) => ({ repository: this.recordedReference(repo.reference), entries: new Map(list.map((e) => [e.tag, e])) }));
       this.loaded.set(resource, loading);
     }
     return loading;
+  }
+
+  /**
+   * How a lock (committed, read in other clones) names a repository: a layout inside the
+   * workspace (the embedded registry) by its path from the workspace root, not this clone's.
+   */
+  private recordedReference(reference: string): string {
+    const root = this.options.workspaceRoot;
+    if (this.registry.kind !== 'layout' || !root) return reference;
+    const relative = path.relative(path.resolve(root), reference.replace(/^oci:/, ''));
+    return relative.startsWith('..') || path.isAbsolute(relative) ? reference : `oci:${relative.split(path.sep).join('/')}`;
   }
 }

@@ -49,7 +49,7 @@ export async function resolveWorkspace(input: ResolveWorkspaceInput): Promise<Re
   const file = lockPath(input.workspaceRoot);
   const previous = readLock(file);
   const roots = rootsOf(input, previous ? Object.keys(previous.roots) : []);
-  const catalog = new RegistryCatalog(input.registry, { env });
+  const catalog = new RegistryCatalog(input.registry, { env, workspaceRoot: input.workspaceRoot });
   const resolution = await resolveRequirements(roots, catalog, previous && !input.update ? lockedChoice(previous) : undefined);
   const digests = new Map<string, ReleaseDigests>();
   for (const r of resolution) digests.set(`${r.resource}@${r.version}`, await catalog.digests(r.resource, r.version));
