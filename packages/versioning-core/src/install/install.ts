@@ -97,10 +97,16 @@ export interface PulledPackage {
 
 /**
  * Pulls the packages' tarballs (verified) into `.modelos/packages/` and installs them all in
- * one npm run under their per-major names. If anything fails, package.json, the lock files,
- * new paths and the installed packages they replaced are put back as they were.
+ * one npm run under their per-major names, then uninstalls the installed packages `remove`
+ * names. If anything fails, package.json, the lock files, new paths and the installed packages
+ * they replaced or removed are put back as they were.
  */
-export async function installPackages(projectRoot: string, packages: PulledPackage[], env: NodeJS.ProcessEnv): Promise<Array<{ name: string; tarball: string }>> {
+export async function installPackages(
+  projectRoot: string,
+  packages: PulledPackage[],
+  env: NodeJS.ProcessEnv,
+  remove: string[] = [],
+): Promise<Array<{ name: string; tarball: string }>> {
   const planned = packages.map(({ repo, artifact }) => {
     const name = installName(artifact.config);
     const tarball = `${PACKAGES_DIR}/${artifact.fileName}`;
@@ -111,7 +117,7 @@ export async function installPackages(projectRoot: string, packages: PulledPacka
     projectRoot,
     ['package.json', 'package-lock.json', 'node_modules/.package-lock.json'],
     ['.modelos', PACKAGES_DIR, 'node_modules', ...planned.flatMap((p) => [p.tarball, ...scopeDir(p.name)])],
-    planned.map((p) => `node_modules/${p.name}`),
+    [...planned, ...remove.map((name) => ({ name }))].map((p) => `node_modules/${p.name}`),
   );
   try {
     for (const p of planned) {
@@ -121,7 +127,8 @@ export async function installPackages(projectRoot: string, packages: PulledPacka
     }
     const specs = planned.map((p) => `${p.name}@file:${p.tarball}`);
     // --ignore-scripts: our packages need no lifecycle scripts, and a hostile artifact must not run code here.
-    await runNpm(['install', ...specs, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${planned.map((p) => p.name).join(', ')}` });
+    if (specs.length > 0) await runNpm(['install', ...specs, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `installing ${planned.map((p) => p.name).join(', ')}` });
+    if (remove.length > 0) await runNpm(['uninstall', ...remove, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: projectRoot, env, what: `removing ${remove.join(', ')}` });
   } catch (err) {
     changes.undo();
     throw err;

@@ -112,6 +112,10 @@ describe('resolveWorkspace', () => {
     const updated = await resolve([ham(), resource('other', { eggs: '^1.4' })], { update: true });
     expect(updated.resolved.map((r) => `${r.resource} ${r.version}`)).toEqual(['eggs 1.5.0']);
     expect(requireInWorkspace(`console.log(require('@${namespace}/eggs-client-v1').version)`)).toBe('1.5.0');
+    // eggs 1.5.0 needs no jam: the client the lock had installed for it goes too.
+    expect(updated.removed).toEqual([`@${namespace}/jam-client-v1`]);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(ws, 'package.json'), 'utf8')).dependencies)).toEqual([`@${namespace}/eggs-client-v1`]);
+    expect(fs.existsSync(path.join(ws, 'node_modules', `@${namespace}`, 'jam-client-v1'))).toBe(false);
   });
 
   it('leaves lock, package.json and node_modules as they were when resolution fails or npm does', async () => {

@@ -8,7 +8,7 @@ import { openRepository, type RegistryReference } from '../oci';
 import type { ProjectRef } from '../project-ref';
 import { readResourceConfig, RESOURCE_FILE } from '../resource/resource-config';
 import { clientPackageTag, parseVersion } from '../tags';
-import { readLock, type LockedVersion, type ReleaseDigests } from '@modelos/runtime';
+import { readLock, type Lock, type LockedVersion, type ReleaseDigests } from '@modelos/runtime';
 import { buildLock, lockedChoice, lockPath, serializeLock } from './lock';
 import { RegistryCatalog } from './registry-catalog';
 import { resolveRequirements, type RootRequirements } from './resolve';
@@ -36,6 +36,8 @@ export interface ResolveWorkspaceResult {
   changed: boolean;
   /** Client packages npm installed this time: `@ml-project/eggs-client-v1`. */
   installed: string[];
+  /** Clients an earlier resolve installed for a major nothing requires any more, now uninstalled. */
+  removed: string[];
 }
 
 /**
@@ -56,12 +58,12 @@ export async function resolveWorkspace(input: ResolveWorkspaceInput): Promise<Re
   const lock = buildLock(roots, resolution, digests);
   const resolved = Object.values(lock.resolved);
 
-  const installed = await installClients(input, resolved, env);
+  const { installed, removed } = await installClients(input, resolved, previous, env);
   const bytes = serializeLock(lock);
   const changed = !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== bytes;
   if (changed && (resolved.length > 0 || previous)) writeFileAtomically(file, bytes);
   for (const r of resolved) input.log?.(`${r.resource} ${r.version} for ${r.requiredBy.map((q) => `${q.by} (${q.spec || '*'})`).join(', ')}`);
-  return { lockFile: file, roots: roots.map((r) => r.resource), resolved, changed, installed };
+  return { lockFile: file, roots: roots.map((r) => r.resource), resolved, changed, installed, removed };
 }
 
 function rootsOf(input: ResolveWorkspaceInput, locked: string[]): RootRequirements[] {
@@ -78,9 +80,17 @@ function rootsOf(input: ResolveWorkspaceInput, locked: string[]): RootRequiremen
 /**
  * The client of every resolved version under its per-major name, checked against the digest
  * the lock records; a version whose client is installed already costs no registry request.
+ * A client the previous lock resolved, of a major no longer resolved, is uninstalled in the
+ * same change (one a person installed with `mdl install` is not the lock's, and stays).
  */
-async function installClients(input: ResolveWorkspaceInput, resolved: LockedVersion[], env: NodeJS.ProcessEnv): Promise<string[]> {
-  const installed = installedClients(input.workspaceRoot);
+async function installClients(
+  input: ResolveWorkspaceInput,
+  resolved: LockedVersion[],
+  previous: Lock | null,
+  env: NodeJS.ProcessEnv,
+): Promise<{ installed: string[]; removed: string[] }> {
+  const clients = installedClients(input.workspaceRoot);
+  const installed = new Set(clients.values());
   const pulled: PulledPackage[] = [];
   for (const r of resolved.filter((v) => !installed.has(`${v.resource}@${v.version}`))) {
     const repo = openRepository(input.registry, r.resource, { env });
@@ -90,17 +100,27 @@ async function installClients(input: ResolveWorkspaceInput, resolved: LockedVers
     if (artifact.manifestDigest !== r.client) throw new UserError(`${r.repository}:${tag} moved while resolving (${artifact.manifestDigest}, expected ${r.client}): resolve again`);
     pulled.push({ repo, artifact });
   }
-  if (pulled.length === 0) return [];
-  return (await installPackages(input.workspaceRoot, pulled, env)).map((p) => p.name);
+  const stale = staleClients(clients, previous, resolved);
+  if (pulled.length === 0 && stale.length === 0) return { installed: [], removed: [] };
+  const done = await installPackages(input.workspaceRoot, pulled, env, stale);
+  return { installed: done.map((p) => p.name), removed: stale };
 }
 
-/** `<resource>@<version>` of every generated client the workspace's package.json depends on (their package.json says `modelos.resource`). */
-function installedClients(workspaceRoot: string): Set<string> {
-  const found = new Set<string>();
+/** Installed clients the previous lock resolved whose resource and major the new resolution lacks. */
+function staleClients(clients: Map<string, string>, previous: Lock | null, resolved: LockedVersion[]): string[] {
+  const locked = new Map(Object.values(previous?.resolved ?? {}).map((r) => [`${r.resource}@${r.version}`, r]));
+  const majorOf = (r: LockedVersion) => `${r.resource} v${parseVersion(r.version).major}`;
+  const wanted = new Set(resolved.map(majorOf));
+  return [...clients].filter(([, installed]) => locked.has(installed) && !wanted.has(majorOf(locked.get(installed)!))).map(([name]) => name);
+}
+
+/** Every generated client the workspace's package.json depends on (their package.json says `modelos.resource`): npm name → `<resource>@<version>`. */
+function installedClients(workspaceRoot: string): Map<string, string> {
+  const found = new Map<string, string>();
   const root = readJson(path.join(workspaceRoot, 'package.json')) as { dependencies?: Record<string, string> } | undefined;
   for (const name of Object.keys(root?.dependencies ?? {})) {
     const manifest = readJson(path.join(workspaceRoot, 'node_modules', name, 'package.json')) as { version?: string; modelos?: { resource?: string } } | undefined;
-    if (manifest?.modelos?.resource && manifest.version) found.add(`${manifest.modelos.resource}@${manifest.version}`);
+    if (manifest?.modelos?.resource && manifest.version) found.set(name, `${manifest.modelos.resource}@${manifest.version}`);
   }
   return found;
 }
@@ -121,5 +141,6 @@ export function formatResolveSummary(result: ResolveWorkspaceResult): string {
   );
   const lock = `${result.changed ? 'wrote' : 'kept'} ${result.lockFile}`;
   const installed = result.installed.length ? `\ninstalled ${result.installed.join(', ')}` : '';
-  return result.resolved.length ? `${table}\n${lock}${installed}` : `no requirements among ${result.roots.join(', ') || 'no resources'}`;
+  const removed = result.removed.length ? `\nremoved ${result.removed.join(', ')} (no longer required)` : '';
+  return result.resolved.length ? `${table}\n${lock}${installed}${removed}` : `no requirements among ${result.roots.join(', ') || 'no resources'}${removed}`;
 }
