@@ -13,11 +13,14 @@ export interface PackLayer {
   digest: string;
   size: number;
   annotations: Record<string, string>;
-  /** The same records the config blob holds (path, size, sha256), for the files of this layer. */
-  files: FileRecord[];
+  /** The same records the config blob holds (path, size, sha256), for the files of this layer, with their mode. */
+  files: PackedFile[];
   /** Code layers: the tar+gzip pack wrote, relative to the pack directory. Models stay in the checkout. */
   blob?: string;
 }
+
+/** A file as pack put it in a layer: its record, and whether it was executable (a layer's bytes hold its mode). */
+export type PackedFile = FileRecord & { executable: boolean };
 
 /** `dist/modelos/<resource>/pack.json`: what `pack` built, for `store` and `release` to push. */
 export interface PackDocument {

@@ -64,7 +64,7 @@ export async function packResource(input: PackInput): Promise<PackResult> {
       digest: blob.digest,
       size: blob.size,
       annotations: source.annotations,
-      files: listed,
+      files: listed.map((record, i) => ({ ...record, executable: source.files[i].executable })),
       ...(source.kind === 'code' ? { blob: codeLayerPath(blob.digest) } : {}),
     });
   }

@@ -56,6 +56,7 @@ describe('packResource', () => {
     const [code, modelLayer] = document.layers;
     expect(code.files.find((file) => file.path === 'ham/src/ham.ts')).toEqual({
       path: 'ham/src/ham.ts',
+      executable: false,
       size: Buffer.byteLength(ws.read('ham/src/ham.ts')),
       sha256: sha256(ws.read('ham/src/ham.ts')),
     });
@@ -67,6 +68,20 @@ describe('packResource', () => {
     fs.rmSync(path.join(ws.root, '.modelos'), { recursive: true, force: true });
     await pack();
     expect(packBytes()).toEqual(first);
+  });
+
+  it('is not refused but rebuilt where only a mode changed (Nx hashes contents, so a chmod keeps the cache entry)', async () => {
+    await pack();
+    const packed = readPackDocument(dir)!.layers[0].digest;
+    fs.chmodSync(path.join(ws.root, 'ham/src/ham.ts'), 0o755);
+    const stored = await store();
+    const manifest = JSON.parse((await openRepository(registry, 'ham').fetchManifest(stored.digest))!.bytes.toString());
+    await pack();
+    const repacked = readPackDocument(dir)!.layers[0];
+    expect(repacked.files.find((file) => file.path === 'ham/src/ham.ts')!.executable).toBe(true);
+    expect(repacked.digest).not.toBe(packed);
+    // What the checkout gives, modes included: the same layer a fresh pack builds.
+    expect(manifest.layers[0].digest).toBe(repacked.digest);
   });
 
   it('is what store pushes: the manifest carries pack’s layer digests, and a re-store of the same content sends nothing', async () => {

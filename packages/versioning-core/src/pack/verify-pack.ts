@@ -56,14 +56,26 @@ export async function loadVerifiedPack(
     assertSameFiles(layer, checkout, what, refuse);
     const key = cache.key(source.kind, source.files);
     const expected = source.kind === 'model' ? { digest: `sha256:${checkout[0].sha256}`, size: checkout[0].size } : (cache.get(key) ?? (await digestStream(source.open())));
+    cache.set(key, expected);
+    known.push(expected);
+    // Nx hashes contents, not modes: after a chmod it restores an entry packed with the old ones.
+    // Same files, other modes: that layer is sent as the checkout builds it, not refused.
+    if (modesDiffer(layer, source.files)) {
+      pushed.push(source);
+      continue;
+    }
     if (layer.digest !== expected.digest || layer.size !== expected.size) throw refuse(`${what} has digest ${layer.digest}, the checkout gives ${expected.digest}`);
     // Only a code layer's own tarball is read from the pack: a forged path (`../../.npmrc`) would be streamed to the registry before its digest failed.
     if (layer.blob !== undefined && (source.kind !== 'code' || layer.blob !== codeLayerPath(layer.digest))) throw refuse(`${what} names ${layer.blob} as its tarball`);
-    cache.set(key, expected);
-    known.push(expected);
     pushed.push(layer.blob ? { ...source, open: () => fs.createReadStream(path.join(dir, layer.blob!)) } : source);
   }
   return { sources: pushed, known };
+}
+
+/** Whether pack recorded another executable bit than the checkout has for any file of the layer (older pack documents record none). */
+function modesDiffer(layer: PackLayer, files: ClosureFile[]): boolean {
+  const packed = new Map(layer.files.map((file) => [file.path, file.executable]));
+  return files.some((file) => packed.get(file.path) !== undefined && packed.get(file.path) !== file.executable);
 }
 
 function assertSameFiles(layer: PackLayer, checkout: FileRecord[], what: string, refuse: (reason: string) => UserError): void {
