@@ -1,5 +1,6 @@
 import * as semver from 'semver';
 import { UserError } from '../errors';
+import { assertRepositoryName } from '../oci/reference';
 
 /** One entry of `requires`: what a requirer asked for, and the npm range it means. */
 export interface RequirementSpec {
@@ -34,6 +35,11 @@ export function parseSpec(text: string, where: string): RequirementSpec {
     throw invalid(text, where);
   }
   return { text, range };
+}
+
+/** A requirement's key names a resource, and a resource's repository is named after it: an OCI repository name. */
+export function assertRequirementName(name: string, where: string): void {
+  assertRepositoryName(name, 'required resource name', where);
 }
 
 /** Whether `version` (stable, `1.2.3`) meets the spec. */

@@ -60,15 +60,17 @@ export function parseResourceConfig(data: unknown, file: string): ResourceConfig
   if (!validate(data)) throw new UserError(`${file}: ${describe(validate.errors![0])}`);
   const config = data as Omit<ResourceConfig, 'requires'> & { requires?: Record<string, string> };
   const requires = config.requires ?? {};
-  // A bad spec fails here, naming the file, rather than at the first resolve.
   if (Object.keys(requires).length > 0) assertSpecs(requires, file);
   return { ...config, requires };
 }
 
-/** The spec parser brings semver: loaded only for a resource that requires others. */
+/** The spec parser brings semver: loaded only for a resource that requires others. Names and specs fail here, naming the file, rather than at the first resolve. */
 function assertSpecs(requires: Record<string, string>, file: string): void {
-  const { parseSpec } = require('@modelos/runtime/requirements-spec') as typeof import('@modelos/runtime/requirements-spec');
-  for (const [name, spec] of Object.entries(requires)) parseSpec(spec, `${file}: requires.${name}`);
+  const { assertRequirementName, parseSpec } = require('@modelos/runtime/requirements-spec') as typeof import('@modelos/runtime/requirements-spec');
+  for (const [name, spec] of Object.entries(requires)) {
+    assertRequirementName(name, `${file}: requires`);
+    parseSpec(spec, `${file}: requires.${name}`);
+  }
 }
 
 function supportedRange(): string {
