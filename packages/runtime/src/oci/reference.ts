@@ -181,14 +181,15 @@ export function embeddedRegistryDir(workspaceRoot: string): string {
   return path.join(path.resolve(workspaceRoot), '.modelos', 'registry');
 }
 
+export const REPOSITORY_NAME_RULE = `use lowercase components [a-z0-9] separated by ".", "_", "__" or "-", joined by "/" (at most ${MAX_NAME_LENGTH} characters)`;
+
+export function isRepositoryName(name: string): boolean {
+  return name.length <= MAX_NAME_LENGTH && name.split('/').every((component) => NAME_COMPONENT.test(component));
+}
+
 /** Throws a UserError unless `name` is a valid OCI repository name (or namespace). */
 export function assertRepositoryName(name: string, what = 'repository name', context?: string): void {
-  const valid = name.length <= MAX_NAME_LENGTH && name.split('/').every((component) => NAME_COMPONENT.test(component));
-  if (!valid) {
-    throw new UserError(
-      `invalid ${what} "${name}"${context ? ` in ${context}` : ''}: use lowercase components [a-z0-9] separated by ".", "_", "__" or "-", joined by "/" (at most ${MAX_NAME_LENGTH} characters)`,
-    );
-  }
+  if (!isRepositoryName(name)) throw new UserError(`invalid ${what} "${name}"${context ? ` in ${context}` : ''}: ${REPOSITORY_NAME_RULE}`);
 }
 
 /** The repository a resource lives in: `<namespace>/<name>` (remote) or `<dir>/<name>` (layout). */

@@ -1,6 +1,6 @@
 import * as semver from 'semver';
 import { UserError } from '../errors';
-import { assertRepositoryName } from '../oci/reference';
+import { isRepositoryName, REPOSITORY_NAME_RULE } from '../oci/reference';
 
 /** One entry of `requires`: what a requirer asked for, and the npm range it means. */
 export interface RequirementSpec {
@@ -39,7 +39,7 @@ export function parseSpec(text: string, where: string): RequirementSpec {
 
 /** A requirement's key names a resource, and a resource's repository is named after it: an OCI repository name. */
 export function assertRequirementName(name: string, where: string): void {
-  assertRepositoryName(name, 'required resource name', where);
+  if (!isRepositoryName(name)) throw new UserError(`${where}: "${name}" is no resource name: ${REPOSITORY_NAME_RULE}`);
 }
 
 /** Whether `version` (stable, `1.2.3`) meets the spec. */

@@ -35,8 +35,8 @@ describe('readResourceConfig', () => {
     [{ ...valid, entry: '../other/ham.ts' }, /field "entry" is "..\/other\/ham.ts", which must be a relative path to a .ts file/],
     [{ ...valid, class: 'not a class' }, /field "class" is "not a class", which must be a TypeScript class name/],
     [{ ...valid, requires: { eggs: 1 } }, /field "requires.eggs" must be string/],
-    [{ ...valid, requires: { '../ham': '^1' } }, /invalid required resource name "\.\.\/ham" in .*resource\.json: requires: use lowercase components/],
-    [{ ...valid, requires: { Ham: '^1' } }, /invalid required resource name "Ham" in /],
+    [{ ...valid, requires: { '../ham': '^1' } }, /resource\.json: requires: "\.\.\/ham" is no resource name: use lowercase components/],
+    [{ ...valid, requires: { Ham: '^1' } }, /resource\.json: requires: "Ham" is no resource name/],
     [{ ...valid, colour: 'red' }, /field "colour" is not allowed/],
   ])('names the file and the field for %j', (content, message) => {
     const dir = projectWith(JSON.stringify(content));
