@@ -60,6 +60,16 @@ describe('mdl describe, compare and versions --metrics', () => {
     expect(result.stdout.split('\n')[1]).toMatch(/^\S+\s+adhoc\s+\S+\s+\S+\s+\S+\s+-\s/);
   });
 
+  it('says a repository that holds nothing is one, or a typo, with a non-zero exit', () => {
+    for (const command of ['versions', 'releases']) {
+      const typo = mdl([command, `${repoArg.replace(/\/ham$/, '/hma')}`]);
+      expect(typo).toMatchObject({ status: 1, stdout: '' });
+      expect(typo.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mdl: .*\/hma holds no tags: nothing was stored there, or the reference has a typo/)]);
+    }
+    // Tags but no releases: an empty release list, not an error.
+    expect(mdl(['releases', repoArg])).toMatchObject({ status: 0, stderr: '' });
+  });
+
   it('fails with one line on bad input', () => {
     expect(mdl(['describe', repoArg])).toMatchObject({ status: 1, stdout: '', stderr: expect.stringMatching(/^mdl: ".*\/ham" names no tag: expected <repo>:<tag>/) });
     expect(mdl(['compare', repoArg, '--from', tags[0]])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^mdl: mdl compare needs --to <tag>: comparing with the working tree needs the Nx project graph/) });

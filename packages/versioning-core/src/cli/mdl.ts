@@ -60,13 +60,21 @@ e.g. acme.org/ml-project:ham-client-v1 or .modelos/registry:ham-pkg-v1.2.1.`;
 async function versions(args: string[]): Promise<void> {
   const { json, repo, values } = repositoryCommand('versions', args, { metrics: { type: 'boolean' } });
   const rows = await listRepositoryVersions(repo, { metrics: values.metrics === true });
+  await assertStoredIn(repo, rows);
   process.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatVersionsTable(rows)}\n`);
 }
 
 async function releases(args: string[]): Promise<void> {
   const { json, repo } = repositoryCommand('releases', args);
   const rows = await listReleases(repo);
+  await assertStoredIn(repo, rows);
   process.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatReleasesTable(rows)}\n`);
+}
+
+/** A reference typed by hand that holds no tag at all is far likelier a typo than an empty repository: one line, non-zero. */
+async function assertStoredIn(repo: Repository, rows: unknown[]): Promise<void> {
+  if (rows.length > 0 || (await repo.listTags()).length > 0) return;
+  throw new UserError(`${repo.reference} holds no tags: nothing was stored there, or the reference has a typo (<registry>/<namespace>/<resource>, e.g. oci://ghcr.io/acme/ml-project/ham)`);
 }
 
 async function describe(args: string[]): Promise<void> {
