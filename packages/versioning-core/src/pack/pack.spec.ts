@@ -128,6 +128,16 @@ describe('a pack output that does not match the checkout (a poisoned cache entry
     expect(await openRepository(registry, 'ham').listTags()).toEqual([]);
   });
 
+  it('is refused, naming the tarball, when a layer tarball was changed after pack', async () => {
+    await pack();
+    const [code] = readPackDocument(dir)!.layers;
+    fs.appendFileSync(path.join(dir, code.blob!), 'x');
+    await expect(store()).rejects.toThrow(/dist\/modelos\/ham does not match the checkout: layers\/[0-9a-f]{64}\.tar\.gz is not the \d+ bytes pack\.json records/);
+    fs.rmSync(path.join(dir, code.blob!));
+    await expect(store()).rejects.toThrow(/layers\/[0-9a-f]{64}\.tar\.gz is not the \d+ bytes pack\.json records/);
+    expect(await openRepository(registry, 'ham').listTags()).toEqual([]);
+  });
+
   it('never becomes a release: refused before the version is claimed', async () => {
     ws.write('ham/weights/model.onnx', randomBytes(1024));
     await pack();

@@ -67,9 +67,19 @@ export async function loadVerifiedPack(
     if (layer.digest !== expected.digest || layer.size !== expected.size) throw refuse(`${what} has digest ${layer.digest}, the checkout gives ${expected.digest}`);
     // Only a code layer's own tarball is read from the pack: a forged path (`../../.npmrc`) would be streamed to the registry before its digest failed.
     if (layer.blob !== undefined && (source.kind !== 'code' || layer.blob !== codeLayerPath(layer.digest))) throw refuse(`${what} names ${layer.blob} as its tarball`);
+    // A tarball changed after pack (same name) is caught by its digest while sent; its size, here, with a clearer line.
+    if (layer.blob !== undefined && fileSize(path.join(dir, layer.blob)) !== layer.size) throw refuse(`${layer.blob} is not the ${layer.size} bytes pack.json records`);
     pushed.push(layer.blob ? { ...source, open: () => fs.createReadStream(path.join(dir, layer.blob!)) } : source);
   }
   return { sources: pushed, known };
+}
+
+function fileSize(file: string): number | undefined {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether pack recorded another executable bit than the checkout has for any file of the layer (older pack documents record none). */

@@ -60,7 +60,7 @@ export class LayoutRepository implements Repository {
     await this.writing(async () => {
       await this.ensureLayout();
       await this.writeAtomically(this.blobPath(desc.digest), async (tmp) => {
-        await pipeToFile(tmp, { flags: 'wx' }, open(), verifyingStream(desc, `content of blob ${desc.digest}`));
+        await pipeToFile(tmp, { flags: 'wx' }, open(), verifyingStream(desc, 'the content sent for a blob'));
       });
     });
     this.counters.blobsUploaded++;

@@ -87,7 +87,7 @@ export class RemoteRepository implements Repository {
     const location = await this.startUpload(what);
     location.searchParams.append('digest', desc.digest);
     // One streamed monolithic PUT: memory stays flat, and a retry reopens the source.
-    const body = () => pipeline(open(), verifyingStream(desc, `content of blob ${desc.digest}`), () => undefined);
+    const body = () => pipeline(open(), verifyingStream(desc, 'the content sent for a blob'), () => undefined);
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) };
     const done = await this.send({ method: 'PUT', url: location, headers, body }, 'push');
     if (done.status !== 201) throw await this.failure(done, what);
