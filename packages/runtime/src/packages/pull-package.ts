@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { pipeToFile } from '../pipe-to-file';
 import { Annotations, MediaTypes, parseManifest, verifyingStream, type Descriptor, type Repository } from '../oci';
-import { classifyTag, tryParseVersion } from '../tags';
+import { classifyTag, compareVersions, tryParseVersion, type TagInfo } from '../tags';
 /** A server package (`pkg-v<version>`) or a client package (`client-v<version>`). */
 export type PackageKind = 'client' | 'server';
 
@@ -82,10 +82,25 @@ export function unknownResource(repo: Repository, resource: string): UserError {
   return new UserError(`unknown resource "${resource}": ${repo.reference} does not exist or holds no tags`);
 }
 
+/**
+ * By major, newest first; in a major, its versions by semver (a prerelease after its release,
+ * where text order put v2.6.0-rc.2 first), then the floating `client-v<MAJOR>`.
+ */
+function newestPackageFirst(a: TagInfo, b: TagInfo): number {
+  const major = (info: TagInfo) => info.version?.major ?? info.major ?? 0;
+  if (major(a) !== major(b)) return major(b) - major(a);
+  if (a.version && b.version) return compareVersions(b.version, a.version);
+  return a.version ? -1 : b.version ? 1 : 0;
+}
+
 async function missingTag(repo: Repository, resource: string, tag: string, kind: PackageKind): Promise<UserError> {
   const tags = await repo.listTags();
   if (tags.length === 0) return unknownResource(repo, resource);
-  const packages = tags.filter((t) => classifyTag(t).kind === TAG_KINDS[kind]).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+  const packages = tags
+    .map((tag) => ({ tag, info: classifyTag(tag) }))
+    .filter(({ info }) => info.kind === TAG_KINDS[kind])
+    .sort((a, b) => newestPackageFirst(a.info, b.info))
+    .map(({ tag }) => tag);
   const shown = packages.length > LISTED_TAGS ? [...packages.slice(0, LISTED_TAGS), '…'] : packages;
   return new UserError(`tag "${tag}" does not exist in ${repo.reference}; ${kind} packages there: ${shown.join(', ') || 'none'}`);
 }

@@ -125,6 +125,14 @@ describe('install refuses bad input before touching the project', () => {
     ['a client ref on a server package', () => `${host}/${namespace}:ham-pkg-v1.2.1`.replace('pkg-v1.2.1', 'client-v1.2.1'), /^tag "client-v1\.2\.1" does not exist/],
   ];
 
+  it('lists the packages there newest first by semver: a prerelease after its release', async () => {
+    const layoutDir = path.join(work, `order-${randomUUID().slice(0, 8)}`);
+    const layout = openRepository(parseRegistryReference(layoutDir, project), 'ham');
+    for (const version of ['2.6.0-rc.2', '2.6.0', '2.6.0-beta.1', '2.10.0', '1.0.0']) await publishTestPackage(layout, { ...client(version), tags: [`client-v${version}`] });
+    const error = await failure(install(`${layoutDir}:ham-client-v9`, { cwd: project }));
+    expect(error.message).toMatch(/client packages there: client-v2\.10\.0, client-v2\.6\.0, client-v2\.6\.0-rc\.2, client-v2\.6\.0-beta\.1, client-v1\.0\.0$/);
+  });
+
   it.each(cases)('%s', async (_what, ref, message) => {
     const before = projectState();
     const error = await failure(install(ref(), { cwd: project }));
