@@ -129,57 +129,46 @@ describe.each(['remote', 'layout'] as const)('environments in a %s registry', (k
 });
 
 describe('--gitTag', () => {
+  let ws: GitWorkspace;
+  beforeEach(() => {
+    ws = new GitWorkspace();
+    ws.write('README.md', 'x').commit('first');
+  });
+  afterEach(() => ws.remove());
+
   it('writes the annotated tag mdl-<resource>-env-<name>-<n> at HEAD with the change in its message', async () => {
     const { repo } = await releasedRepo('remote');
-    const ws = new GitWorkspace();
-    try {
-      ws.write('README.md', 'x').commit('first');
-      const result = await promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root });
-      expect(result.gitTag).toBe('mdl-ham-env-production-1');
-      expect(result.entry.who).toBe('Test <test@example.com>');
-      expect(ws.git('cat-file', '-t', 'mdl-ham-env-production-1')).toBe('tag');
-      expect(ws.git('tag', '-l', '--format=%(contents:subject)', 'mdl-ham-env-production-1')).toBe(
-        'ham production #1: promote v1.0.0=100 (replicas 1) by Test <test@example.com>: promote v1.0.0',
-      );
-    } finally {
-      ws.remove();
-    }
+    const result = await promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root });
+    expect(result.gitTag).toBe('mdl-ham-env-production-1');
+    expect(result.entry.who).toBe('Test <test@example.com>');
+    expect(ws.git('cat-file', '-t', 'mdl-ham-env-production-1')).toBe('tag');
+    expect(ws.git('tag', '-l', '--format=%(contents:subject)', 'mdl-ham-env-production-1')).toBe(
+      'ham production #1: promote v1.0.0=100 (replicas 1) by Test <test@example.com>: promote v1.0.0',
+    );
   });
 
   it('refuses before anything is written when git has no identity to sign the tag with', async () => {
     const { repo } = await releasedRepo('layout');
-    const ws = new GitWorkspace();
-    try {
-      ws.write('README.md', 'x').commit('first');
-      // Empty in the repository's own config: no global identity or guess can stand in.
-      ws.git('config', 'user.name', '');
-      ws.git('config', 'user.email', '');
-      const before = await snapshot(repo);
-      const error = await failure(promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root }));
-      expect(error).toBeInstanceOf(UserError);
-      expect(error.message).toMatch(/^--gitTag writes an annotated tag, which needs a git identity, .*set user\.name and user\.email .*nothing was changed$/);
-      expect(await snapshot(repo)).toEqual(before);
-      expect(ws.git('tag', '-l')).toBe('');
-    } finally {
-      ws.remove();
-    }
+    // Empty in the repository's own config: no global identity or guess can stand in.
+    ws.git('config', 'user.name', '');
+    ws.git('config', 'user.email', '');
+    const before = await snapshot(repo);
+    const error = await failure(promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(/^--gitTag writes an annotated tag, which needs a git identity, .*set user\.name and user\.email .*nothing was changed$/);
+    expect(await snapshot(repo)).toEqual(before);
+    expect(ws.git('tag', '-l')).toBe('');
   });
 
   it('refuses before anything is written when the tag the entry would get is taken elsewhere', async () => {
     const { repo } = await releasedRepo('layout');
-    const ws = new GitWorkspace();
-    try {
-      ws.write('README.md', 'x').commit('first');
-      // Left by another registry's history of this environment.
-      ws.git('tag', '-a', '-m', 'elsewhere', 'mdl-ham-env-production-1');
-      ws.write('README.md', 'y').commit('second');
-      const before = await snapshot(repo);
-      const error = await failure(promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root }));
-      expect(error.message).toMatch(/^git tag mdl-ham-env-production-1 already exists at [0-9a-f]{12}, not at [0-9a-f]{12}: ModelOS git tags are never moved$/);
-      expect(await snapshot(repo)).toEqual(before);
-    } finally {
-      ws.remove();
-    }
+    // Left by another registry's history of this environment.
+    ws.git('tag', '-a', '-m', 'elsewhere', 'mdl-ham-env-production-1');
+    ws.write('README.md', 'y').commit('second');
+    const before = await snapshot(repo);
+    const error = await failure(promote({ ...base(repo), version: 'v1.0.0', gitTag: true, workspaceRoot: ws.root }));
+    expect(error.message).toMatch(/^git tag mdl-ham-env-production-1 already exists at [0-9a-f]{12}, not at [0-9a-f]{12}: ModelOS git tags are never moved$/);
+    expect(await snapshot(repo)).toEqual(before);
   });
 });
 
