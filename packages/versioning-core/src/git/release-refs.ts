@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
 import * as readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gitExit, gitFailure, runGit, spawnGit } from './run';
 
 /** Names of tags matching `pattern` that are merged into HEAD, in one call. */
@@ -66,18 +67,32 @@ export async function commitDate(workspaceRoot: string, commit: string): Promise
  * commit the ref already points at when another got there first, or null on success.
  */
 export async function createRefIfAbsent(workspaceRoot: string, ref: string, commit: string): Promise<string | null> {
-  const out = await runGit(workspaceRoot, ['update-ref', '--no-deref', ref, commit, '']);
-  if (out.code === 0) return null;
-  const existing = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', `${ref}^{commit}`]);
-  if (existing.code === 0) return existing.stdout.trim();
-  // Lost the race for the lock itself: the other process is creating it right now.
-  if (/cannot lock ref/i.test(out.stderr)) return 'a concurrent process';
-  throw gitFailure(workspaceRoot, out.stderr);
+  for (let attempt = 1; ; attempt++) {
+    const out = await runGit(workspaceRoot, ['update-ref', '--no-deref', ref, commit, '']);
+    if (out.code === 0) return null;
+    const existing = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', `${ref}^{commit}`]);
+    if (existing.code === 0) return existing.stdout.trim();
+    if (!/cannot lock ref/i.test(out.stderr)) throw gitFailure(workspaceRoot, out.stderr);
+    // Absent, yet not lockable: another process holds its lock (creating it), or is deleting it
+    // and pruning its directory under us. The latter passes in moments; the former is a holder.
+    if (attempt === LOCK_RACE_ATTEMPTS) return 'a concurrent process';
+    await sleep(LOCK_RACE_PAUSE_MS * attempt);
+  }
 }
 
+const LOCK_RACE_ATTEMPTS = 3;
+const LOCK_RACE_PAUSE_MS = 50;
+
+/**
+ * Deletes `ref`. Same-commit releases share one claim and each deletes it when done: a lock
+ * another of them holds, or a directory it prunes under us, means the ref is theirs to finish.
+ */
 export async function deleteRef(workspaceRoot: string, ref: string): Promise<void> {
   const out = await runGit(workspaceRoot, ['update-ref', '-d', ref]);
-  if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
+  if (out.code === 0 || /cannot lock ref/i.test(out.stderr)) return;
+  const still = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', ref]);
+  if (still.code !== 0) return;
+  throw gitFailure(workspaceRoot, out.stderr);
 }
 
 /** Annotated tag at `commit`; refuses to move an existing tag. Returns false when it already points there. */
