@@ -30,40 +30,28 @@ export interface ModelosPluginOptions {
   resolveTargetName?: string;
 }
 
-/** What the inferred targets depend on (and so what keys their cache): only the target names. */
-export interface NormalizedPluginOptions {
-  packTargetName: string;
-  storeTargetName: string;
-  versionsTargetName: string;
-  releaseTargetName: string;
-  releasesTargetName: string;
-  cleanTargetName: string;
-  promoteTargetName: string;
-  rollbackTargetName: string;
-  trafficTargetName: string;
-  environmentsTargetName: string;
-  reportTargetName: string;
-  describeTargetName: string;
-  compareTargetName: string;
-  resolveTargetName: string;
-}
+/** Every inferred target's default name, by the option that renames it: the one list of them. */
+const TARGET_NAME_DEFAULTS = {
+  packTargetName: 'pack',
+  storeTargetName: 'store',
+  versionsTargetName: 'versions',
+  releaseTargetName: 'release',
+  releasesTargetName: 'releases',
+  cleanTargetName: 'clean',
+  promoteTargetName: 'promote',
+  rollbackTargetName: 'rollback',
+  trafficTargetName: 'traffic',
+  environmentsTargetName: 'environments',
+  reportTargetName: 'report',
+  describeTargetName: 'describe',
+  compareTargetName: 'compare',
+  resolveTargetName: 'resolve',
+} as const;
 
-const TARGET_NAME_OPTIONS = [
-  'packTargetName',
-  'storeTargetName',
-  'versionsTargetName',
-  'releaseTargetName',
-  'releasesTargetName',
-  'cleanTargetName',
-  'promoteTargetName',
-  'rollbackTargetName',
-  'trafficTargetName',
-  'environmentsTargetName',
-  'reportTargetName',
-  'describeTargetName',
-  'compareTargetName',
-  'resolveTargetName',
-];
+/** What the inferred targets depend on (and so what keys their cache): only the target names. */
+export type NormalizedPluginOptions = Record<keyof typeof TARGET_NAME_DEFAULTS, string>;
+
+const TARGET_NAME_OPTIONS = Object.keys(TARGET_NAME_DEFAULTS) as Array<keyof typeof TARGET_NAME_DEFAULTS>;
 const STRING_OPTIONS = new Set(['registry', 'mainBranch', 'npmScope', 'npmRegistry', ...TARGET_NAME_OPTIONS]);
 const OPTIONS_RULE = 'options: registry, insecure, mainBranch, npmScope, npmRegistry and <target>TargetName (storeTargetName, …)';
 
@@ -90,7 +78,7 @@ export function validatePluginOptions(options: unknown): ModelosPluginOptions {
     throw new UserError(`${where}: "mainBranch" is ${JSON.stringify(valid.mainBranch)}, which git would not take as a branch name (no spaces, "..", "~^:?*[\\", "@{", or a leading "-")`);
   }
   for (const key of TARGET_NAME_OPTIONS) {
-    const name = (valid as Record<string, string | undefined>)[key];
+    const name = valid[key];
     if (name !== undefined && /[\s:]/.test(name)) throw new UserError(`${where}: "${key}" is ${JSON.stringify(name)}; a target name has no spaces or ":"`);
   }
   return valid;
@@ -105,22 +93,7 @@ function isBranchName(name: string): boolean {
 }
 
 export function normalizePluginOptions(options: ModelosPluginOptions | undefined): NormalizedPluginOptions {
-  return {
-    packTargetName: options?.packTargetName ?? 'pack',
-    storeTargetName: options?.storeTargetName ?? 'store',
-    versionsTargetName: options?.versionsTargetName ?? 'versions',
-    releaseTargetName: options?.releaseTargetName ?? 'release',
-    releasesTargetName: options?.releasesTargetName ?? 'releases',
-    cleanTargetName: options?.cleanTargetName ?? 'clean',
-    promoteTargetName: options?.promoteTargetName ?? 'promote',
-    rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
-    trafficTargetName: options?.trafficTargetName ?? 'traffic',
-    environmentsTargetName: options?.environmentsTargetName ?? 'environments',
-    reportTargetName: options?.reportTargetName ?? 'report',
-    describeTargetName: options?.describeTargetName ?? 'describe',
-    compareTargetName: options?.compareTargetName ?? 'compare',
-    resolveTargetName: options?.resolveTargetName ?? 'resolve',
-  };
+  return Object.fromEntries(TARGET_NAME_OPTIONS.map((key) => [key, options?.[key] ?? TARGET_NAME_DEFAULTS[key]])) as NormalizedPluginOptions;
 }
 
 export function isModelosPluginEntry(entry: NonNullable<NxJsonConfiguration['plugins']>[number]): boolean {

@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import { assertGitIdentity, assertTagFreeFor, createAnnotatedTag } from '../git';
+import { assertGitIdentity, tagStillToWrite, createAnnotatedTag } from '../git';
 import { gitFailure, runGit } from '../git/run';
 import type { Repository } from '../oci';
 import { environmentTag } from '../tags';
@@ -85,7 +85,7 @@ async function change(
   const head = input.gitTag ? await gitTagCommit(input.workspaceRoot!) : undefined;
   const draft = async (current: EnvlogHead | null): Promise<EntryDraft> => {
     // The tag this entry will get must be free before anything is written (another registry's history may have used it).
-    if (head) await assertTagFreeFor(input.workspaceRoot!, environmentGitTag(resource, environment, (current?.log.entries.length ?? 0) + 1), head);
+    if (head) await tagStillToWrite(input.workspaceRoot!, environmentGitTag(resource, environment, (current?.log.entries.length ?? 0) + 1), head);
     const targets = await targetsOf(current);
     if (action !== 'promote') assertOneMajor(targets);
     const replicas = input.replicas ?? replicasOf(current) ?? (current ? currentEntry(current.log).replicas : 1);

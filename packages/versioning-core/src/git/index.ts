@@ -8,7 +8,7 @@ export {
   createRefIfAbsent,
   deleteRef,
   createAnnotatedTag,
-  assertTagFreeFor,
+  tagStillToWrite,
   assertGitIdentity,
   assertRemote,
   pushTag,

@@ -97,7 +97,7 @@ export async function deleteRef(workspaceRoot: string, ref: string): Promise<voi
 
 /** Annotated tag at `commit`; refuses to move an existing tag. Returns false when it already points there. */
 export async function createAnnotatedTag(workspaceRoot: string, tag: string, commit: string, message: string): Promise<boolean> {
-  if (!(await assertTagFreeFor(workspaceRoot, tag, commit))) return false;
+  if (!(await tagStillToWrite(workspaceRoot, tag, commit))) return false;
   const out = await runGit(workspaceRoot, ['tag', '-a', '-m', message, tag, commit]);
   if (out.code !== 0) throw gitFailure(workspaceRoot, out.stderr);
   return true;
@@ -117,8 +117,8 @@ export async function pushTag(workspaceRoot: string, remote: string, tag: string
   throw gitFailure(workspaceRoot, out.stderr);
 }
 
-/** Whether `tag` is still to be written at `commit`: false when it is there already; refuses one elsewhere. */
-export async function assertTagFreeFor(workspaceRoot: string, tag: string, commit: string): Promise<boolean> {
+/** Whether `tag` is still to be written at `commit`: false when it is there already; a tag of that name elsewhere is refused. */
+export async function tagStillToWrite(workspaceRoot: string, tag: string, commit: string): Promise<boolean> {
   const existing = await runGit(workspaceRoot, ['rev-parse', '-q', '--verify', `refs/tags/${tag}^{commit}`]);
   if (existing.code !== 0) return true;
   if (existing.stdout.trim() === commit) return false;
