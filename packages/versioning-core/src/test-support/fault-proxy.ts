@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The faults a registry and the network between do to a client. */
-export const FAULTS = ['status-500', 'status-502', 'status-503', 'status-429', 'reset', 'reset-mid-body', 'truncated-body', 'slow-body', 'no-location'] as const;
+export const FAULTS = ['status-500', 'status-502', 'status-503', 'status-429', 'reset', 'lost-answer', 'reset-mid-body', 'truncated-body', 'slow-body', 'no-location'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface FaultProxy {
@@ -19,7 +19,8 @@ export interface FaultProxy {
  * A proxy in front of the real registry that, with probability `rate` per request (drawn from
  * `random`, so a seed replays a run), answers 500/502/503 or 429 with `Retry-After: 1` itself,
  * resets the connection before or in the middle of the answer, cuts a body short of its
- * Content-Length, dribbles it slowly, or drops the `Location` of an upload it started.
+ * Content-Length, dribbles it slowly, drops the `Location` of an upload it started, or lets the
+ * registry carry a request out and loses its answer (the client cannot tell whether it happened).
  */
 export async function startFaultProxy(registryHost: string, random: () => number, rate: number): Promise<FaultProxy> {
   const [hostname, port] = registryHost.split(':');
@@ -59,6 +60,11 @@ export async function startFaultProxy(registryHost: string, random: () => number
       return;
     }
     const upstream = http.request({ host: hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      if (fault === 'lost-answer') {
+        answer.resume();
+        answer.on('end', () => res.socket?.destroy());
+        return;
+      }
       const headers = { ...answer.headers };
       if (fault === 'no-location') delete headers.location;
       res.writeHead(answer.statusCode!, headers);

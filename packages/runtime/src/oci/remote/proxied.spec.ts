@@ -120,7 +120,32 @@ describe('tag list pagination', () => {
   });
 });
 
+/** Sends the request on to the registry, then drops the connection instead of passing its answer back. */
+function forwardThenDrop(req: http.IncomingMessage, res: http.ServerResponse): true {
+  const upstream = http.request({ host: registryHostname, port: registryPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    answer.resume();
+    answer.on('end', () => res.socket?.destroy());
+  });
+  req.pipe(upstream);
+  return true;
+}
+
 describe('blob upload', () => {
+  it.each([
+    ['a monolithic PUT', (repo: RemoteRepository, bytes: Buffer) => repo.pushBlob({ mediaType: MediaTypes.layerTarGzip, digest: digestOf(bytes), size: bytes.length }, () => Readable.from([bytes]))],
+    ['the PUT that ends a streamed upload', (repo: RemoteRepository, bytes: Buffer) => repo.pushBlobStreaming(() => Readable.from([bytes]))],
+  ])('takes %s whose answer was lost as done when the registry holds the blob (the retry finds the session closed)', async (_, push) => {
+    let dropped = 0;
+    proxy.intercept = (req, res) => req.method === 'PUT' && req.url!.includes('/blobs/uploads/') && dropped++ === 0 && forwardThenDrop(req, res);
+    const repo = open({ retryPolicy: recordingPolicy().policy });
+    const bytes = randomBytes(4096);
+    await push(repo, bytes);
+    expect(dropped).toBe(2);
+    expect(proxy.seen.filter((r) => r.method === 'PUT').length).toBe(2);
+    expect(await repo.blobExists(digestOf(bytes))).toBe(true);
+    expect((await repo.fetchBlob(digestOf(bytes))).equals(bytes)).toBe(true);
+  });
+
   it('refuses an upload Location on another host', async () => {
     const repo = open();
     proxy.intercept = (req, res) =>

@@ -90,7 +90,7 @@ export class RemoteRepository implements Repository {
     const body = () => pipeline(open(), verifyingStream(desc, 'the content sent for a blob'), () => undefined);
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) };
     const done = await this.send({ method: 'PUT', url: location, headers, body }, 'push');
-    if (done.status !== 201) throw await this.failure(done, what);
+    if (done.status !== 201 && !(await this.committedEarlier(done, desc.digest))) throw await this.failure(done, what);
     discard(done);
     this.counters.blobsUploaded++;
     this.counters.bytesUploaded += desc.size;
@@ -117,11 +117,19 @@ export class RemoteRepository implements Repository {
     const digest = hasher.digest();
     location.searchParams.append('digest', digest);
     const done = await this.send({ method: 'PUT', url: location, headers: { 'content-length': '0' } }, 'push');
-    if (done.status !== 201) throw await this.failure(done, `complete upload of blob ${digest}`);
+    if (done.status !== 201 && !(await this.committedEarlier(done, digest))) throw await this.failure(done, `complete upload of blob ${digest}`);
     discard(done);
     this.counters.blobsUploaded++;
     this.counters.bytesUploaded += hasher.size;
     return { digest, size: hasher.size };
+  }
+
+  /**
+   * A PUT sent again after its answer was lost (a reset connection) finds its upload session
+   * already closed: 404 BLOB_UPLOAD_UNKNOWN, while the first PUT committed the blob.
+   */
+  private async committedEarlier(response: HttpResponse, digest: string): Promise<boolean> {
+    return response.status === 404 && (await this.blobExists(digest));
   }
 
   /** Cross-repository mount (`POST uploads/?mount=&from=`): the registry links a blob it holds for `from`, no bytes sent. */
