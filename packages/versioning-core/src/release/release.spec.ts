@@ -141,6 +141,11 @@ describe('release bumps (SPEC §7)', () => {
     await repo.pushBlob(configDescriptor, () => Readable.from([config]));
     const annotations = { ...v1.annotations, 'org.opencontainers.image.version': '1.0.1' };
     await repo.pushManifest(serializeManifest({ ...v1, config: configDescriptor, annotations }), v1.mediaType, 'v1.0.1');
+    // Its packages too, or the release below would first ask for them to be finished.
+    for (const kind of ['pkg', 'client']) {
+      const pkg = (await repo.fetchManifest(`${kind}-v1.0.0`))!;
+      await repo.pushManifest(pkg.bytes, pkg.descriptor.mediaType, `${kind}-v1.0.1`);
+    }
 
     editHam('bake(temp: number)', 'bake(temp: number, glaze?: string)');
     ws.commit('ham: optional glaze');
@@ -312,6 +317,36 @@ describe('promises against the real registry', () => {
       for (const tag of ['pkg-v1.0.0', 'client-v1.0.0', 'client-v1', 'latest']) expect(await repo.resolve(tag)).not.toBeNull();
       expect((await repo.resolve('latest'))!.digest).toBe((await repo.resolve('v1.0.0'))!.digest);
       expect(await release()).toMatchObject({ reason: 'ham is unchanged since v1.0.0', tags: [] });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('refuses to release past a release cut off before its packages, and releases once that one is finished at its commit', async () => {
+    const proxy = await startRegistryProxy();
+    try {
+      registry = parseRegistryReference(`oci://${proxy.host}/${namespace}`, ws.root);
+      proxy.intercept = (req) => {
+        if (req.method !== 'PUT' || !req.url!.endsWith('/manifests/pkg-v1.0.0')) return false;
+        req.socket.destroy();
+        return true;
+      };
+      await expect(release()).rejects.toThrow();
+      proxy.intercept = () => false;
+      const cutAt = ws.git('rev-parse', 'HEAD');
+      editHam('return 180', 'return 190');
+      ws.commit('hotter');
+      await expect(release()).rejects.toThrow(
+        `ham v1.0.0 has no pkg-v1.0.0 and client-v1.0.0 (its release was cut off, or predates packages): finish it at its commit first (git checkout ${cutAt} && nx run ham:release), then release again`,
+      );
+      const repo = openRepository(registry, 'ham');
+      expect(await repo.resolve('v1.1.0')).toBeNull();
+
+      ws.git('checkout', '-q', cutAt);
+      expect(await release()).toMatchObject({ released: false, reason: expect.stringMatching(/^ham is unchanged since v1\.0\.0; completed its release: pkg-v1\.0\.0, client-v1\.0\.0/) });
+      ws.git('checkout', '-q', 'main');
+      expect(await release()).toMatchObject({ released: true, version: 'v1.1.0' });
+      for (const tag of ['pkg-v1.0.0', 'client-v1.0.0', 'pkg-v1.1.0', 'client-v1.1.0']) expect(await repo.resolve(tag)).not.toBeNull();
     } finally {
       await proxy.close();
     }

@@ -11,6 +11,7 @@ import { collectResourceFacts } from '../resource-facts';
 import { pushResourceArtifact } from '../store';
 import type { ProgressMeter } from '../transfer-progress';
 import {
+  clientPackageTag,
   compareVersions,
   formatVersion,
   gitReleaseTag,
@@ -18,6 +19,7 @@ import {
   LATEST_TAG,
   parsePreid,
   parseVersion,
+  serverPackageTag,
   versionTag,
   type Version,
 } from '../tags';
@@ -135,6 +137,7 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
     const reason = `${name} is unchanged since ${since}${done.length ? `; completed its release: ${done.join(', ')}` : ''}`;
     return { ...base, released: false, version: since, bump: null, reason, digest: previous!.entry.digest, tags: completed, gitTag: null, npm };
   }
+  if (previous) assertPackagesPublished(name, previous.entry, index);
   const line = preid ? { preid } : onMain ? null : { branch };
   const chosen = line ? nextInLine(next.version, line, entries, facts) : { version: next.version, existing: false };
   const tag = versionTag(chosen.version);
@@ -172,6 +175,21 @@ export async function releaseResource(input: ReleaseInput): Promise<ReleaseResul
   } finally {
     await deleteRef(input.workspaceRoot, claim);
   }
+}
+
+/**
+ * A release cut off after its version tag (a lost connection, a killed job), or made before
+ * releases had packages, lacks them until a run at its own commit builds them (completeRelease).
+ * Releasing past it would leave that version without packages for good, so it is finished first.
+ */
+function assertPackagesPublished(name: string, previous: IndexEntry, index: Ocidex): void {
+  const version = parseVersion(previous.tag);
+  const missing = [serverPackageTag(version), clientPackageTag(version)].filter((tag) => !index.get(tag));
+  if (missing.length === 0) return;
+  const commit = previous.revision ?? previous.closureCommit ?? 'the commit it was released from';
+  throw new UserError(
+    `${name} ${previous.tag} has no ${missing.join(' and ')} (its release was cut off, or predates packages): finish it at its commit first (git checkout ${commit} && nx run ${name}:release), then release again`,
+  );
 }
 
 /**
