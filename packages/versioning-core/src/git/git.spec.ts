@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { UserError } from '../errors';
 import { batchedGitFacts, currentBranch, gitFacts, perCallGitFacts, type ClosureFacts } from './index';
-import { locateCheckout, locateWorkspace } from './repo';
+import { locateCheckout, locateWorkspace, originUrl } from './repo';
 import { onNulRecords } from './run';
 import { countingGit } from '../test-support/counting-git';
 
@@ -378,6 +378,24 @@ describe('gitFacts: number of git processes', () => {
     }
     expect(counts[0]).toBe(3);
     expect(counts[1]).toBe(counts[0]);
+  });
+});
+
+describe('originUrl', () => {
+  it.each([
+    ['https://bot:s3c@ret@example.com/acme/proj.git', 'https://example.com/acme/proj.git'],
+    ['https://user:pa#ss@github.com/acme/ml.git', 'https://github.com/acme/ml.git'],
+    ['https://user:pa?ss@github.com/acme/ml.git', 'https://github.com/acme/ml.git'],
+    ['https://user:pa/ss@github.com/acme/ml.git', 'https://github.com/acme/ml.git'],
+    ['https://x-access-token:ghs_abc@github.com/acme/ml.git', 'https://github.com/acme/ml.git'],
+    ['ssh://git@git.example.com:2222/acme/ml.git', 'ssh://git.example.com:2222/acme/ml.git'],
+    ['https://git.example.com:8443/acme/ml@v2.git', 'https://git.example.com:8443/acme/ml@v2.git'],
+    ['https://user@git.example.com/acme/ml@v2.git', 'https://git.example.com/acme/ml@v2.git'],
+    ['git@github.com:acme/ml.git', 'git@github.com:acme/ml.git'],
+  ])('names %s as %s: no user or password, whatever the password holds', async (remote, source) => {
+    const dir = initRepo();
+    git(dir, 'remote', 'add', 'origin', remote);
+    expect(await originUrl(dir)).toBe(source);
   });
 });
 

@@ -78,12 +78,21 @@ export async function originUrl(workspaceRoot: string): Promise<string | undefin
   return out.code === 0 ? withoutCredentials(out.stdout.trim()) || undefined : undefined;
 }
 
-/** An URL's user and password removed (a password may hold `@` or `/`); scp-like `git@host:path` kept as it is. */
+/**
+ * An URL's user and password removed; scp-like `git@host:path` kept as it is. Git takes all up to
+ * the last `@` of the authority as the user part, whatever the password holds (`@`, `#`, `?`,
+ * `/`), where an URL parser would stop at `#` or `?` and leave the rest of the password in place.
+ */
 function withoutCredentials(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const parsed = new URL(url);
-  if (!parsed.username && !parsed.password) return url;
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.href;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+  if (!scheme) return url;
+  const rest = url.slice(scheme.length);
+  const firstAt = rest.indexOf('@');
+  if (firstAt === -1) return url;
+  // An `@` in the path (`host[:port]/pkg@1.2`) is no user part; a password may hold a `/` though.
+  const firstSlash = rest.indexOf('/');
+  if (firstSlash !== -1 && firstSlash < firstAt && /^[^:#?]*(:\d*)?$/.test(rest.slice(0, firstSlash))) return url;
+  const hostEnd = rest.indexOf('/', firstAt);
+  const userEnd = rest.lastIndexOf('@', hostEnd === -1 ? rest.length : hostEnd);
+  return scheme + rest.slice(userEnd + 1);
 }
