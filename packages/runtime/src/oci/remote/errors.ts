@@ -1,5 +1,6 @@
 import { UserError } from '../../errors';
 import { isLoopback } from '../reference';
+import type { ProxyInUse } from './proxy';
 import { readBody, type HttpResponse } from './transport';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
@@ -12,18 +13,26 @@ const UNKNOWN_AUTHORITY = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
 ]);
 
-/** What a TLS failure message needs to name the fix. */
-export interface TlsContext {
+/** Connecting failed: said of the proxy when the request went to one. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** What a failure message needs to name the fix. */
+export interface NetworkContext {
   /** Where the user would put the registry's CA: `$DOCKER_CONFIG/certs.d/<host>`. */
   certsDir: string;
+  /** The proxy the request went through, if any. */
+  proxy?: ProxyInUse;
 }
 
-/** Turns a network failure into one line naming the registry and the fix; anything unexpected is rethrown as is. */
-export function networkError(host: string, err: unknown, tls: TlsContext): Error {
+/** Turns a network failure into one line naming the registry (or its proxy) and the fix; anything unexpected is rethrown as is. */
+export function networkError(host: string, err: unknown, tls: NetworkContext): Error {
   if (err instanceof UserError) return err;
   const error = err as NodeJS.ErrnoException;
   const code = error?.code;
-  if (code === 'ETIMEDOUT') return new UserError(`registry ${host} did not answer (${error.message})`);
+  if (code === 'ETIMEDOUT') return new UserError(`registry ${host} did not answer (${error.message}${triesOf(err) > 1 ? `, ${triesOf(err)} tries` : ''}): check that it is up, then run the command again`);
+  if (code && tls.proxy && NOT_CONNECTED.has(code)) {
+    return new UserError(`${tls.proxy.label} is not reachable (${[error.syscall, code].filter(Boolean).join(' ')}): check ${tls.proxy.variable}, or list ${hostOnly(host)} in NO_PROXY`);
+  }
   if (code && UNREACHABLE.has(code)) {
     return new UserError(`registry ${host} is not reachable (${[error.syscall, code].filter(Boolean).join(' ')})`);
   }
@@ -49,10 +58,25 @@ export function networkError(host: string, err: unknown, tls: TlsContext): Error
   return error instanceof Error ? error : new Error(String(err));
 }
 
+/** 407 from the proxy in the way: its credentials are missing or wrong. */
+export function proxyRefusal(proxy: ProxyInUse, detail: string): UserError {
+  return new UserError(
+    proxy.hasCredentials
+      ? `${proxy.label} refused its credentials (${detail}): check the user and password in ${proxy.variable}`
+      : `${proxy.label} asks for credentials (${detail}): give them in ${proxy.variable}=http://<user>:<password>@${proxy.host}`,
+  );
+}
+
 /** The answer of a TLS-only server (Go's net/http) to a plain HTTP request. */
 export function speaksHttps(host: string, detail: string): UserError | undefined {
   if (!/HTTP request to an HTTPS server/i.test(detail)) return undefined;
   return new UserError(`registry ${host} speaks HTTPS, but was reached over plain HTTP: use oci://${host}/<namespace>?tls=true${isLoopback(host) ? '' : ' (and drop insecure)'}`);
+}
+
+/** How many times the retry layer sent the request that failed (1 when it was not retried). */
+export function triesOf(failed: unknown): number {
+  const tries = (failed as { tries?: unknown } | undefined)?.tries;
+  return typeof tries === 'number' ? tries : 1;
 }
 
 function hostOnly(host: string): string {

@@ -69,6 +69,17 @@ describe('retries', () => {
     expect(repo.counters.requests).toBe(proxy.seen.length);
   });
 
+  it('says how often it tried when the registry keeps failing', async () => {
+    proxy.intercept = (req, res) => {
+      req.resume();
+      return reply(res, 503, {}, '{"errors":[{"code":"UNAVAILABLE","message":"overloaded"}]}');
+    };
+    const repo = open({ retryPolicy: recordingPolicy().policy });
+    await expect(repo.listTags()).rejects.toThrow(
+      `cannot list tags in ${repo.reference}: registry ${proxy.host} answered 503 UNAVAILABLE: overloaded (5 tries): it is overloaded or failing, run the command again later`,
+    );
+  });
+
   it('asks again when a manifest PUT finds a just-pushed blob unknown (a concurrent upload of it committing)', async () => {
     let refused = 0;
     proxy.intercept = (req, res) => {

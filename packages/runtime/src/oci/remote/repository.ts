@@ -23,7 +23,8 @@ import type { BlobWritten, Repository, RepositoryCounters } from '../repository'
 import { withRetry } from '../retry/client';
 import type { RegistrySession } from '../session';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry/policy';
-import { describeFailure, networkError, speaksHttps } from './errors';
+import { describeFailure, networkError, proxyRefusal, speaksHttps, triesOf } from './errors';
+import { proxyInUse } from './proxy';
 import { certsDirs, trustedCas } from './trust';
 import { discard, header, nodeTransport, readBody, withRedirects, type HttpRequest, type HttpResponse } from './transport';
 
@@ -303,7 +304,7 @@ export class RemoteRepository implements Repository {
       const scopes = typeof access === 'string' ? [repositoryScope(this.name, ACTIONS[access])] : access;
       return await this.auth.send({ ...request, headers }, scopes);
     } catch (err) {
-      throw networkError(this.host, err, { certsDir: this.certsDir });
+      throw networkError(this.host, err, { certsDir: this.certsDir, proxy: proxyInUse(this.base) });
     }
   }
 
@@ -313,11 +314,15 @@ export class RemoteRepository implements Repository {
     const insufficientScope = /error="insufficient_scope"/.test(header(response, 'www-authenticate') ?? '');
     if (response.status === 403 || (response.status === 401 && insufficientScope)) return this.auth.denial(` to ${what} in ${this.reference} (${detail})`);
     if (response.status === 401) return this.auth.refusal(` to ${what} in ${this.reference} (${detail})`);
+    const proxy = response.status === 407 ? proxyInUse(this.base) : undefined;
+    if (proxy) return proxyRefusal(proxy, detail);
     if (response.status === 400 && this.base.protocol === 'http:') {
       const https = speaksHttps(this.host, detail);
       if (https) return https;
     }
-    return new UserError(`cannot ${what} in ${this.reference}: registry ${this.host} answered ${detail}`);
+    const tries = triesOf(response);
+    const retried = tries > 1 ? ` (${tries} tries): it is overloaded or failing, run the command again later` : '';
+    return new UserError(`cannot ${what} in ${this.reference}: registry ${this.host} answered ${detail}${retried}`);
   }
 
   /**

@@ -3,7 +3,9 @@
 // docker users do, errors that name the fix, and HTTPS_PROXY/NO_PROXY.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -140,6 +142,15 @@ describe('certificates that do not fit the registry (one line with the fix)', ()
   });
 });
 
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe('HTTPS_PROXY and NO_PROXY', () => {
   const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
   afterEach(() => {
@@ -165,6 +176,44 @@ describe('HTTPS_PROXY and NO_PROXY', () => {
       expect(proxy.tunnels.length).toBe(before);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('takes a proxy given without a scheme as http://, as curl and docker do', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      process.env.HTTPS_PROXY = proxy.url.replace('http://', '');
+      delete process.env.NO_PROXY;
+      expect(await open(`oci://${registry.host}/team?tls=true`, certsD()).listTags()).toEqual(expect.any(Array));
+      expect(proxy.tunnels).toEqual([registry.host]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('names the proxy, not the registry, when the proxy is down or wants credentials', async () => {
+    delete process.env.NO_PROXY;
+    const down = await closedPort();
+    process.env.HTTPS_PROXY = `http://alice:s3cret@127.0.0.1:${down}`;
+    await expect(open(`oci://${registry.host}/team?tls=true`, certsD()).listTags()).rejects.toThrow(
+      `proxy 127.0.0.1:${down} (HTTPS_PROXY) is not reachable (connect ECONNREFUSED): check HTTPS_PROXY, or list 127.0.0.1 in NO_PROXY`,
+    );
+    const asking = http.createServer();
+    asking.on('connect', (_req, socket: net.Socket) => socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((resolve) => asking.listen(0, '127.0.0.1', resolve));
+    const port = (asking.address() as AddressInfo).port;
+    try {
+      process.env.HTTPS_PROXY = `http://127.0.0.1:${port}`;
+      await expect(open(`oci://${registry.host}/team?tls=true`, certsD()).listTags()).rejects.toThrow(
+        `proxy 127.0.0.1:${port} (HTTPS_PROXY) asks for credentials (407): give them in HTTPS_PROXY=http://<user>:<password>@127.0.0.1:${port}`,
+      );
+      process.env.HTTPS_PROXY = `http://alice:s3cret@127.0.0.1:${port}`;
+      // toThrow matches a part of the message: the password must not be in the rest of it.
+      await expect(open(`oci://${registry.host}/team?tls=true`, certsD()).listTags()).rejects.toThrow(
+        new Error(`proxy 127.0.0.1:${port} (HTTPS_PROXY) refused its credentials (407): check the user and password in HTTPS_PROXY`),
+      );
+    } finally {
+      await new Promise((resolve) => asking.close(resolve));
     }
   });
 

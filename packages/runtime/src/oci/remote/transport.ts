@@ -25,6 +25,8 @@ export interface HttpResponse {
   /** Must be read or discarded by whoever receives the response. */
   body: Readable;
   url: URL;
+  /** How many times it was sent, when retries gave up on a transient status (429, 5xx). */
+  tries?: number;
 }
 
 /** One layer of the client stack (node → retry → redirects → auth), as in oras-go. */

@@ -35,11 +35,16 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-const RETRYABLE_ERROR_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED']);
+const RETRYABLE_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED']);
 
-/** Timeouts and dropped connections are transient; a refused connection or a TLS failure is not. */
-export function isRetryableError(err: unknown): boolean {
+/**
+ * Timeouts and dropped connections are transient; a refused connection or a TLS failure is not.
+ * A registry that stayed silent for a whole idle timeout gets one more try, not four: each try
+ * waits that timeout again, and five would hang a command for minutes without a word.
+ */
+export function isRetryableError(err: unknown, attempt: number): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ETIMEDOUT') return attempt === 0;
   return code !== undefined && RETRYABLE_ERROR_CODES.has(code);
 }
 
