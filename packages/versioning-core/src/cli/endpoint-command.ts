@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { startEndpoint } from '../endpoint/endpoint';
 import { parseEndpointRef } from '../endpoint/endpoint-ref';
 import { UserError } from '../errors';
+import { parseCommandArgs } from './command-args';
 import { parsePort } from './port';
 
 /**
@@ -9,12 +9,12 @@ import { parsePort } from './port';
  * foreground until SIGINT/SIGTERM; SIGHUP re-reads the environment at once.
  */
 export async function endpointCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'poll-ms': { type: 'string', default: '3000' } },
-    allowPositionals: true,
+  const { values, positionals } = parseCommandArgs('endpoint', args, {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'poll-ms': { type: 'string', default: '3000' },
   });
-  if (positionals.length !== 1) throw new UserError('mdl endpoint takes one reference: <registry>:<resource>@<environment>, e.g. oci://127.0.0.1:5000/ml-project:ham@production');
+  if (positionals.length !== 1) throw new UserError('endpoint takes one reference: <registry>:<resource>@<environment>, e.g. oci://127.0.0.1:5000/ml-project:ham@production (see mdl help endpoint)');
   const pollMs = Number(values['poll-ms']);
   if (!/^\d+$/.test(values['poll-ms']) || pollMs < 100) throw new UserError(`invalid --poll-ms "${values['poll-ms']}": expected milliseconds, at least 100`);
   const ref = parseEndpointRef(positionals[0], process.cwd());

@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { promote, rollback, traffic, type EnvironmentChangeResult } from '../environments/change';
 import { environmentHistory, formatChangeResult, formatEnvironmentsTable, formatHistoryTable, listEnvironments } from '../environments/list';
 import { fetchEndpointStatus, formatEndpointStatus } from '../endpoint/endpoint-status';
 import { UserError } from '../errors';
 import { openRepository } from '../oci';
-import { parseRepositoryArgument } from './repository-argument';
+import { parseCommandArgs } from './command-args';
+import { oneRepositoryArgument, parseRepositoryArgument } from './repository-argument';
 
 const CHANGE_OPTIONS = {
   env: { type: 'string' },
@@ -16,7 +16,7 @@ const CHANGE_OPTIONS = {
 
 /** `mdl environments <repo> [--env NAME] [--json]`: every environment's split, or one environment's history. */
 export async function environmentsCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { env: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseCommandArgs('environments', args, { env: { type: 'string' }, json: { type: 'boolean' } });
   const { repo } = repositoryOf('environments', positionals);
   if (values.env) {
     const entries = await environmentHistory(repo, values.env);
@@ -29,27 +29,27 @@ export async function environmentsCommand(args: string[]): Promise<void> {
 
 /** `mdl promote <repo> --env E --version V [--replicas N] [--reason R] [--gitTag] [--json]`. */
 export async function promoteCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { ...CHANGE_OPTIONS, version: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseCommandArgs('promote', args, { ...CHANGE_OPTIONS, version: { type: 'string' } });
   const result = await promote({ ...changeInput('promote', positionals, values), version: required('promote', 'version', values.version) });
   printChange(values.json, result);
 }
 
 /** `mdl rollback <repo> --env E [--to V] [--gitTag] [--json]`. */
 export async function rollbackCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { ...CHANGE_OPTIONS, to: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseCommandArgs('rollback', args, { ...CHANGE_OPTIONS, to: { type: 'string' } });
   printChange(values.json, await rollback({ ...changeInput('rollback', positionals, values), to: values.to }));
 }
 
 /** `mdl traffic <repo> --env E --weights v1.0.0=90,v1.1.0=10 [--gitTag] [--json]`. */
 export async function trafficCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { ...CHANGE_OPTIONS, weights: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseCommandArgs('traffic', args, { ...CHANGE_OPTIONS, weights: { type: 'string' } });
   printChange(values.json, await traffic({ ...changeInput('traffic', positionals, values), weights: required('traffic', 'weights', values.weights) }));
 }
 
 /** `mdl endpoint-status <url> [--json]`. */
 export async function endpointStatusCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
-  if (positionals.length !== 1) throw new UserError('mdl endpoint-status takes the endpoint URL, e.g. http://127.0.0.1:8080');
+  const { values, positionals } = parseCommandArgs('endpoint-status', args, { json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UserError('endpoint-status takes the endpoint URL, e.g. http://127.0.0.1:8080 (see mdl help endpoint-status)');
   const status = await fetchEndpointStatus(positionals[0]);
   print(values.json, status, () => formatEndpointStatus(status));
 }
@@ -68,13 +68,12 @@ function changeInput(command: string, positionals: string[], values: { env?: str
 }
 
 function repositoryOf(command: string, positionals: string[]) {
-  if (positionals.length !== 1) throw new UserError(`mdl ${command} takes one repository argument: oci://host[:port]/<namespace>/<resource> or a layout path (see mdl --help)`);
-  const { registry, name } = parseRepositoryArgument(positionals[0], process.cwd());
+  const { registry, name } = parseRepositoryArgument(oneRepositoryArgument(command, positionals), process.cwd());
   return { repo: openRepository(registry, name), resource: name };
 }
 
 function required(command: string, option: string, value: string | undefined): string {
-  if (!value) throw new UserError(`mdl ${command} needs --${option}`);
+  if (!value) throw new UserError(`${command} needs --${option} (see mdl help ${command})`);
   return value;
 }
 

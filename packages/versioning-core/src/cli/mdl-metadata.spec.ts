@@ -72,7 +72,7 @@ describe('mdl describe, compare and versions --metrics', () => {
 
   it('fails with one line on bad input', () => {
     expect(mdl(['describe', repoArg])).toMatchObject({ status: 1, stdout: '', stderr: expect.stringMatching(/^mdl: ".*\/ham" names no tag: expected <repo>:<tag>/) });
-    expect(mdl(['compare', repoArg, '--from', tags[0]])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^mdl: mdl compare needs --to <tag>: comparing with the working tree needs the Nx project graph/) });
+    expect(mdl(['compare', repoArg, '--from', tags[0]])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^mdl: compare needs --to <tag>: comparing with the working tree needs the Nx project graph/) });
     const missing = mdl(['describe', `${repoArg}:v9.9.9`]);
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mdl: .*\/ham has no tag "v9\.9\.9" \(no releases yet;/)]);

@@ -54,7 +54,7 @@ describe('mdl install', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`mdl: tag "client-v4" does not exist in ${host}/${namespace}/ham; client packages there: client-v1.0.0, client-v1\n`);
-    expect(mdl(['install']).stderr).toMatch(/^mdl: mdl install takes one package reference, e\.g\. .*\n$/);
+    expect(mdl(['install']).stderr).toMatch(/^mdl: install takes one package reference, e\.g\. .*\n$/);
   });
 });
 
@@ -84,7 +84,7 @@ describe('mdl serve', () => {
   });
 
   it('refuses a client package and a bad port', () => {
-    expect(mdl(['serve', `${host}/${namespace}:ham-client-v1`]).stderr).toMatch(/^mdl: mdl serve runs server packages: use <registry>:<resource>-pkg-v<version>/);
+    expect(mdl(['serve', `${host}/${namespace}:ham-client-v1`]).stderr).toMatch(/^mdl: serve runs server packages: use <registry>:<resource>-pkg-v<version>/);
     expect(mdl(['serve', `${host}/${namespace}:ham-pkg-v1.0.0`, '--port', 'eighty']).stderr).toBe(
       'mdl: invalid --port "eighty": expected a number from 0 to 65535 (0 = any free port)\n',
     );

@@ -24,6 +24,14 @@ export function parseRepositoryArgument(arg: string, cwd: string): RepositoryArg
   return { registry: parseRegistryArgument(trimmed.slice(0, slash) + query, cwd), name: trimmed.slice(slash + 1) };
 }
 
+/** The one `<repo>` of `mdl <command> <repo>`. */
+export function oneRepositoryArgument(command: string, positionals: string[]): string {
+  if (positionals.length !== 1) {
+    throw new UserError(`${command} takes one repository argument: oci://host[:port]/<namespace>/<resource> or a layout path (see mdl help ${command})`);
+  }
+  return positionals[0];
+}
+
 function splitQuery(arg: string): [string, string] {
   const at = arg.indexOf('?');
   return at < 0 ? [arg, ''] : [arg.slice(0, at), arg.slice(at)];

@@ -20,7 +20,7 @@ export interface ServeInput {
 export async function serve(input: ServeInput): Promise<number> {
   const ref = parsePackageRef(input.ref, input.cwd);
   if (ref.kind !== 'server' || !ref.version) {
-    throw new UserError(`mdl serve runs server packages: use <registry>:<resource>-pkg-v<version>, not a client package (${input.ref})`);
+    throw new UserError(`serve runs server packages: use <registry>:<resource>-pkg-v<version>, not a client package (${input.ref})`);
   }
   const { dir } = await prepareServerPackage({ registry: ref.registry, resource: ref.resource, version: ref.version, env: input.env });
   const child = spawn(process.execPath, serverArgs(dir, input.port, input.host), { cwd: dir, env: input.env, stdio: ['pipe', 'inherit', 'inherit'] });

@@ -84,4 +84,14 @@ describe('init generator', () => {
     );
     expect(readNxJson(tree)).toEqual(before);
   });
+
+  it('refuses a registry reference every command would refuse, writing nothing', async () => {
+    const before = readNxJson(tree);
+    await expect(initGenerator(tree, { registry: 'oci://', skipFormat: true })).rejects.toThrow('invalid registry host "" in "oci://": expected host[:port]');
+    await expect(initGenerator(tree, { registry: 'http://x/y', skipFormat: true })).rejects.toThrow('unsupported registry reference "http://x/y": use oci://host[:port]/namespace');
+    await expect(initGenerator(tree, { registry: 'ghcr.io/acme', skipFormat: true })).rejects.toThrow(
+      'registry reference "ghcr.io/acme" looks like a host without a scheme: write oci://ghcr.io/acme for a registry, or ./ghcr.io/acme for a directory',
+    );
+    expect(readNxJson(tree)).toEqual(before);
+  });
 });

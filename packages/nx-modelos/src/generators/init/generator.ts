@@ -1,3 +1,4 @@
+import { parseRegistryReference } from '@modelos/versioning-core/oci';
 import { formatFiles, readNxJson, updateNxJson, type NxJsonConfiguration, type Tree } from '@nx/devkit';
 import { isModelosPluginEntry, PLUGIN_NAME, validatePluginOptions, type ModelosPluginOptions } from '../../plugin-options';
 import { ignoreLocalData } from './ignore-local-data';
@@ -24,14 +25,24 @@ function registerPlugin(tree: Tree, options: InitGeneratorSchema): void {
   const given = givenOptions(options);
   const index = plugins.findIndex(isModelosPluginEntry);
   if (index === -1) {
-    // Checked as every command will check them: a bad value is refused now, not written.
-    nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: validatePluginOptions({ ...given, mainBranch: given.mainBranch ?? nxJson.defaultBase ?? 'main' }) }];
+    nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: checkedOptions(tree, { ...given, mainBranch: given.mainBranch ?? nxJson.defaultBase ?? 'main' }) }];
   } else {
     const current = entryOptions(plugins[index]);
     if (Object.entries(given).every(([key, value]) => current[key as keyof ModelosPluginOptions] === value)) return;
-    plugins[index] = { plugin: PLUGIN_NAME, options: validatePluginOptions({ ...current, ...given }) };
+    plugins[index] = { plugin: PLUGIN_NAME, options: checkedOptions(tree, { ...current, ...given }) };
   }
   updateNxJson(tree, nxJson);
+}
+
+/**
+ * Checked as every command will check them: a bad value is refused now, not written. The
+ * registry is parsed here, not in validatePluginOptions: createNodes runs that, and must not
+ * load the OCI client.
+ */
+function checkedOptions(tree: Tree, options: ModelosPluginOptions): ModelosPluginOptions {
+  const valid = validatePluginOptions(options);
+  if (valid.registry !== undefined) parseRegistryReference(valid.registry, tree.root, { insecure: valid.insecure });
+  return valid;
 }
 
 /** The plugin options this run sets: only those given, so that a bare re-run keeps the rest. */

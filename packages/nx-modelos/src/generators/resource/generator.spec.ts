@@ -2,9 +2,12 @@ import { extractInterface } from '@modelos/versioning-core';
 import { addDependenciesToPackageJson, readJson, readNxJson, readProjectConfiguration, updateJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { libraryGenerator } from '@nx/js';
+import { validateOptsAgainstSchema, type Schema } from 'nx/src/utils/params';
 import { posix } from 'node:path';
+import initSchema from '../init/schema.json';
 import { initGenerator } from '../init/generator';
 import { resourceGenerator } from './generator';
+import resourceSchema from './schema.json';
 import { treeSourceFiles } from './tree-source-files';
 import { workspaceLints, workspaceUnitTestRunner } from './workspace-conventions';
 
@@ -95,6 +98,41 @@ describe('resource generator: a new resource', () => {
     );
     await expect(resourceGenerator(tree, { name: 'eggs', directory: 'ham', skipFormat: true })).rejects.toThrow('ham is not empty');
     expect(changes(tree)).toEqual(before);
+  });
+
+  it('refuses a name whose class would shadow a JavaScript global, or that every object has, writing nothing', async () => {
+    const before = changes(tree);
+    await expect(resourceGenerator(tree, { name: 'object', skipFormat: true })).rejects.toThrow(
+      'resource name "object" would make the class Object, which shadows JavaScript\'s global Object',
+    );
+    await expect(resourceGenerator(tree, { name: 'array-buffer', skipFormat: true })).rejects.toThrow('the class ArrayBuffer');
+    await expect(resourceGenerator(tree, { name: 'buffer', skipFormat: true })).rejects.toThrow('the class Buffer');
+    await expect(resourceGenerator(tree, { name: 'constructor', skipFormat: true })).rejects.toThrow(
+      'resource name "constructor" is a property of every JavaScript object, which Nx cannot take as a project name',
+    );
+    expect(changes(tree)).toEqual(before);
+  });
+
+  it('refuses a --directory outside the workspace or inside another project, writing nothing', async () => {
+    await resourceGenerator(tree, { name: 'ham', directory: 'libs/ham', skipFormat: true });
+    const before = changes(tree);
+    await expect(resourceGenerator(tree, { name: 'eggs', directory: '/tmp/abs', skipFormat: true })).rejects.toThrow(
+      '--directory "/tmp/abs" is not inside the workspace: give a directory relative to the workspace root, e.g. libs/eggs',
+    );
+    await expect(resourceGenerator(tree, { name: 'eggs', directory: '../eggs', skipFormat: true })).rejects.toThrow('is not inside the workspace');
+    await expect(resourceGenerator(tree, { name: 'eggs', directory: 'libs/ham/src/nested', skipFormat: true })).rejects.toThrow(
+      'libs/ham/src/nested is inside the project ham (libs/ham): give the resource a --directory outside every project',
+    );
+    expect(changes(tree)).toEqual(before);
+    // A sibling whose name starts like the project's root is not inside it.
+    await resourceGenerator(tree, { name: 'eggs', directory: 'libs/ham-eggs', skipFormat: true });
+    expect(readProjectConfiguration(tree, 'eggs').root).toBe('libs/ham-eggs');
+  });
+
+  it('refuses options its schema does not have, as Nx validates them (a misspelt --directory is not ignored)', () => {
+    for (const schema of [resourceSchema, initSchema] as Schema[]) {
+      expect(() => validateOptsAgainstSchema({ directroy: 'libs/x' }, schema)).toThrow("'directroy' is not found in schema");
+    }
   });
 });
 

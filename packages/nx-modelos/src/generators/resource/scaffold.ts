@@ -16,7 +16,7 @@ import {
 } from '@nx/devkit';
 import { realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep, win32 } from 'node:path';
 import { isRepositoryComponent } from './repository-name';
 import { writeResourceFile } from './resource-file';
 import type { ResourceGeneratorSchema } from './schema';
@@ -33,7 +33,7 @@ const TEST_RUNNER_PLUGINS = { jest: '@nx/jest', vitest: '@nx/vitest' } as const;
  */
 export async function scaffoldResource(tree: Tree, schema: ResourceGeneratorSchema): Promise<GeneratorCallback> {
   const { fileName, className } = resourceNames(schema.name);
-  const projectRoot = joinPathFragments(schema.directory ?? joinPathFragments(getWorkspaceLayout(tree).libsDir, fileName));
+  const projectRoot = projectRootOf(tree, schema, fileName);
   assertFree(tree, fileName, projectRoot);
   const unitTestRunner = schema.unitTestRunner ?? workspaceUnitTestRunner(tree);
 
@@ -141,6 +141,23 @@ function configureTsNodeForJestConfig(tree: Tree, projectRoot: string): void {
   });
 }
 
+/**
+ * Class names a resource cannot take: a top-level class shadows the global of its name in its
+ * module, and tsc's CommonJS output (`Object.defineProperty(exports, …)`), its helpers and the
+ * generated client and server call these. So: ECMAScript's global objects, Node's global classes
+ * such code meets, and the lib types the generated client's .d.ts names beside the class. Node's
+ * lowercase module names (require, module, exports, process) cannot arise: a class is PascalCase.
+ */
+const RESERVED_CLASS_NAMES = new Set([
+  ...['Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Promise', 'Proxy', 'Reflect'],
+  ...['JSON', 'Math', 'Intl', 'Atomics', 'Infinity', 'NaN', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry'],
+  ...['Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError'],
+  ...['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array'],
+  ...['Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'WebAssembly'],
+  ...['Buffer', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal'],
+  ...['Record', 'AsyncDisposable'],
+]);
+
 function resourceNames(name: string | undefined): { fileName: string; className: string } {
   if (!name) throw new Error('a resource needs a name (nx g @modelos/nx:resource ham), or --project to convert an existing library');
   const { fileName, className } = names(name);
@@ -149,7 +166,25 @@ function resourceNames(name: string | undefined): { fileName: string; className:
       `resource name "${name}" cannot name a registry repository; use lowercase letters and digits separated by ".", "_" or "-", e.g. ham or price-model`,
     );
   }
+  // Nx keeps projects in a plain object: "constructor" would be found there before it is added.
+  if (Object.hasOwn(Object.prototype, fileName)) {
+    throw new Error(`resource name "${name}" is a property of every JavaScript object, which Nx cannot take as a project name; choose another, e.g. ${fileName}-model`);
+  }
+  if (RESERVED_CLASS_NAMES.has(className)) {
+    throw new Error(`resource name "${name}" would make the class ${className}, which shadows JavaScript's global ${className}; choose a name that is not a global (Object, Array, Promise, Error, Map, Buffer, …), e.g. ${fileName}-model`);
+  }
   return { fileName, className };
+}
+
+/** The new project's root, as given relative to the workspace root (absolute would be rewritten into it). */
+function projectRootOf(tree: Tree, schema: ResourceGeneratorSchema, fileName: string): string {
+  if (schema.directory === undefined) return joinPathFragments(getWorkspaceLayout(tree).libsDir, fileName);
+  const root = joinPathFragments(schema.directory).replace(/\/+$/, '');
+  // win32's rule takes both /tmp/x and C:\x as absolute.
+  if (win32.isAbsolute(schema.directory) || root === '..' || root.startsWith('../')) {
+    throw new Error(`--directory "${schema.directory}" is not inside the workspace: give a directory relative to the workspace root, e.g. libs/${fileName}`);
+  }
+  return root;
 }
 
 function assertFree(tree: Tree, projectName: string, projectRoot: string): void {
@@ -158,6 +193,20 @@ function assertFree(tree: Tree, projectName: string, projectRoot: string): void 
   }
   if (tree.exists(projectRoot) && tree.children(projectRoot).length > 0) {
     throw new Error(`${projectRoot} is not empty: choose another --directory for the resource`);
+  }
+  assertNotNested(tree, projectRoot);
+}
+
+/**
+ * A root inside another project's would make the resource's files that project's too (its
+ * closure and dirty hash). One around a project is not empty, refused above. A root project
+ * (`.`) holds every other, as Nx allows.
+ */
+function assertNotNested(tree: Tree, projectRoot: string): void {
+  for (const [name, { root }] of getProjects(tree)) {
+    if (root !== '' && root !== '.' && projectRoot.startsWith(`${root}/`)) {
+      throw new Error(`${projectRoot} is inside the project ${name} (${root}): give the resource a --directory outside every project`);
+    }
   }
 }
 
