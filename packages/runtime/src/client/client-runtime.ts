@@ -160,6 +160,9 @@ async function defaultConnection(clientClass: ClientClass): Promise<Connection> 
 }
 
 async function startServer(spec: ClientSpec, version: string): Promise<Connection> {
+  // The version rule first: "vgarbage is incompatible" would send the user after the wrong problem.
+  const { parseVersion } = await import('../tags/version');
+  parseVersion(version);
   assertCompatible(spec, version, 'requested');
   const { startLocalServer } = await import('../local-server/local-server');
   const server = await startLocalServer({ registry: spec.registry, resource: spec.resource, version });
@@ -219,12 +222,19 @@ function serverHandle(clientClass: ClientClass, connection: Connection): object 
   return handle;
 }
 
-/** One JSON request; a non-2xx answer becomes a RemoteError with the server's message. */
+/**
+ * One JSON request; a non-2xx answer becomes a RemoteError with the server's message, and no
+ * answer within MODELOS_CLIENT_TIMEOUT_MS an Error (a server that takes a request and never
+ * answers would otherwise hold the caller forever).
+ */
 function request(connection: Pick<Connection, 'url' | 'info'>, method: string, path: string[], args?: unknown[]): Promise<unknown> {
   const url = new URL(path.map(encodeURIComponent).join('/'), connection.url);
   const body = args === undefined ? undefined : JSON.stringify({ args: withoutTrailingUndefined(args) });
   const transport = url.protocol === 'https:' ? https : http;
+  const unreachable = (why: string) => new Error(`cannot reach the ${connection.info.resource} server at ${connection.url.href}: ${why}`);
+  let timer: NodeJS.Timeout | undefined;
   return new Promise((resolve, reject) => {
+    const timeoutMs = answerTimeoutMs(process.env);
     const req = transport.request(
       url,
       {
@@ -232,8 +242,7 @@ function request(connection: Pick<Connection, 'url' | 'info'>, method: string, p
         agent: agents[url.protocol as keyof typeof agents],
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
-          // A server started with MODELOS_SERVE_TOKEN (required beyond loopback) wants it on every request.
-          ...(process.env.MODELOS_SERVE_TOKEN ? { authorization: `Bearer ${process.env.MODELOS_SERVE_TOKEN}` } : {}),
+          ...serveTokenHeaders(process.env),
         },
       },
       (res) => {
@@ -249,9 +258,33 @@ function request(connection: Pick<Connection, 'url' | 'info'>, method: string, p
         });
       },
     );
-    req.on('error', (err) => reject(new Error(`cannot reach the ${connection.info.resource} server at ${connection.url.href}: ${err.message}`)));
+    req.on('error', (err) => reject(unreachable(err.message)));
+    timer = setTimeout(() => {
+      reject(unreachable(`no answer in ${timeoutMs / 1000} s (MODELOS_CLIENT_TIMEOUT_MS sets the wait)`));
+      req.destroy();
+    }, timeoutMs);
     req.end(body);
-  });
+  }).finally(() => clearTimeout(timer));
+}
+
+const DEFAULT_ANSWER_TIMEOUT_MS = 5 * 60_000;
+
+/** How long a call waits for its whole answer: MODELOS_CLIENT_TIMEOUT_MS, default 5 min (a model's method may compute a while). */
+function answerTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const value = env.MODELOS_CLIENT_TIMEOUT_MS;
+  if (value === undefined || value === '') return DEFAULT_ANSWER_TIMEOUT_MS;
+  if (!/^[1-9]\d*$/.test(value)) throw new Error(`MODELOS_CLIENT_TIMEOUT_MS must be a positive integer (milliseconds), not "${value}"`);
+  return Number(value);
+}
+
+/**
+ * `Authorization: Bearer $MODELOS_SERVE_TOKEN` when the token is set: servers bound beyond
+ * loopback want it on every request. It goes to the URL the caller named, over plain http too:
+ * the servers we ship speak plain http (SPEC §12 binds them elsewhere with a token), so TLS is
+ * the network's to add (docs/configuration.md says so).
+ */
+export function serveTokenHeaders(env: NodeJS.ProcessEnv): { authorization?: string } {
+  return env.MODELOS_SERVE_TOKEN ? { authorization: `Bearer ${env.MODELOS_SERVE_TOKEN}` } : {};
 }
 
 function answer(method: string, url: URL, status: number, text: string): unknown {

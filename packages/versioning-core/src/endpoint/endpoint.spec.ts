@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promote, rollback, traffic } from '../environments/change';
 import { UserError } from '../errors';
 import { openRepository, parseRegistryReference, type RegistryReference, type Repository } from '../oci';
 import { failure } from '../test-support/failure';
-import { fuzzServer, httpRequest } from '../test-support/http-fuzz';
+import { fuzzServer, httpRequest, rawRequest } from '../test-support/http-fuzz';
 import { hamClient, publishServedRelease } from '../test-support/served-release';
 import { startEndpoint, type Endpoint } from './endpoint';
+import { fetchEndpointStatus } from './endpoint-status';
 import type { EndpointStatus } from './routing';
 
 const host = process.env.MODELOS_TEST_REGISTRY!;
@@ -196,6 +198,76 @@ describe('mdl endpoint', () => {
     }
     expect(endpoint.status().versions[0].instances).toBe(instancesBefore);
   });
+
+  it('refuses a backslash in a path, which the replica would read as / (finding: POST /static/..\\instances created untracked instances)', async () => {
+    await promote({ ...change('backslash'), version: 'v1.0.0' });
+    const endpoint = await serve('backslash');
+    const port = Number(new URL(endpoint.url).port);
+    for (const target of ['/static/..\\instances', '/static/x\\..\\..\\instances', '/static/..%5cinstances', '/static/..%5Cinstances']) {
+      const answer = await httpRequest(port, 'POST', target, { body: '{"args":["a"]}' });
+      expect([target, answer.status, JSON.parse(answer.body).error.name]).toEqual([target, 400, 'BadRequest']);
+    }
+    const metrics = await (await fetch(`${endpoint.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/modelos_requests_total\{[^}]*method="(other|create)"/);
+  });
+
+  it('answers /metrics and /-/status to GET and HEAD only: 405 with Allow otherwise', async () => {
+    await promote({ ...change('methods'), version: 'v1.0.0' });
+    const endpoint = await serve('methods');
+    for (const path of ['/metrics', '/-/status']) {
+      for (const method of ['POST', 'DELETE', 'PUT']) {
+        const answer = await fetch(`${endpoint.url}${path}`, { method });
+        expect([path, method, answer.status, answer.headers.get('allow'), ((await answer.json()) as { error: { name: string } }).error.name]).toEqual([path, method, 405, 'GET, HEAD', 'MethodNotAllowed']);
+      }
+      expect((await fetch(`${endpoint.url}${path}`, { method: 'HEAD' })).status).toBe(200);
+      expect((await fetch(`${endpoint.url}${path}`)).status).toBe(200);
+    }
+    // A replica's 405 keeps its Allow on the way back.
+    const proxied = await fetch(`${endpoint.url}/static/getTemp`, { method: 'DELETE' });
+    expect([proxied.status, proxied.headers.get('allow')]).toEqual([405, 'POST']);
+  });
+
+  it('closes slow requests within MODELOS_SERVE_HEADERS_TIMEOUT_MS and MODELOS_SERVE_REQUEST_TIMEOUT_MS (finding: ~26 s and ~60 s)', async () => {
+    await promote({ ...change('slow'), version: 'v1.0.0' });
+    const endpoint = await startEndpoint({ registry, resource: 'ham', environment: 'slow', env: { ...env, MODELOS_SERVE_HEADERS_TIMEOUT_MS: '1000', MODELOS_SERVE_REQUEST_TIMEOUT_MS: '2000' } });
+    endpoints.push(endpoint);
+    const port = Number(new URL(endpoint.url).port);
+    const started = Date.now();
+    const [slowHeaders, slowBody] = await Promise.all([
+      rawRequest(port, 'GET / HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ', 15_000),
+      rawRequest(port, 'POST /instances HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"args"', 15_000),
+    ]);
+    expect([slowHeaders.status, slowBody.status]).toEqual([408, 408]);
+    expect(Date.now() - started).toBeLessThan(6_000);
+  });
+
+  it('gives its status to endpoint-status with MODELOS_SERVE_TOKEN when bound beyond loopback, and words a refused token as such', async () => {
+    await promote({ ...change('token'), version: 'v1.0.0' });
+    const endpoint = await startEndpoint({ registry, resource: 'ham', environment: 'token', env: { ...env, MODELOS_SERVE_TOKEN: 's3cret' }, host: '0.0.0.0' });
+    endpoints.push(endpoint);
+    const url = `http://127.0.0.1:${new URL(endpoint.url).port}`;
+    await expect(fetchEndpointStatus(url, { env: { MODELOS_SERVE_TOKEN: 's3cret' } })).resolves.toMatchObject({ resource: 'ham', environment: 'token' });
+    const unauthorized = await fetch(`${url}/-/status`);
+    expect([unauthorized.status, unauthorized.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
+    const missing = await failure(fetchEndpointStatus(url, { env: {} }));
+    expect([missing instanceof UserError, missing.message]).toEqual([true, `the endpoint at ${url} wants a bearer token: set MODELOS_SERVE_TOKEN to its token`]);
+    const wrong = await failure(fetchEndpointStatus(url, { env: { MODELOS_SERVE_TOKEN: 'wrong!' } }));
+    expect(wrong.message).toBe(`the endpoint at ${url} wants a bearer token: MODELOS_SERVE_TOKEN is not its token: fix it`);
+  });
+
+  it('gives up on an endpoint-status that gets no answer (finding: a plain fetch waits for ever)', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket.on('data', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    try {
+      const error = await failure(fetchEndpointStatus(url, { env: {}, timeoutMs: 500 }));
+      expect([error instanceof UserError, error.message]).toEqual([true, `the endpoint at ${url} did not answer GET /-/status in 0.5 s`]);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      silent.close();
+    }
+  }, 20_000);
 
   it('survives fuzzed paths, methods, headers and bodies: every answer is JSON without a stack trace', async () => {
     await promote({ ...change('fuzzed'), version: 'v1.0.0' });

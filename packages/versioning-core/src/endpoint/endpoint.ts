@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { currentEntry, envlogTag, readEnvlog, type EnvironmentEntry } from '../environments/envlog';
@@ -58,7 +57,7 @@ export async function startEndpoint(input: EndpointInput): Promise<Endpoint> {
   // Replicas listen on loopback behind the endpoint: they take no token of their own.
   const replicaEnv = { ...env, MODELOS_SERVE_TOKEN: undefined };
   const follower = new EnvironmentFollower(repo, input, replicaEnv, metrics, routing, log);
-  const server = guarded(() => guardServer(guards, http.createServer({ keepAlive: true }, routing.handle)));
+  const server = guarded(() => guardServer(guards, routing.handle, { keepAlive: true }));
   await follower.refresh();
   server.keepAliveTimeout = 65_000;
   try {

@@ -84,16 +84,16 @@ export class Routing {
     try {
       checkHeaders(this.guards, req);
     } catch (err) {
-      req.resume();
-      const refusal = err as HttpError;
-      return sendError(res.setHeader('connection', 'close'), refusal.status, refusal.name, refusal.message);
+      return refuse(req, res, err as HttpError);
     }
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    if (hasDotSegment(path)) return sendError(res, 400, 'BadRequest', `a path with . or .. segments is not served: ${req.method} ${path.slice(0, 100)}`);
-    if (path === '/metrics') return void this.sendMetrics(res);
-    if (path === '/-/status') return sendJson(res, 200, this.status());
+    if (rewrittenByReplica(path)) return sendError(res, 400, 'BadRequest', `a path with . or .. segments or a backslash is not served: ${req.method} ${path.slice(0, 100)}`);
+    if (path === '/metrics' || path === '/-/status') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(req, res, new HttpError(405, 'MethodNotAllowed', `use GET here, not ${req.method!.slice(0, 20)}`, { allow: 'GET, HEAD' }));
+      return path === '/metrics' ? void this.sendMetrics(res) : sendJson(res, 200, this.status());
+    }
     if (path.startsWith('/instances/')) return this.instanceCall(req, res, path);
     const label = path === '/' ? 'info' : path === '/instances' ? 'create' : path.startsWith('/static/') ? `static.${path.slice(8)}` : undefined;
     if (!label) return sendError(res, 404, 'NotFound', `no such endpoint: ${req.method} ${path}`);
@@ -196,7 +196,7 @@ export class Routing {
 
   private pipeBack(up: http.IncomingMessage, res: http.ServerResponse, pool: VersionPool, replica: Replica, series: CallSeries, started: number): void {
     const code = up.statusCode!;
-    res.writeHead(code, contentHeaders(up.rawHeaders));
+    res.writeHead(code, keptHeaders(up.rawHeaders));
     up.pipe(res);
     up.once('end', () => this.done(pool, replica, series, code, started));
     up.once('error', () => {
@@ -231,11 +231,13 @@ export class Routing {
 }
 
 /**
- * `.` or `..` segments, plain or percent-encoded: the replica's URL parser would resolve them and
- * reach a route this router never saw (`/static/%2e%2e/instances` creating an untracked instance).
+ * What the replica's URL parser would rewrite into a route this router never saw, creating an
+ * untracked instance: `.` or `..` segments, plain or percent-encoded (`/static/%2e%2e/instances`),
+ * and `\`, which it reads as `/` (`/static/..\instances`). `%5c` is refused too: no method name
+ * or instance id holds a backslash, and a decoded one must not become a separator further on.
  */
-function hasDotSegment(path: string): boolean {
-  return path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+function rewrittenByReplica(path: string): boolean {
+  return /\\|%5c/i.test(path) || path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
 }
 
 function forward(replica: Replica, method: string, path: string, body: Buffer, onResponse: (up: http.IncomingMessage) => void, onError: (err: Error) => void): void {
@@ -255,14 +257,14 @@ function forward(replica: Replica, method: string, path: string, body: Buffer, o
 }
 
 /**
- * The replica's content-type and content-length, as [name, value, …] pairs: read from the raw
- * headers, since `up.headers` would build an object of every header on each call.
+ * The replica's content-type and content-length (and the `allow` of a 405), as [name, value, …]
+ * pairs: read from the raw headers, since `up.headers` would build an object of every header on each call.
  */
-function contentHeaders(raw: string[]): string[] {
+function keptHeaders(raw: string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (name === 'content-type' || name === 'content-length') kept.push(name, raw[i + 1]);
+    if (name === 'content-type' || name === 'content-length' || name === 'allow') kept.push(name, raw[i + 1]);
   }
   return kept;
 }
@@ -288,12 +290,18 @@ function collect(stream: http.IncomingMessage, done: (text: string) => void): vo
   stream.once('end', () => done(text));
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) }).end(text);
+  res.writeHead(status, { ...headers, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
 /** Errors in the servers' own shape, so a generated client raises them as RemoteErrors with this message. */
-function sendError(res: http.ServerResponse, status: number, name: string, message: string): void {
-  sendJson(res, status, { error: { message, name } });
+function sendError(res: http.ServerResponse, status: number, name: string, message: string, headers?: Record<string, string>): void {
+  sendJson(res, status, { error: { message, name } }, headers);
+}
+
+/** A request refused before it was read: its body is left unread, so the connection closes. */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, refusal: HttpError): void {
+  req.resume();
+  sendError(res.setHeader('connection', 'close'), refusal.status, refusal.name, refusal.message, refusal.headers);
 }

@@ -46,16 +46,19 @@ export interface GuardedRequest {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Headers the status calls for (`allow` of a 405, `www-authenticate` of a 401). */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (req: GuardedRequest) => Promise<Reply>;
 
-/** An error meant for the caller: its status, name and message are sent as they are. */
+/** An error meant for the caller: its status, name, message and headers are sent as they are. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly name: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -88,33 +91,37 @@ export function isLoopbackHost(host: string): boolean {
 
 /** An HTTP server that runs `handle` behind the guards; throws if bound beyond loopback without a token. */
 export function createGuardedServer(options: GuardOptions, handle: Handler): http.Server {
-  return guardServer(
-    options,
-    // Node checks the timeouts of open connections every `connectionsCheckingInterval` (30 s by default).
-    http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-      answer(options, handle, req).then(
-        (reply) => send(res, reply),
-        () => send(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
-      );
-    }),
-  );
+  return guardServer(options, (req, res) => {
+    answer(options, handle, req).then(
+      (reply) => send(res, reply),
+      () => send(res, { status: 500, body: { error: { name: 'InternalError', message: 'the request could not be answered' } } }),
+    );
+  });
 }
 
+/** Node's parse and timeout errors that have a status of their own; any other is a 400. */
+const CLIENT_ERROR_STATUS = new Map([
+  ['ERR_HTTP_REQUEST_TIMEOUT', '408 Request Timeout'],
+  ['HPE_HEADER_OVERFLOW', '431 Request Header Fields Too Large'],
+]);
+
 /**
- * The server-wide guards (token required beyond loopback, request and header times, header
- * count, malformed requests answered 400) on a server whose handler runs `checkRequest` itself:
- * for a proxy that streams instead of answering JSON replies (the endpoint).
+ * A server with the server-wide guards (token required beyond loopback, request and header
+ * times, header count and size, malformed requests answered 4xx) whose `listener` runs
+ * `checkRequest` itself: for a proxy that streams instead of answering JSON replies (the endpoint).
  */
-export function guardServer(options: GuardOptions, server: http.Server): http.Server {
+export function guardServer(options: GuardOptions, listener: http.RequestListener, serverOptions: http.ServerOptions = {}): http.Server {
   if (!isLoopbackHost(options.host) && !options.token) {
     throw new Error(`binding ${options.host} (beyond loopback) needs a bearer token: set MODELOS_SERVE_TOKEN`);
   }
+  // Node checks the timeouts of open connections every `connectionsCheckingInterval` (30 s by default).
+  const server = http.createServer({ ...serverOptions, connectionsCheckingInterval: 1000 }, listener);
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = options.headersTimeoutMs;
   server.maxHeadersCount = 100;
-  // A request node cannot parse never reaches the handler: answer 400 (or just close) instead of crashing.
+  // A request node cannot parse never reaches the handler: answer 4xx (or just close) instead of crashing.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    const status = CLIENT_ERROR_STATUS.get(err.code ?? '') ?? '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
@@ -157,7 +164,7 @@ export function checkHeaders(options: GuardOptions, req: http.IncomingMessage): 
     throw new HttpError(403, 'Forbidden', `origin ${origin} is not allowed (allow it with MODELOS_SERVE_ORIGINS)`);
   }
   if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
-    throw new HttpError(401, 'Unauthorized', 'send "Authorization: Bearer <MODELOS_SERVE_TOKEN>"');
+    throw new HttpError(401, 'Unauthorized', 'send "Authorization: Bearer <MODELOS_SERVE_TOKEN>"', { 'www-authenticate': 'Bearer' });
   }
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -227,7 +234,7 @@ async function drain(req: http.IncomingMessage, limit: number): Promise<void> {
 }
 
 function errorReply(err: unknown): Reply {
-  if (err instanceof HttpError) return { status: err.status, body: { error: { message: err.message, name: err.name } } };
+  if (err instanceof HttpError) return { status: err.status, body: { error: { message: err.message, name: err.name } }, headers: err.headers };
   if (err instanceof Error) return { status: 500, body: { error: { message: err.message, name: err.name } } };
   return { status: 500, body: { error: { message: String(err), name: 'Error' } } };
 }
@@ -242,7 +249,7 @@ function send(res: http.ServerResponse, reply: Reply): void {
     status = 500;
     text = JSON.stringify({ error: { message: `the result cannot be sent as JSON: ${(err as Error).message}`, name: 'TypeError' } });
   }
-  const headers: http.OutgoingHttpHeaders = text === undefined ? {} : { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
+  const headers: http.OutgoingHttpHeaders = { ...reply.headers, ...(text === undefined ? {} : { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }) };
   if (status >= 400) headers.connection = 'close'; // a refused request may have left a body unread
   res.writeHead(status, headers);
   res.end(text);

@@ -109,6 +109,38 @@ describe('server.js guards (finding: one request kills a server)', () => {
   });
 });
 
+describe('server.js answers in HTTP terms (finding: bodies that are not objects, statuses without their headers)', () => {
+  let server: Running;
+  beforeAll(async () => {
+    server = await startServer({ MODELOS_SERVE_TOKEN: 's3cret' }, '0.0.0.0');
+  });
+  const authorized = { authorization: 'Bearer s3cret' };
+
+  it('refuses a JSON body that is not an object with 400 and the rule, constructing nothing', async () => {
+    for (const body of ['[1,2]', 'null', '"ham"', '7']) {
+      const answer = await httpRequest(server.port, 'POST', '/instances', { headers: authorized, body });
+      expect([body, answer.status, json(answer).error]).toEqual([body, 400, { name: 'BadRequest', message: 'the request body must be a JSON object: { "args": [...] }' }]);
+    }
+    expect((await httpRequest(server.port, 'POST', '/static/getTemp', { headers: authorized, body: '[]' })).status).toBe(400);
+    expect((await httpRequest(server.port, 'POST', '/static/getTemp', { headers: authorized })).status).toBe(200);
+    expect((await httpRequest(server.port, 'POST', '/instances', { headers: authorized, body: '{"args":["ham"]}' })).status).toBe(201);
+  });
+
+  it('answers a header over the size limit with 431', async () => {
+    const answer = await httpRequest(server.port, 'GET', '/', { headers: { ...authorized, 'x-big': 'x'.repeat(20_000) } });
+    expect(answer.status).toBe(431);
+    expect(server.child.exitCode).toBeNull();
+  });
+
+  it('sends WWW-Authenticate: Bearer with a 401, and Allow with a 405', async () => {
+    const refused = await httpRequest(server.port, 'GET', '/');
+    expect([refused.status, /^www-authenticate: Bearer$/im.test(refused.headers)]).toEqual([401, true]);
+    const wrongMethod = await httpRequest(server.port, 'DELETE', '/static/getTemp', { headers: authorized });
+    expect([wrongMethod.status, /^allow: POST$/im.exec(wrongMethod.headers)?.[0]]).toEqual([405, 'allow: POST']);
+    expect(/^allow: GET$/im.test((await httpRequest(server.port, 'POST', '/', { headers: authorized, body: '{}' })).headers)).toBe(true);
+  });
+});
+
 describe('server.js limits (finding: memory exhaustion)', () => {
   it('refuses bodies over the limit (default 1 MiB), by Content-Length or while streaming', async () => {
     const server = await startServer();
@@ -229,6 +261,20 @@ describe('server.js refuses other sites and hosts (finding: no Host/Origin check
     const allowed = await httpRequest(open.port, 'GET', '/', { headers: { authorization: 'Bearer s3cret', host: 'models.internal:8080' } });
     expect(allowed.status).toBe(200);
     expect(allowed.body).not.toContain('s3cret');
+  });
+});
+
+describe('server.js of a package that cannot load (finding: a raw stack trace)', () => {
+  it('names the package and the error in one line when index.js throws while loading, and exits 1', async () => {
+    const broken = path.join(dir, 'broken');
+    fs.mkdirSync(broken);
+    fs.writeFileSync(path.join(broken, 'index.js'), `'use strict';\nthrow new Error('models/ham.onnx is missing');\n`);
+    fs.writeFileSync(path.join(broken, 'package.json'), JSON.stringify({ name: '@ml/ham', version: '1.0.0', main: 'index.js', modelos: SERVED }));
+    fs.writeFileSync(path.join(broken, 'server.js'), serverScript());
+    await expect(startServer({}, '127.0.0.1', broken)).rejects.toMatchObject({
+      code: 1,
+      stderr: 'ham v1.0.0: index.js failed to load: Error: models/ham.onnx is missing\n',
+    });
   });
 });
 

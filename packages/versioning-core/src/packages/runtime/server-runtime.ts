@@ -91,14 +91,20 @@ export function createResourceServer(served: ServedResource, resourceClass: Reso
 }
 
 function allow(method: string, allowed: string): void {
-  if (method !== allowed) throw new HttpError(405, 'MethodNotAllowed', `use ${allowed} here, not ${method.slice(0, 20)}`);
+  if (method !== allowed) throw new HttpError(405, 'MethodNotAllowed', `use ${allowed} here, not ${method.slice(0, 20)}`, { allow: allowed });
 }
 
+/** No body is no arguments; a body must be `{ "args": [...] }` (`null`, `[1, 2]` or `"x"` would construct with undefineds). */
 async function readArgs(req: GuardedRequest): Promise<unknown[]> {
-  const body = (await req.json()) as { args?: unknown } | undefined;
-  if (body === undefined || body === null || body.args === undefined) return [];
-  if (!Array.isArray(body.args)) throw new HttpError(400, 'BadRequest', '"args" must be an array of arguments');
-  return body.args as unknown[];
+  const body = await req.json();
+  if (body === undefined) return [];
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'BadRequest', 'the request body must be a JSON object: { "args": [...] }');
+  }
+  const { args } = body as { args?: unknown };
+  if (args === undefined) return [];
+  if (!Array.isArray(args)) throw new HttpError(400, 'BadRequest', '"args" must be an array of arguments');
+  return args as unknown[];
 }
 
 /** `--port <n>` and `--host <address>` of the command line. */
@@ -123,7 +129,7 @@ export function main(argv: string[]): void {
     process.exit(2);
   }
   const served = (JSON.parse(fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8')) as { modelos: ServedResource }).modelos;
-  const resourceClass = (require(path.join(__dirname, 'index.js')) as Record<string, unknown>)[served.interface.className];
+  const resourceClass = loadResource(served)[served.interface.className];
   if (typeof resourceClass !== 'function') {
     process.stderr.write(`${served.resource}: index.js does not export the class ${served.interface.className}\n`);
     process.exit(1);
@@ -146,3 +152,13 @@ export function main(argv: string[]): void {
   });
 }
 
+/** The package's index.js; one that throws while loading (a missing model file, a bad import) is one line, not a stack. */
+function loadResource(served: ServedResource): Record<string, unknown> {
+  try {
+    return require(path.join(__dirname, 'index.js')) as Record<string, unknown>;
+  } catch (err) {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`${served.resource} v${served.version}: index.js failed to load: ${message.split('\n')[0]}\n`);
+    process.exit(1);
+  }
+}
