@@ -23,6 +23,7 @@ const { CHANGES, resourceName, entryOf, writeSharedProject, writeResource } = re
 const { printTable } = require('./bench-table');
 
 const CORE = path.join(__dirname, '..', 'packages', 'versioning-core');
+const RUNTIME = path.join(__dirname, '..', 'packages', 'runtime');
 const DIST = path.join(CORE, 'dist');
 const RESOURCES = 50;
 /** A type-checked program per resource is slow: measure this many (one of each change) and extrapolate. */
@@ -240,19 +241,21 @@ async function releaseHam(root) {
 }
 
 /**
- * A plain npm project with core packed from this repository (its dependencies from the npm cache),
- * then ham's client and server packages installed from the registry with `install()`.
+ * A plain npm project with core and the runtime it depends on packed from this repository (the
+ * runtime is on no npm registry; their other dependencies come from the npm cache), then ham's
+ * client and server packages installed from the registry with `install()`.
  */
 async function consumerProject(root, registry) {
   const consumer = path.join(root, 'consumer');
   fs.mkdirSync(consumer);
-  fs.writeFileSync(path.join(consumer, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2)}\n`);
+  const overrides = { '@modelos/runtime': '$@modelos/runtime' };
+  fs.writeFileSync(path.join(consumer, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, overrides }, null, 2)}\n`);
   // Offline where the cache allows: this measures calls, not the network.
   const env = { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
   const npm = (args, cwd) => execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const started = process.hrtime.bigint();
-  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', root], CORE));
-  npm(['install', path.join(root, filename)], consumer);
+  const packed = [RUNTIME, CORE].map((dir) => path.join(root, JSON.parse(npm(['pack', '--json', '--pack-destination', root], dir))[0].filename));
+  npm(['install', ...packed], consumer);
   const { install } = require(DIST);
   const client = await install(`${registry}:ham-client-v1`, { cwd: consumer, env });
   const server = await install(`${registry}:ham-pkg-v1.0.0`, { cwd: consumer, env });
