@@ -24,7 +24,7 @@ describe('mdl usage', () => {
   });
 
   it('prints every command for --help and help, and the package version for --version', () => {
-    for (const args of [['--help'], ['help']]) {
+    for (const args of [['--help'], ['help'], ['help', 'help']]) {
       const result = mdl(args);
       expect(result).toMatchObject({ status: 0, stderr: '' });
       expect(result.stdout).toMatch(/^usage: mdl <command> \[options\]\n/);

@@ -170,7 +170,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') return print(formatUsage(COMMANDS));
   if (command === '--version') return print(packageVersion());
-  if (command === 'help') return print(rest.length === 0 ? formatUsage(COMMANDS) : formatCommandUsage(commandNamed(rest[0])));
+  if (command === 'help') return print(rest.length === 0 || rest[0] === 'help' ? formatUsage(COMMANDS) : formatCommandUsage(commandNamed(rest[0])));
   if (asksForHelp(rest)) return print(formatCommandUsage(commandNamed(command)));
   await commandNamed(command).run(rest);
 }
