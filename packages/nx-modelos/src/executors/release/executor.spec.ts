@@ -1,7 +1,9 @@
 import { logger } from '@nx/devkit';
 import { openRepository, parseRegistryReference } from '@modelos/versioning-core';
 import { runJson, useExecutorWorkspace } from '../../test-support/executor-workspace';
+import { validateOptsAgainstSchema, type Schema } from 'nx/src/utils/params';
 import releaseExecutor from './executor';
+import releaseSchema from './schema.json';
 
 // A release builds its packages with ts-morph, loaded on first use: seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -60,5 +62,12 @@ describe('release executor', () => {
     workspace().write('libs/eggs/src/index.ts', 'export const eggs = 5;\n');
     expect(await releaseExecutor({ registry }, workspace().context())).toEqual({ success: false });
     expect(logger.error).toHaveBeenCalledWith(expect.stringMatching(/^ham has uncommitted changes in its closure \(eggs, ham\)/));
+  });
+});
+
+describe('release options as Nx checks them', () => {
+  it('takes --push alone (origin) and --push <remote>, as the refusal of a missing origin advises', () => {
+    for (const push of [true, false, 'upstream']) expect(() => validateOptsAgainstSchema({ gitTag: true, push }, releaseSchema as Schema)).not.toThrow();
+    expect(() => validateOptsAgainstSchema({ push: 1 }, releaseSchema as Schema)).toThrow(/push/);
   });
 });

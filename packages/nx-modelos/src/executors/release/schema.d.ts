@@ -1,6 +1,6 @@
 export interface ReleaseExecutorOptions {
   gitTag?: boolean;
-  push?: boolean;
+  push?: boolean | string;
   forceMain?: boolean;
   forceMajor?: boolean;
   patch?: boolean;
