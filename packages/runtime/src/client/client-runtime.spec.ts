@@ -45,7 +45,7 @@ async function hamServer(host: string): Promise<{ url: string; authorizations: (
   return { url: `http://${host}:${await listen(server, host)}`, authorizations };
 }
 
-describe('client calls wait for an answer only so long (finding: a silent server hangs the caller)', () => {
+describe('client calls wait for an answer only so long: a silent server must not hang the caller', () => {
   it('fails a call that gets no answer in MODELOS_CLIENT_TIMEOUT_MS with one line naming the server', async () => {
     const sockets: net.Socket[] = [];
     // Takes the connection and the request, and never answers.
@@ -76,7 +76,7 @@ describe('MODELOS_SERVE_TOKEN', () => {
   });
 });
 
-describe('fromVersion checks the version first (finding: "vgarbage is incompatible")', () => {
+describe('fromVersion checks the version rule before compatibility', () => {
   it.each(['garbage', '1.0'])('refuses %s with the version rule, before any registry is asked', async (version) => {
     await expect(fromVersion(HamClient as ClientClass, version)).rejects.toThrow(new Error(`invalid version "${version}": ${VERSION_RULE}`));
   });

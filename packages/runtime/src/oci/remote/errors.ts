@@ -25,20 +25,23 @@ export interface NetworkContext {
 }
 
 /** Turns a network failure into one line naming the registry (or its proxy) and the fix; anything unexpected is rethrown as is. */
-export function networkError(host: string, err: unknown, tls: NetworkContext): Error {
+export function networkError(host: string, err: unknown, context: NetworkContext): Error {
   if (err instanceof UserError) return err;
   const error = err as NodeJS.ErrnoException;
   const code = error?.code;
-  if (code === 'ETIMEDOUT') return new UserError(`registry ${host} did not answer (${error.message}${triesOf(err) > 1 ? `, ${triesOf(err)} tries` : ''}): check that it is up, then run the command again`);
-  if (code && tls.proxy && NOT_CONNECTED.has(code)) {
-    return new UserError(`${tls.proxy.label} is not reachable (${[error.syscall, code].filter(Boolean).join(' ')}): check ${tls.proxy.variable}, or list ${hostOnly(host)} in NO_PROXY`);
+  if (code === 'ETIMEDOUT') {
+    const tries = triesOf(err);
+    return new UserError(`registry ${host} did not answer (${error.message}${tries > 1 ? `, ${tries} tries` : ''}): check that it is up, then run the command again`);
+  }
+  if (code && context.proxy && NOT_CONNECTED.has(code)) {
+    return new UserError(`${context.proxy.label} is not reachable (${[error.syscall, code].filter(Boolean).join(' ')}): check ${context.proxy.variable}, or list ${hostOnly(host)} in NO_PROXY`);
   }
   if (code && UNREACHABLE.has(code)) {
     return new UserError(`registry ${host} is not reachable (${[error.syscall, code].filter(Boolean).join(' ')})`);
   }
   if (code && UNKNOWN_AUTHORITY.has(code)) {
     return new UserError(
-      `registry ${host}: certificate signed by an unknown authority: ${error.message} (${code}); trust its CA: save it as ${tls.certsDir}/ca.crt (or /etc/docker/certs.d/${host}/ca.crt), or set NODE_EXTRA_CA_CERTS=<ca.pem>`,
+      `registry ${host}: certificate signed by an unknown authority: ${error.message} (${code}); trust its CA: save it as ${context.certsDir}/ca.crt (or /etc/docker/certs.d/${host}/ca.crt), or set NODE_EXTRA_CA_CERTS=<ca.pem>`,
     );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
@@ -52,7 +55,7 @@ export function networkError(host: string, err: unknown, tls: NetworkContext): E
   }
   if (code && /^(ERR_SSL|EPROTO|CERT_|UNABLE_TO_|ERR_TLS)/.test(code)) {
     return new UserError(
-      `TLS connection to registry ${host} failed: ${error.message} (${code}); check that it speaks TLS on this port with a complete certificate chain, and that its CA is trusted (${tls.certsDir}/ca.crt or NODE_EXTRA_CA_CERTS)`,
+      `TLS connection to registry ${host} failed: ${error.message} (${code}); check that it speaks TLS on this port with a complete certificate chain, and that its CA is trusted (${context.certsDir}/ca.crt or NODE_EXTRA_CA_CERTS)`,
     );
   }
   return error instanceof Error ? error : new Error(String(err));
